@@ -1,0 +1,296 @@
+"""The `backstory` command line: a thin layer over `Desk`; library errors become messages here."""
+
+from __future__ import annotations
+
+import json
+import logging
+import sys
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+from typing import Annotated, Any
+
+import typer
+from rich.console import Console
+from rich.markup import escape
+from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
+from rich.progress import TimeRemainingColumn
+from rich.table import Table
+
+from backstory.config import Settings
+from backstory.errors import BackstoryError
+from backstory.ingest import InputMeta, normalize_published
+from backstory.ingest.reader import count_inputs
+from backstory.payloads import (
+    answer_payload,
+    article_payload,
+    article_view_payload,
+    ingest_payload,
+    stories_payload,
+    story_view_payload,
+)
+from backstory.pipeline import Desk
+
+__all__ = ["app", "main"]
+
+LOGGER = logging.getLogger("backstory")
+app = typer.Typer(
+    help="Backstory: a news knowledge desk whose every statement cites its source.",
+    no_args_is_help=True,
+    add_completion=False,
+    pretty_exceptions_enable=False,
+)
+out = Console()
+err = Console(stderr=True)
+
+JsonOption = Annotated[bool, typer.Option("--json", help="Print machine-readable JSON.")]
+
+
+@app.callback()
+def _root(
+    ctx: typer.Context,
+    db: Annotated[str, typer.Option("--db", envvar="BACKSTORY_DB",
+                                    help="SQLite file of the store.")] = "backstory.db",
+    verbose: Annotated[bool, typer.Option("--verbose", "-v", help="Log progress details.")]
+    = False,
+) -> None:
+    logging.basicConfig(level=logging.INFO if verbose else logging.ERROR,
+                        format="%(levelname)s %(name)s: %(message)s")
+    ctx.obj = Settings.from_env(db=db)
+
+
+@app.command()
+def ingest(
+    ctx: typer.Context,
+    sources: Annotated[list[str], typer.Argument(help="Files, folders, URLs, feeds, JSONL.")],
+    outlet: Annotated[str | None, typer.Option(help="Outlet that published the input.")] = None,
+    published: Annotated[str | None, typer.Option(help="Publication date, YYYY-MM-DD.")] = None,
+    title: Annotated[str | None, typer.Option(help="Headline of a plain-text input.")] = None,
+    url: Annotated[str | None, typer.Option(help="Address the input was published at.")] = None,
+    as_json: JsonOption = False,
+) -> None:
+    """Read articles, analyze them and store them; duplicates are linked, not stored twice.
+
+    Example: backstory ingest article.txt --outlet "South China Morning Post" --published 2024-02-19
+    """
+    with _desk(ctx) as desk:
+        try:
+            meta = InputMeta(outlet=outlet, title=title, url=url,
+                             published_at=normalize_published(published, source="--published"))
+        except BackstoryError as exc:
+            _fail(f"--published: {exc.message}", code=2)
+        with _progress(count_inputs(sources), quiet=as_json) as advance:
+            report = desk.ingest(sources, meta=meta, on_result=advance)
+    for failure in report.failed:
+        err.print(f"[red]error[/red]: {escape(failure.source)}: {escape(failure.error)}")
+    if as_json:
+        _print_json(ingest_payload(report))
+    else:
+        table = Table("id", "title", "outlet", "published", "status", title="Ingested")
+        for a in report.articles:
+            table.add_row(a.id, a.title or "", a.outlet or "", a.published_at or "",
+                          "duplicate" if a.duplicate_of else "added")
+        if report.articles:
+            out.print(table)
+        out.print(f"{report.added} added, {report.duplicates} duplicate(s), "
+                  f"{len(report.failed)} failed")
+    if report.failed:
+        raise typer.Exit(1)
+
+
+@app.command()
+def articles(
+    ctx: typer.Context,
+    limit: Annotated[int, typer.Option(help="How many to list.")] = 100,
+    as_json: JsonOption = False,
+) -> None:
+    """List stored articles, newest first.
+
+    Example: backstory articles --limit 20
+    """
+    with _desk(ctx) as desk:
+        metas = desk.articles(limit=limit)
+    if as_json:
+        _print_json([article_payload(m) for m in metas])
+        return
+    table = Table("id", "published", "outlet", "title")
+    for m in metas:
+        table.add_row(m.id, m.published_at or "", m.outlet or "", m.title or "")
+    out.print(table)
+
+
+@app.command()
+def show(ctx: typer.Context, article_id: str, as_json: JsonOption = False) -> None:
+    """Show an article with its sentences and entities.
+
+    Example: backstory show 53a2d16f1f1d7454 --json
+    """
+    with _desk(ctx) as desk:
+        payload = article_view_payload(desk.article(article_id))
+    if as_json:
+        _print_json(payload)
+        return
+    art = payload["article"]
+    out.print(f"[bold]{escape(art['title'] or '(untitled)')}[/bold]")
+    out.print(f"{escape(art['outlet'] or 'unknown outlet')} · {art['published_at'] or 'undated'}"
+              f" · {art['url'] or ''}\n")
+    out.print(escape(art["text"]) + "\n")
+    table = Table("entity", "type", "mentions")
+    for entity in payload["entities"]:
+        table.add_row(entity["name"], entity["type"], str(len(entity["mentions"])))
+    out.print(table)
+
+
+@app.command()
+def ask(ctx: typer.Context, question: str, as_json: JsonOption = False) -> None:
+    """Answer a question from the stored articles, with citations, or abstain.
+
+    Example: backstory ask "Who did Wang Xiaohong meet in Vienna?"
+    """
+    with _desk(ctx) as desk:
+        answer = desk.ask(question)
+    if as_json:
+        _print_json(answer_payload(answer))
+        return
+    if answer.abstained:
+        out.print("[yellow]The sources do not answer this question.[/yellow] "
+                  f"(confidence {answer.confidence:.2f})")
+        return
+    out.print(f"[bold]{escape(answer.answer or '')}[/bold]  (confidence {answer.confidence:.2f})")
+    for number, c in enumerate(answer.citations, start=1):
+        out.print(f"  [{number}] {escape(c.sentence)}\n      — {escape(c.outlet or 'unknown')}, "
+                  f"{c.published_at or 'undated'}, article {c.article_id} {c.url or ''}")
+
+
+@app.command()
+def stories(ctx: typer.Context, as_json: JsonOption = False) -> None:
+    """List stories, most covered first.
+
+    Example: backstory stories --json
+    """
+    with _desk(ctx) as desk:
+        found = desk.stories()
+    if as_json:
+        _print_json(stories_payload(found))
+        return
+    table = Table("id", "articles", "first seen", "last seen", "title")
+    for s in found:
+        table.add_row(s.id, str(len(s.article_ids)), s.first_seen or "", s.last_seen or "",
+                      s.title)
+    out.print(table)
+
+
+@app.command()
+def story(ctx: typer.Context, story_id: str, as_json: JsonOption = False) -> None:
+    """Show a story: its articles and outlets, and a first explainer with citations.
+
+    Example: backstory story s1a2b3c4d5e6 --json
+    """
+    with _desk(ctx) as desk:
+        payload = story_view_payload(desk.story(story_id))
+    if as_json:
+        _print_json(payload)
+        return
+    out.print(f"[bold]{escape(payload['title'])}[/bold]  "
+              f"({payload['first_seen'] or '?'} – {payload['last_seen'] or '?'})\n")
+    for statement in payload["explainer"]["statements"]:
+        c = statement["citations"][0]
+        out.print(f"• {escape(statement['text'])}\n  — {escape(c['outlet'] or 'unknown')}, "
+                  f"{c['published_at'] or 'undated'}")
+    table = Table("id", "published", "outlet", "title", title="Articles")
+    for a in payload["article_details"]:
+        table.add_row(a["id"], a["published_at"] or "", a["outlet"] or "", a["title"] or "")
+    out.print(table)
+
+
+@app.command()
+def serve(
+    ctx: typer.Context,
+    host: Annotated[str, typer.Option(help="Interface to listen on.")] = "127.0.0.1",
+    port: Annotated[int, typer.Option(help="Port to listen on.")] = 8000,
+) -> None:
+    """Serve the web pages and the JSON API.
+
+    Example: backstory serve --port 8000
+    """
+    import uvicorn
+
+    from backstory.web import create_app
+
+    settings: Settings = ctx.obj
+    err.print(f"Serving {settings.db} on http://{host}:{port}/ (Ctrl-C stops)")
+    uvicorn.run(create_app(settings), host=host, port=port, log_level="warning")
+
+
+@app.command()
+def demo(
+    ctx: typer.Context,
+    host: Annotated[str, typer.Option(help="Interface to listen on.")] = "127.0.0.1",
+    port: Annotated[int, typer.Option(help="Port to listen on.")] = 8000,
+    no_serve: Annotated[bool, typer.Option("--no-serve", help="Load only; do not serve.")]
+    = False,
+    as_json: JsonOption = False,
+) -> None:
+    """Load the bundled sample corpus (once) and serve the web app.
+
+    Example: backstory --db demo.db demo
+    """
+    with _desk(ctx) as desk:
+        with _progress(None, quiet=as_json, label="loading sample corpus") as advance:
+            report = desk.load_sample(on_result=advance)
+        count = len(desk.stories())
+    if as_json:
+        _print_json({"loaded": ingest_payload(report) if report else None, "stories": count})
+    else:
+        loaded = f"{report.added} articles added" if report else "already loaded"
+        err.print(f"Sample corpus: {loaded}; {count} stories.")
+    if report and report.failed:
+        for failure in report.failed:
+            err.print(f"[red]error[/red]: {escape(failure.source)}: {escape(failure.error)}")
+        raise typer.Exit(1)
+    if not no_serve:
+        serve(ctx, host=host, port=port)
+
+
+def main() -> None:
+    """Entry point of the `backstory` script."""
+    app()
+
+
+# -- output helpers -------------------------------------------------------------------------
+
+
+@contextmanager
+def _desk(ctx: typer.Context) -> Iterator[Desk]:
+    try:
+        desk = Desk(ctx.obj)
+    except BackstoryError as exc:
+        _fail(exc.message)
+    try:
+        yield desk
+    except BackstoryError as exc:
+        _fail(exc.message)
+    finally:
+        desk.close()
+
+
+@contextmanager
+def _progress(total: int | None, *, quiet: bool, label: str = "ingesting"
+              ) -> Iterator[Callable[[str], None]]:
+    if quiet or not err.is_terminal:
+        yield lambda _item: None
+        return
+    columns = [TextColumn(f"{label} [progress.description]{{task.description}}"), BarColumn(),
+               MofNCompleteColumn(), TextColumn("{task.speed:>5.1f}/s" if False else ""),
+               TimeElapsedColumn(), TimeRemainingColumn()]
+    with Progress(*columns, console=err, transient=True) as progress:
+        task = progress.add_task("", total=total)
+        yield lambda item: progress.update(task, advance=1, description=item[-40:])
+
+
+def _print_json(payload: Any) -> None:
+    sys.stdout.write(json.dumps(payload, ensure_ascii=False, indent=2) + "\n")
+
+
+def _fail(message: str, *, code: int = 1) -> Any:
+    err.print(f"[red]error[/red]: {escape(message)}")
+    raise typer.Exit(code)

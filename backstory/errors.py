@@ -1,0 +1,65 @@
+"""Backstory's exception tree; every error carries what the user needs to act on it.
+
+    BackstoryError
+    ├── ConfigError          a setting is missing or invalid
+    ├── IngestError          an input could not be turned into an article
+    │   ├── FetchError       a URL could not be fetched
+    │   └── ExtractionError  the input was read but holds no usable article
+    ├── AnalysisError        the NLP pipeline could not be loaded or failed
+    ├── StoreError           the database could not be opened or written
+    └── NotFoundError        an id names nothing in the store
+"""
+
+from __future__ import annotations
+
+__all__ = [
+    "AnalysisError",
+    "BackstoryError",
+    "ConfigError",
+    "ExtractionError",
+    "FetchError",
+    "IngestError",
+    "NotFoundError",
+    "StoreError",
+]
+
+
+class BackstoryError(Exception):
+    """Base of every error Backstory raises on purpose."""
+
+    def __init__(self, message: str, **context: object) -> None:
+        super().__init__(message)
+        self.message = message
+        self.context = context
+
+
+class ConfigError(BackstoryError):
+    """A setting is missing or has a value Backstory cannot use."""
+
+
+class IngestError(BackstoryError):
+    """An input could not be turned into an article; `source` names the input."""
+
+    def __init__(self, message: str, *, source: str, **context: object) -> None:
+        super().__init__(message, source=source, **context)
+        self.source = source
+
+
+class FetchError(IngestError):
+    """A URL could not be fetched (unreachable, refused, HTTP error, too large)."""
+
+
+class ExtractionError(IngestError):
+    """The input was read but holds no article text Backstory can use."""
+
+
+class AnalysisError(BackstoryError):
+    """The NLP pipeline could not be loaded or failed on an article."""
+
+
+class StoreError(BackstoryError):
+    """The database could not be opened, migrated or written."""
+
+
+class NotFoundError(BackstoryError):
+    """An id (article, story) names nothing in the store."""

@@ -1,0 +1,222 @@
+"""The records that pass between stages: frozen, typed, carrying their provenance."""
+
+from __future__ import annotations
+
+import hashlib
+import re
+import unicodedata
+from dataclasses import dataclass, field
+
+__all__ = [
+    "Analysis",
+    "Answer",
+    "Article",
+    "ArticleMeta",
+    "Citation",
+    "Explainer",
+    "IngestFailure",
+    "IngestReport",
+    "IngestedArticle",
+    "Mention",
+    "Sentence",
+    "SentenceHit",
+    "Statement",
+    "Story",
+    "normalize_for_hash",
+]
+
+_SPACE = re.compile(r"\s+")
+
+
+def normalize_for_hash(text: str) -> str:
+    """Text folded so that copies differing only in case, spacing or Unicode form match."""
+    folded = unicodedata.normalize("NFKC", text).casefold()
+    return _SPACE.sub(" ", folded).strip()
+
+
+def _digest(text: str, length: int = 16) -> str:
+    return hashlib.sha256(text.encode("utf-8")).hexdigest()[:length]
+
+
+@dataclass(frozen=True, slots=True)
+class Article:
+    """One article's clean text and metadata, as ingest hands it to analysis.
+
+    The id is a hash of the normalized text, so the same text always gets the same id
+    and an exact copy is recognized before anything is written.
+    """
+
+    id: str
+    text: str
+    text_hash: str
+    input: str
+    title: str | None = None
+    outlet: str | None = None
+    url: str | None = None
+    author: str | None = None
+    published_at: str | None = None  # ISO 8601 date or datetime
+    language: str = "en"
+    dropped: tuple[str, ...] = ()  # boilerplate paragraphs removed from the text
+
+    @classmethod
+    def create(cls, text: str, *, input: str, **meta: str | tuple[str, ...] | None) -> Article:
+        """Build an article, deriving its hash and id from the text."""
+        text_hash = hashlib.sha256(normalize_for_hash(text).encode("utf-8")).hexdigest()
+        return cls(id=text_hash[:16], text=text, text_hash=text_hash, input=input, **meta)  # type: ignore[arg-type]
+
+
+@dataclass(frozen=True, slots=True)
+class Sentence:
+    """A sentence of an article; `start`/`end` are offsets into the article text."""
+
+    id: str
+    article_id: str
+    index: int
+    start: int
+    end: int
+    text: str
+
+
+@dataclass(frozen=True, slots=True)
+class Mention:
+    """A named-entity mention: the canonical entity `name` and the span that names it."""
+
+    name: str
+    type: str
+    sentence_index: int
+    start: int
+    end: int
+    text: str
+
+
+@dataclass(frozen=True, slots=True)
+class Analysis:
+    """What the NLP stage found in one article."""
+
+    article_id: str
+    sentences: tuple[Sentence, ...]
+    mentions: tuple[Mention, ...]
+
+
+@dataclass(frozen=True, slots=True)
+class ArticleMeta:
+    """An article's metadata as stored, without its text."""
+
+    id: str
+    title: str | None
+    outlet: str | None
+    url: str | None
+    published_at: str | None
+    author: str | None = None
+    language: str = "en"
+
+
+@dataclass(frozen=True, slots=True)
+class Citation:
+    """Where a statement comes from: the sentence, its article, outlet and date."""
+
+    article_id: str
+    sentence_id: str
+    sentence: str
+    start: int
+    end: int
+    outlet: str | None
+    url: str | None
+    published_at: str | None
+
+
+@dataclass(frozen=True, slots=True)
+class SentenceHit:
+    """A sentence returned by search, with its article's metadata and its score."""
+
+    sentence: Sentence
+    article: ArticleMeta
+    score: float
+
+    def citation(self) -> Citation:
+        return Citation(
+            article_id=self.article.id,
+            sentence_id=self.sentence.id,
+            sentence=self.sentence.text,
+            start=self.sentence.start,
+            end=self.sentence.end,
+            outlet=self.article.outlet,
+            url=self.article.url,
+            published_at=self.article.published_at,
+        )
+
+
+@dataclass(frozen=True, slots=True)
+class Answer:
+    """A reply to a question: the answer with its citations, or an abstention."""
+
+    question: str
+    answer: str | None
+    abstained: bool
+    confidence: float
+    citations: tuple[Citation, ...] = ()
+
+
+@dataclass(frozen=True, slots=True)
+class Statement:
+    """A piece of generated text and the sentences it stands on."""
+
+    text: str
+    citations: tuple[Citation, ...]
+
+
+@dataclass(frozen=True, slots=True)
+class Explainer:
+    """A story's short explainer: its most central statements, each cited."""
+
+    story_id: str
+    title: str
+    statements: tuple[Statement, ...]
+
+
+@dataclass(frozen=True, slots=True)
+class Story:
+    """Articles about the same event or development."""
+
+    id: str
+    title: str
+    article_ids: tuple[str, ...]
+    first_seen: str | None
+    last_seen: str | None
+
+
+@dataclass(frozen=True, slots=True)
+class IngestedArticle:
+    """One input that became (or matched) a stored article."""
+
+    id: str
+    title: str | None
+    outlet: str | None
+    published_at: str | None
+    url: str | None
+    input: str
+    duplicate_of: str | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class IngestFailure:
+    """One input that could not be ingested, and why."""
+
+    source: str
+    error: str
+
+
+@dataclass(slots=True)
+class IngestReport:
+    """The outcome of one ingest call; filled in as inputs are processed."""
+
+    articles: list[IngestedArticle] = field(default_factory=list)
+    failed: list[IngestFailure] = field(default_factory=list)
+
+    @property
+    def added(self) -> int:
+        return sum(1 for a in self.articles if a.duplicate_of is None)
+
+    @property
+    def duplicates(self) -> int:
+        return sum(1 for a in self.articles if a.duplicate_of is not None)

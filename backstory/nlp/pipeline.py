@@ -1,0 +1,98 @@
+"""The spaCy pipeline: sentences and named entities as character offsets into the text."""
+
+from __future__ import annotations
+
+import functools
+import logging
+import threading
+from collections.abc import Sequence
+
+import spacy
+from spacy.language import Language
+from spacy.tokens import Doc
+
+from backstory.errors import AnalysisError
+from backstory.models import Analysis, Article, Mention, Sentence
+from backstory.nlp.entities import canonical_mentions
+
+__all__ = ["Analyzer"]
+
+LOGGER = logging.getLogger(__name__)
+# The lemmatizer feeds nothing Backstory reads yet; excluding it saves about a tenth of the time.
+_EXCLUDE = ("lemmatizer",)
+_BATCH = 32
+
+
+@Language.component("paragraph_boundaries")
+def paragraph_boundaries(doc: Doc) -> Doc:
+    """Start a sentence after every line break: paragraphs never share a sentence."""
+    for token in doc[:-1]:
+        if "\n" in token.text or "\n" in token.whitespace_:
+            doc[token.i + 1].is_sent_start = True
+    return doc
+
+
+class Analyzer:
+    """Runs the NLP stage over articles; the model is loaded on first use.
+
+    Analyzers of the same model in one process share one loaded pipeline (and its lock:
+    spaCy is not re-entrant, and the web app calls it from worker threads).
+    """
+
+    def __init__(self, model: str) -> None:
+        self._model_name = model
+
+    @property
+    def nlp(self) -> Language:
+        return _shared_pipeline(self._model_name)[0]
+
+    def analyze(self, articles: Sequence[Article]) -> list[Analysis]:
+        """Analyze a batch of articles; results come back in the same order."""
+        nlp, lock = _shared_pipeline(self._model_name)
+        with lock:
+            docs = nlp.pipe((a.text for a in articles), batch_size=_BATCH)
+            return [_analysis_of(article, doc)
+                    for article, doc in zip(articles, docs, strict=True)]
+
+    def analyze_text(self, text: str) -> Doc:
+        """Run the pipeline over a short text, such as a question."""
+        nlp, lock = _shared_pipeline(self._model_name)
+        with lock:
+            return nlp(text)
+
+
+@functools.cache
+def _shared_pipeline(model: str) -> tuple[Language, threading.Lock]:
+    try:
+        nlp = spacy.load(model, exclude=list(_EXCLUDE))
+    except OSError as exc:
+        raise AnalysisError(
+            f"the spaCy model {model!r} is not installed; run "
+            "`pip install -r requirements.lock` in Backstory's environment",
+            model=model,
+        ) from exc
+    nlp.add_pipe("paragraph_boundaries", before="parser")
+    return nlp, threading.Lock()
+
+
+def _analysis_of(article: Article, doc: Doc) -> Analysis:
+    sentences: list[Sentence] = []
+    for span in doc.sents:
+        text = span.text.strip()
+        if not text:
+            continue
+        start = span.start_char + (len(span.text) - len(span.text.lstrip()))
+        sentences.append(Sentence(
+            id=f"{article.id}:{len(sentences)}",
+            article_id=article.id,
+            index=len(sentences),
+            start=start,
+            end=start + len(text),
+            text=text,
+        ))
+    return Analysis(
+        article_id=article.id,
+        sentences=tuple(sentences),
+        mentions=tuple(canonical_mentions(doc.ents, sentences)),
+    )
+

@@ -1,0 +1,142 @@
+"""Answering a question from the stored sentences, with citations, or abstaining.
+
+Retrieval ranks sentences by BM25; each candidate sentence is then judged on how much of
+the question it covers (words weighted by rarity) and whether it names what the question
+names. A typed question ("who", "where", "how many") is answered by the entity of that
+type that the best sentences agree on; any other question by the best sentence itself.
+"""
+
+from __future__ import annotations
+
+import logging
+from collections import defaultdict
+from dataclasses import dataclass
+
+from backstory.models import Answer, Mention, SentenceHit
+from backstory.nlp import Analyzer
+from backstory.qa.question import Question, read_question
+from backstory.search import QueryTerms, query_terms, search_sentences
+from backstory.store import Store
+
+__all__ = ["AnswerEngine"]
+
+LOGGER = logging.getLogger(__name__)
+_CANDIDATES = 40
+_MAX_CITATIONS = 3
+# A sentence whose article never names something the question names cannot answer it.
+_MISSING_NAME_PENALTY = 0.25
+# A typed question whose best sentences hold no entity of that type is answered only weakly.
+_UNTYPED_PENALTY = 0.6
+_TYPED_POOL = 10  # how many of the best sentences typed answers are drawn from
+_NAMED = {"PERSON", "ORG", "GPE", "LOC", "FAC", "NORP"}
+_PLACE_PREPS = {"in", "at", "near", "outside", "inside", "from"}
+_NO_PREP_FIT = 0.5
+_AGREEMENT_BONUS = 0.05
+
+
+@dataclass(frozen=True, slots=True)
+class _Judged:
+    hit: SentenceHit
+    support: float  # 0..1: how well the sentence covers and matches the question
+
+
+class AnswerEngine:
+    """Answers questions over one store."""
+
+    def __init__(self, store: Store, analyzer: Analyzer, *, threshold: float) -> None:
+        self._store = store
+        self._analyzer = analyzer
+        self._threshold = threshold
+
+    def ask(self, text: str) -> Answer:
+        question = read_question(self._analyzer.analyze_text(text.strip()))
+        terms = query_terms(self._store, question.text)
+        hits = search_sentences(self._store, terms, limit=_CANDIDATES)
+        reader = _ArticleReader(self._store)
+        judged = sorted((_judge(hit, question, terms, reader) for hit in hits),
+                        key=lambda j: j.support, reverse=True)
+        if not judged:
+            return Answer(question=text, answer=None, abstained=True, confidence=0.0)
+        if question.entity_types:
+            answer, confidence, support = _typed_answer(question, judged, reader)
+        else:
+            best = judged[0]
+            answer, confidence, support = best.hit.sentence.text, best.support, [best]
+        if confidence < self._threshold or answer is None:
+            return Answer(question=text, answer=None, abstained=True,
+                          confidence=round(confidence, 3))
+        lead = support[0].hit.article
+        attribution = ", ".join(p for p in (lead.outlet, lead.published_at) if p)
+        if question.entity_types and attribution:
+            answer = f"{answer} (according to {attribution})"
+        return Answer(
+            question=text, answer=answer, abstained=False, confidence=round(confidence, 3),
+            citations=tuple(j.hit.citation() for j in support[:_MAX_CITATIONS]),
+        )
+
+
+class _ArticleReader:
+    """Reads articles' text and mentions from the store, each at most once per question."""
+
+    def __init__(self, store: Store) -> None:
+        self._store = store
+        self._texts: dict[str, str] = {}
+        self._mentions: dict[str, list[Mention]] = {}
+
+    def text(self, article_id: str) -> str:
+        if article_id not in self._texts:
+            self._texts[article_id] = self._store.article(article_id).text
+        return self._texts[article_id]
+
+    def mentions_in(self, hit: SentenceHit) -> list[Mention]:
+        article_id = hit.article.id
+        if article_id not in self._mentions:
+            self._mentions[article_id] = self._store.mentions(article_id)
+        return [m for m in self._mentions[article_id] if m.sentence_index == hit.sentence.index]
+
+
+def _judge(hit: SentenceHit, question: Question, terms: QueryTerms, reader: _ArticleReader
+       ) -> _Judged:
+    support = terms.coverage(hit.sentence.text)
+    if question.names:
+        article_text = reader.text(hit.article.id).casefold()
+        missing = sum(1 for name in question.names if name.casefold() not in article_text)
+        support *= _MISSING_NAME_PENALTY ** missing
+    return _Judged(hit=hit, support=support)
+
+def _typed_answer(question: Question, judged: list[_Judged], reader: _ArticleReader
+                  ) -> tuple[str | None, float, list[_Judged]]:
+    """The entity of the expected type that the best sentences support.
+
+    A candidate is scored by its best sentence's support times how well its type fits;
+    places named after "in"/"at" fit a "where" question better. Each further sentence
+    that names it adds a little (agreement across sentences and outlets).
+    """
+    asked = [name.casefold() for name in question.names]
+    fits = question.entity_types
+    scores: dict[str, float] = {}
+    holders: dict[str, list[_Judged]] = defaultdict(list)
+    for item in judged[:_TYPED_POOL]:
+        sentence = item.hit.sentence
+        for mention in reader.mentions_in(item.hit):
+            fit = fits.get(mention.type)
+            if fit is None:
+                continue
+            key = mention.name if mention.type in _NAMED else mention.text
+            folded = key.casefold()
+            if any(folded in name or name in folded for name in asked):
+                continue  # the question's own names are not its answer
+            if question.answer_type == "place":
+                before = sentence.text[: mention.start - sentence.start].split()[-1:]
+                if not (before and before[0].lower() in _PLACE_PREPS):
+                    fit *= _NO_PREP_FIT
+            score = item.support * fit
+            if item not in holders[key]:
+                holders[key].append(item)
+                scores[key] = max(scores.get(key, 0.0), score) + _AGREEMENT_BONUS * (
+                    len(holders[key]) > 1)
+    if not scores:
+        best = judged[0]
+        return None, best.support * _UNTYPED_PENALTY, [best]
+    winner = max(scores, key=lambda k: scores[k])
+    return winner, holders[winner][0].support, holders[winner]

@@ -1,0 +1,62 @@
+"""Full-text sentence search: content words of a query, weighted by how rare they are."""
+
+from __future__ import annotations
+
+import math
+import re
+from dataclasses import dataclass
+
+from spacy.lang.en.stop_words import STOP_WORDS
+
+from backstory.models import SentenceHit
+from backstory.store import Store
+
+__all__ = ["QueryTerms", "query_terms", "search_sentences", "stem"]
+
+_WORD = re.compile(r"[A-Za-z0-9]+(?:['’][A-Za-z]+)?")
+# Question words and auxiliaries say what is asked, not what to look for.
+_QUERY_STOP = STOP_WORDS | {"did", "does", "do", "happen", "happened", "say", "said"}
+_SUFFIXES = ("ations", "ation", "ings", "ing", "edly", "ed", "ies", "es", "s", "ly")
+
+
+def stem(word: str) -> str:
+    """A light suffix-stripping stem, enough to match "meet"/"meeting", "deport"/"deported"."""
+    word = word.lower().replace("’", "'").removesuffix("'s")
+    for suffix in _SUFFIXES:
+        if word.endswith(suffix) and len(word) - len(suffix) >= 3:
+            return word[: -len(suffix)]
+    return word
+
+
+@dataclass(frozen=True, slots=True)
+class QueryTerms:
+    """The content words of a query, each with a weight (its inverse sentence frequency)."""
+
+    words: tuple[str, ...]
+    weights: dict[str, float]  # keyed by stem
+
+    def coverage(self, text: str) -> float:
+        """The weighted share of the query's words that a text contains."""
+        total = sum(self.weights.values())
+        if not total:
+            return 0.0
+        present = {stem(w) for w in _WORD.findall(text)}
+        return sum(w for s, w in self.weights.items() if s in present) / total
+
+
+def query_terms(store: Store, text: str) -> QueryTerms:
+    """Content words of a query with IDF weights measured on the store's sentences."""
+    words = tuple(dict.fromkeys(
+        w for w in _WORD.findall(text) if w.lower() not in _QUERY_STOP and len(w) > 1
+    ))
+    total, counts = store.sentence_frequencies([w.lower() for w in words])
+    weights: dict[str, float] = {}
+    for word in words:
+        seen = counts.get(word.lower(), 0)
+        weights[stem(word)] = math.log(1 + (total + 1) / (seen + 1))
+    return QueryTerms(words=words, weights=weights)
+
+
+def search_sentences(store: Store, terms: QueryTerms, *, limit: int = 50) -> list[SentenceHit]:
+    """The sentences best matching the query's words, by BM25."""
+    return store.search_sentences(terms.words, limit=limit)

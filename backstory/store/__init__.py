@@ -1,0 +1,20 @@
+"""Store: the one shared state of Backstory, behind the `Store` interface."""
+
+from __future__ import annotations
+
+from backstory.errors import ConfigError
+from backstory.store.base import ArticleFeatures, Store
+from backstory.store.sqlite import SQLiteStore
+
+__all__ = ["ArticleFeatures", "SQLiteStore", "Store", "open_store"]
+
+
+def open_store(url: str) -> Store:
+    """Open (and migrate) the store at a SQLAlchemy URL."""
+    if url.startswith("sqlite:"):
+        return SQLiteStore(url)
+    raise ConfigError(
+        f"unsupported database {url!r}: this version stores to SQLite files only; "
+        "pass --db PATH/TO/FILE.db",
+        url=url,
+    )

@@ -1,0 +1,134 @@
+"""Tables (SQLAlchemy Core) and the versioned migrations that create and evolve them."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from datetime import datetime, timezone
+
+import sqlalchemy as sa
+from sqlalchemy.engine import Connection
+
+__all__ = ["MIGRATIONS", "metadata", "migrate"]
+
+metadata = sa.MetaData()
+
+schema_migrations = sa.Table(
+    "schema_migrations", metadata,
+    sa.Column("version", sa.Integer, primary_key=True),
+    sa.Column("applied_at", sa.Text, nullable=False),
+)
+settings_kv = sa.Table(
+    "settings_kv", metadata,
+    sa.Column("key", sa.Text, primary_key=True),
+    sa.Column("value", sa.Text, nullable=False),
+)
+sources = sa.Table(
+    "sources", metadata,
+    sa.Column("id", sa.Text, primary_key=True),
+    sa.Column("name", sa.Text, nullable=False, unique=True),
+    sa.Column("domain", sa.Text),
+    sa.Column("kind", sa.Text),
+    sa.Column("country", sa.Text),
+)
+articles = sa.Table(
+    "articles", metadata,
+    sa.Column("id", sa.Text, primary_key=True),
+    sa.Column("source_id", sa.Text, sa.ForeignKey("sources.id")),
+    sa.Column("url", sa.Text),
+    sa.Column("title", sa.Text),
+    sa.Column("author", sa.Text),
+    sa.Column("published_at", sa.Text),
+    sa.Column("language", sa.Text, nullable=False),
+    sa.Column("text", sa.Text, nullable=False),
+    sa.Column("text_hash", sa.Text, nullable=False, unique=True),
+    sa.Column("input", sa.Text, nullable=False),
+    sa.Column("ingested_at", sa.Text, nullable=False),
+)
+# A copy of a stored article seen again (a re-post, a syndicated copy): linked, not stored.
+article_copies = sa.Table(
+    "article_copies", metadata,
+    sa.Column("article_id", sa.Text, sa.ForeignKey("articles.id", ondelete="CASCADE"),
+              nullable=False),
+    sa.Column("source_id", sa.Text, sa.ForeignKey("sources.id")),
+    sa.Column("url", sa.Text),
+    sa.Column("title", sa.Text),
+    sa.Column("published_at", sa.Text),
+    sa.Column("input", sa.Text, nullable=False),
+    sa.Column("seen_at", sa.Text, nullable=False),
+    sa.UniqueConstraint("article_id", "source_id", "url", "input"),
+)
+sentences = sa.Table(
+    "sentences", metadata,
+    sa.Column("pk", sa.Integer, primary_key=True, autoincrement=True),
+    sa.Column("id", sa.Text, nullable=False, unique=True),
+    sa.Column("article_id", sa.Text, sa.ForeignKey("articles.id", ondelete="CASCADE"),
+              nullable=False, index=True),
+    sa.Column("idx", sa.Integer, nullable=False),
+    sa.Column("start", sa.Integer, nullable=False),
+    sa.Column("end", sa.Integer, nullable=False),
+    sa.Column("text", sa.Text, nullable=False),
+)
+entities = sa.Table(
+    "entities", metadata,
+    sa.Column("id", sa.Text, primary_key=True),
+    sa.Column("name", sa.Text, nullable=False),
+    sa.Column("type", sa.Text, nullable=False),
+    sa.UniqueConstraint("name", "type"),
+)
+mentions = sa.Table(
+    "mentions", metadata,
+    sa.Column("entity_id", sa.Text, sa.ForeignKey("entities.id"), nullable=False, index=True),
+    sa.Column("article_id", sa.Text, sa.ForeignKey("articles.id", ondelete="CASCADE"),
+              nullable=False, index=True),
+    sa.Column("sentence_id", sa.Text, nullable=False),
+    sa.Column("start", sa.Integer, nullable=False),
+    sa.Column("end", sa.Integer, nullable=False),
+    sa.Column("text", sa.Text, nullable=False),
+)
+stories = sa.Table(
+    "stories", metadata,
+    sa.Column("id", sa.Text, primary_key=True),
+    sa.Column("title", sa.Text, nullable=False),
+    sa.Column("first_seen", sa.Text),
+    sa.Column("last_seen", sa.Text),
+)
+story_articles = sa.Table(
+    "story_articles", metadata,
+    sa.Column("story_id", sa.Text, sa.ForeignKey("stories.id", ondelete="CASCADE"),
+              nullable=False, index=True),
+    sa.Column("article_id", sa.Text, sa.ForeignKey("articles.id", ondelete="CASCADE"),
+              nullable=False, unique=True),
+)
+
+_V1_TABLES = (settings_kv, sources, articles, article_copies, sentences, entities, mentions,
+              stories, story_articles)
+
+
+def _v1(conn: Connection) -> None:
+    for table in _V1_TABLES:
+        table.create(conn)
+    if conn.dialect.name == "sqlite":
+        # Porter stemming so that "meet" finds "meeting"; external content keeps one copy.
+        conn.exec_driver_sql(
+            "CREATE VIRTUAL TABLE sentences_fts USING fts5("
+            "text, content='sentences', content_rowid='pk', tokenize='porter unicode61')"
+        )
+
+
+# Append only: a migration, once released, never changes.
+MIGRATIONS: tuple[Callable[[Connection], None], ...] = (_v1,)
+
+
+def migrate(conn: Connection) -> int:
+    """Apply the migrations the database has not seen; return the schema version."""
+    schema_migrations.create(conn, checkfirst=True)
+    current = conn.execute(sa.select(sa.func.max(schema_migrations.c.version))).scalar() or 0
+    for version, step in enumerate(MIGRATIONS, start=1):
+        if version <= current:
+            continue
+        step(conn)
+        conn.execute(schema_migrations.insert().values(
+            version=version, applied_at=datetime.now(timezone.utc).isoformat(timespec="seconds")
+        ))
+        current = version
+    return current

@@ -1,0 +1,379 @@
+"""The SQLite store: one file, WAL mode, FTS5 over sentences, SQLAlchemy Core throughout."""
+
+from __future__ import annotations
+
+import hashlib
+import logging
+import re
+from collections.abc import Iterator, Sequence
+from datetime import datetime, timezone
+from typing import Any
+from urllib.parse import urlsplit
+
+import sqlalchemy as sa
+from sqlalchemy.engine import Connection, Engine, Row
+from sqlalchemy.exc import SQLAlchemyError
+
+from backstory.errors import NotFoundError, StoreError
+from backstory.models import Analysis, Article, ArticleMeta, Mention, Sentence, SentenceHit, Story
+from backstory.store import schema as t
+from backstory.store.base import ArticleFeatures
+
+__all__ = ["SQLiteStore"]
+
+LOGGER = logging.getLogger(__name__)
+_FTS_TOKEN = re.compile(r"\w+", re.UNICODE)
+
+
+class SQLiteStore:
+    """A `Store` in one SQLite file; safe to read from many threads, written by one."""
+
+    def __init__(self, url: str) -> None:
+        self.url = url
+        try:
+            self._engine = _sqlite_engine(url)
+            with self._engine.begin() as conn:
+                version = t.migrate(conn)
+        except SQLAlchemyError as exc:
+            raise StoreError(f"cannot open the database {url}: {exc.orig or exc}",
+                             url=url) from exc
+        LOGGER.debug("opened %s at schema version %d", url, version)
+
+    def close(self) -> None:
+        self._engine.dispose()
+
+    # -- articles ---------------------------------------------------------------------------
+
+    def find_by_hash(self, text_hash: str) -> ArticleMeta | None:
+        with self._engine.connect() as conn:
+            row = conn.execute(_meta_query().where(t.articles.c.text_hash == text_hash)).first()
+        return _meta(row) if row else None
+
+    def add_article(self, article: Article, analysis: Analysis) -> None:
+        now = _now()
+        with self._write() as conn:
+            source_id = _ensure_source(conn, article.outlet, article.url)
+            conn.execute(t.articles.insert().values(
+                id=article.id, source_id=source_id, url=article.url, title=article.title,
+                author=article.author, published_at=article.published_at,
+                language=article.language, text=article.text, text_hash=article.text_hash,
+                input=article.input, ingested_at=now,
+            ))
+            if analysis.sentences:
+                conn.execute(t.sentences.insert(), [
+                    {"id": s.id, "article_id": s.article_id, "idx": s.index, "start": s.start,
+                     "end": s.end, "text": s.text} for s in analysis.sentences
+                ])
+            conn.exec_driver_sql(
+                "INSERT INTO sentences_fts(rowid, text) "
+                "SELECT pk, text FROM sentences WHERE article_id = ?", (article.id,)
+            )
+            rows = []
+            for mention in analysis.mentions:
+                entity_id = _ensure_entity(conn, mention.name, mention.type)
+                rows.append({
+                    "entity_id": entity_id, "article_id": article.id,
+                    "sentence_id": analysis.sentences[mention.sentence_index].id,
+                    "start": mention.start, "end": mention.end, "text": mention.text,
+                })
+            if rows:
+                conn.execute(t.mentions.insert(), rows)
+
+    def add_copy(self, original_id: str, copy: Article) -> None:
+        with self._write() as conn:
+            source_id = _ensure_source(conn, copy.outlet, copy.url)
+            exists = conn.execute(sa.select(sa.literal(1)).where(
+                t.article_copies.c.article_id == original_id,
+                t.article_copies.c.source_id.is_(source_id) if source_id is None
+                else t.article_copies.c.source_id == source_id,
+                t.article_copies.c.url.is_(None) if copy.url is None
+                else t.article_copies.c.url == copy.url,
+                t.article_copies.c.input == copy.input,
+            )).first()
+            if not exists:
+                conn.execute(t.article_copies.insert().values(
+                    article_id=original_id, source_id=source_id, url=copy.url,
+                    title=copy.title, published_at=copy.published_at, input=copy.input,
+                    seen_at=_now(),
+                ))
+
+    def article(self, article_id: str) -> Article:
+        query = sa.select(t.articles, t.sources.c.name.label("outlet")).select_from(
+            t.articles.outerjoin(t.sources, t.articles.c.source_id == t.sources.c.id)
+        ).where(t.articles.c.id == article_id)
+        with self._engine.connect() as conn:
+            row = conn.execute(query).mappings().first()
+        if row is None:
+            raise NotFoundError(f"no article with id {article_id!r}; `backstory articles` "
+                                "lists them", article_id=article_id)
+        return Article(
+            id=row["id"], text=row["text"], text_hash=row["text_hash"], input=row["input"],
+            title=row["title"], outlet=row["outlet"], url=row["url"], author=row["author"],
+            published_at=row["published_at"], language=row["language"],
+        )
+
+    def article_meta(self, article_ids: Sequence[str]) -> dict[str, ArticleMeta]:
+        with self._engine.connect() as conn:
+            rows = conn.execute(_meta_query().where(t.articles.c.id.in_(list(article_ids))))
+            return {row.id: _meta(row) for row in rows}
+
+    def articles(self, *, limit: int = 100, offset: int = 0) -> list[ArticleMeta]:
+        query = _meta_query().order_by(
+            t.articles.c.published_at.desc().nulls_last(), t.articles.c.id
+        ).limit(limit).offset(offset)
+        with self._engine.connect() as conn:
+            return [_meta(row) for row in conn.execute(query)]
+
+    def count_articles(self) -> int:
+        with self._engine.connect() as conn:
+            return int(conn.execute(sa.select(sa.func.count()).select_from(t.articles))
+                       .scalar_one())
+
+    def copies(self, article_id: str) -> list[ArticleMeta]:
+        query = sa.select(
+            t.article_copies.c.article_id.label("id"), t.article_copies.c.title,
+            t.sources.c.name.label("outlet"), t.article_copies.c.url,
+            t.article_copies.c.published_at,
+        ).select_from(t.article_copies.outerjoin(
+            t.sources, t.article_copies.c.source_id == t.sources.c.id
+        )).where(t.article_copies.c.article_id == article_id)
+        with self._engine.connect() as conn:
+            return [ArticleMeta(id=r.id, title=r.title, outlet=r.outlet, url=r.url,
+                                published_at=r.published_at) for r in conn.execute(query)]
+
+    def sentences(self, article_id: str) -> list[Sentence]:
+        query = sa.select(t.sentences).where(t.sentences.c.article_id == article_id
+                                             ).order_by(t.sentences.c.idx)
+        with self._engine.connect() as conn:
+            return [_sentence(row) for row in conn.execute(query)]
+
+    def mentions(self, article_id: str) -> list[Mention]:
+        query = sa.select(
+            t.entities.c.name, t.entities.c.type, t.sentences.c.idx, t.mentions.c.start,
+            t.mentions.c.end, t.mentions.c.text,
+        ).select_from(
+            t.mentions.join(t.entities, t.mentions.c.entity_id == t.entities.c.id)
+            .join(t.sentences, t.mentions.c.sentence_id == t.sentences.c.id)
+        ).where(t.mentions.c.article_id == article_id).order_by(t.mentions.c.start)
+        with self._engine.connect() as conn:
+            return [Mention(name=r.name, type=r.type, sentence_index=r.idx, start=r.start,
+                            end=r.end, text=r.text) for r in conn.execute(query)]
+
+    def article_features(self) -> Iterator[ArticleFeatures]:
+        names: dict[str, list[str]] = {}
+        entity_query = sa.select(t.mentions.c.article_id, t.entities.c.name).select_from(
+            t.mentions.join(t.entities, t.mentions.c.entity_id == t.entities.c.id)
+        ).where(t.entities.c.type.in_(("PERSON", "ORG", "GPE", "LOC", "FAC", "EVENT", "NORP")))
+        query = sa.select(*_meta_columns(), t.articles.c.text).select_from(_meta_from()
+                                                                           ).order_by(t.articles.c.id)
+        with self._engine.connect() as conn:
+            for article_id, name in conn.execute(entity_query):
+                names.setdefault(article_id, []).append(name)
+            for row in conn.execute(query):
+                yield ArticleFeatures(meta=_meta(row), text=row.text,
+                                      entities=tuple(names.get(row.id, ())))
+
+    # -- search -----------------------------------------------------------------------------
+
+    def search_sentences(self, terms: Sequence[str], *, limit: int = 50) -> list[SentenceHit]:
+        """Sentences matching any of the terms, best BM25 first (score: higher is better)."""
+        tokens = sorted({tok for term in terms for tok in _FTS_TOKEN.findall(term.lower())})
+        if not tokens:
+            return []
+        match = " OR ".join(f'"{tok}"' for tok in tokens)
+        query = sa.text(
+            "SELECT s.pk, bm25(sentences_fts) AS rank FROM sentences_fts "
+            "JOIN sentences s ON s.pk = sentences_fts.rowid "
+            "WHERE sentences_fts MATCH :match ORDER BY rank LIMIT :limit"
+        )
+        with self._engine.connect() as conn:
+            ranked = conn.execute(query, {"match": match, "limit": limit}).all()
+            scores = {pk: -rank for pk, rank in ranked}  # FTS5's bm25() is lower-is-better
+            return sorted(self._hits(conn, t.sentences.c.pk.in_(list(scores)), scores),
+                          key=lambda hit: -hit.score)
+
+    def sentence_frequencies(self, tokens: Sequence[str]) -> tuple[int, dict[str, int]]:
+        """The number of sentences, and for each token the number of sentences holding it."""
+        counts: dict[str, int] = {}
+        with self._engine.connect() as conn:
+            total = int(conn.execute(sa.select(sa.func.count()).select_from(t.sentences))
+                        .scalar_one())
+            for token in {tok for tok in tokens if _FTS_TOKEN.fullmatch(tok)}:
+                counts[token] = int(conn.exec_driver_sql(
+                    "SELECT count(*) FROM sentences_fts WHERE sentences_fts MATCH ?",
+                    (f'"{token}"',),
+                ).scalar_one())
+        return total, counts
+
+    def article_sentences(self, article_ids: Sequence[str]) -> list[SentenceHit]:
+        with self._engine.connect() as conn:
+            hits = self._hits(conn, t.sentences.c.article_id.in_(list(article_ids)), {})
+        return sorted(hits, key=lambda hit: (hit.article.id, hit.sentence.index))
+
+    def sentences_by_id(self, sentence_ids: Sequence[str]) -> list[SentenceHit]:
+        with self._engine.connect() as conn:
+            hits = self._hits(conn, t.sentences.c.id.in_(list(sentence_ids)), {})
+        order = {sid: i for i, sid in enumerate(sentence_ids)}
+        return sorted(hits, key=lambda hit: order[hit.sentence.id])
+
+    @staticmethod
+    def _hits(conn: Connection, where: Any, scores: dict[int, float]) -> list[SentenceHit]:
+        query = sa.select(t.sentences, *_meta_columns(prefix="a_")).select_from(
+            t.sentences.join(_meta_from(), t.sentences.c.article_id == t.articles.c.id)
+        ).where(where)
+        return [
+            SentenceHit(
+                sentence=_sentence(row),
+                article=ArticleMeta(id=row.a_id, title=row.a_title, outlet=row.a_outlet,
+                                    url=row.a_url, published_at=row.a_published_at,
+                                    author=row.a_author, language=row.a_language),
+                score=scores.get(row.pk, 0.0),
+            )
+            for row in conn.execute(query)
+        ]
+
+    # -- stories ----------------------------------------------------------------------------
+
+    def replace_stories(self, stories: Sequence[Story]) -> None:
+        with self._write() as conn:
+            conn.execute(t.story_articles.delete())
+            conn.execute(t.stories.delete())
+            if stories:
+                conn.execute(t.stories.insert(), [
+                    {"id": s.id, "title": s.title, "first_seen": s.first_seen,
+                     "last_seen": s.last_seen} for s in stories
+                ])
+                conn.execute(t.story_articles.insert(), [
+                    {"story_id": s.id, "article_id": a} for s in stories for a in s.article_ids
+                ])
+
+    def stories(self) -> list[Story]:
+        return self._stories(None)
+
+    def story(self, story_id: str) -> Story:
+        found = self._stories(story_id)
+        if not found:
+            raise NotFoundError(f"no story with id {story_id!r}; `backstory stories` lists "
+                                "them", story_id=story_id)
+        return found[0]
+
+    def _stories(self, story_id: str | None) -> list[Story]:
+        query = sa.select(t.stories, t.story_articles.c.article_id).select_from(
+            t.stories.join(t.story_articles, t.stories.c.id == t.story_articles.c.story_id)
+            .join(t.articles, t.articles.c.id == t.story_articles.c.article_id)
+        ).order_by(t.articles.c.published_at.nulls_last(), t.articles.c.id)
+        if story_id is not None:
+            query = query.where(t.stories.c.id == story_id)
+        grouped: dict[str, tuple[Row[Any], list[str]]] = {}
+        with self._engine.connect() as conn:
+            for row in conn.execute(query):
+                grouped.setdefault(row.id, (row, []))[1].append(row.article_id)
+        stories = [Story(id=row.id, title=row.title, article_ids=tuple(ids),
+                         first_seen=row.first_seen, last_seen=row.last_seen)
+                   for row, ids in grouped.values()]
+        # Most covered first, then most recent.
+        stories.sort(key=lambda s: s.last_seen or "", reverse=True)
+        stories.sort(key=lambda s: len(s.article_ids), reverse=True)
+        return stories
+
+    # -- settings ---------------------------------------------------------------------------
+
+    def get_setting(self, key: str) -> str | None:
+        with self._engine.connect() as conn:
+            return conn.execute(sa.select(t.settings_kv.c.value)
+                                .where(t.settings_kv.c.key == key)).scalar()
+
+    def set_setting(self, key: str, value: str) -> None:
+        with self._write() as conn:
+            conn.execute(t.settings_kv.delete().where(t.settings_kv.c.key == key))
+            conn.execute(t.settings_kv.insert().values(key=key, value=value))
+
+    # -- internals --------------------------------------------------------------------------
+
+    def _write(self) -> Any:
+        """A transaction that commits on success and rolls back on any error."""
+        return _Transaction(self._engine, self.url)
+
+
+class _Transaction:
+    """`engine.begin()` that turns database errors into `StoreError`."""
+
+    def __init__(self, engine: Engine, url: str) -> None:
+        self._context = engine.begin()
+        self._url = url
+
+    def __enter__(self) -> Connection:
+        return self._context.__enter__()
+
+    def __exit__(self, exc_type: Any, exc: Any, tb: Any) -> None:
+        self._context.__exit__(exc_type, exc, tb)
+        if isinstance(exc, SQLAlchemyError):
+            raise StoreError(f"cannot write to {self._url}: {getattr(exc, 'orig', exc)}",
+                             url=self._url) from exc
+
+
+def _sqlite_engine(url: str) -> Engine:
+    engine = sa.create_engine(url, connect_args={"timeout": 30, "check_same_thread": False})
+
+    @sa.event.listens_for(engine, "connect")
+    def _on_connect(dbapi_connection: Any, _record: Any) -> None:
+        cursor = dbapi_connection.cursor()
+        cursor.execute("PRAGMA journal_mode=WAL")
+        cursor.execute("PRAGMA synchronous=NORMAL")
+        cursor.execute("PRAGMA foreign_keys=ON")
+        cursor.close()
+
+    return engine
+
+
+def _now() -> str:
+    return datetime.now(timezone.utc).isoformat(timespec="seconds")
+
+
+def _stable_id(*parts: str) -> str:
+    return hashlib.sha256("\x1f".join(parts).encode("utf-8")).hexdigest()[:16]
+
+
+def _ensure_source(conn: Connection, outlet: str | None, url: str | None) -> str | None:
+    if not outlet:
+        return None
+    source_id = _stable_id("source", outlet)
+    exists = conn.execute(sa.select(t.sources.c.id).where(t.sources.c.id == source_id)).first()
+    if not exists:
+        domain = urlsplit(url).hostname if url else None
+        conn.execute(t.sources.insert().values(id=source_id, name=outlet, domain=domain))
+    return source_id
+
+
+def _ensure_entity(conn: Connection, name: str, type_: str) -> str:
+    entity_id = _stable_id("entity", type_, name)
+    exists = conn.execute(sa.select(t.entities.c.id).where(t.entities.c.id == entity_id)).first()
+    if not exists:
+        conn.execute(t.entities.insert().values(id=entity_id, name=name, type=type_))
+    return entity_id
+
+
+def _meta_columns(prefix: str = "") -> list[Any]:
+    a = t.articles.c
+    return [a.id.label(f"{prefix}id"), a.title.label(f"{prefix}title"),
+            t.sources.c.name.label(f"{prefix}outlet"), a.url.label(f"{prefix}url"),
+            a.published_at.label(f"{prefix}published_at"), a.author.label(f"{prefix}author"),
+            a.language.label(f"{prefix}language")]
+
+
+def _meta_from() -> Any:
+    return t.articles.outerjoin(t.sources, t.articles.c.source_id == t.sources.c.id)
+
+
+def _meta_query() -> sa.Select[Any]:
+    return sa.select(*_meta_columns()).select_from(_meta_from())
+
+
+def _meta(row: Any) -> ArticleMeta:
+    return ArticleMeta(id=row.id, title=row.title, outlet=row.outlet, url=row.url,
+                       published_at=row.published_at, author=row.author, language=row.language)
+
+
+def _sentence(row: Any) -> Sentence:
+    return Sentence(id=row.id, article_id=row.article_id, index=row.idx, start=row.start,
+                    end=row.end, text=row.text)

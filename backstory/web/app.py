@@ -1,0 +1,113 @@
+"""The web app: reader pages and the JSON API over one store.
+
+Reads run on FastAPI's thread pool (plain `def` routes), as Datasette does; the app never
+writes, so the single-writer rule holds with the CLI as the writer.
+"""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
+from pathlib import Path
+from typing import Any
+
+from fastapi import FastAPI, Query, Request
+from fastapi.responses import HTMLResponse, JSONResponse
+from fastapi.staticfiles import StaticFiles
+from fastapi.templating import Jinja2Templates
+
+from backstory.config import Settings
+from backstory.errors import NotFoundError
+from backstory.payloads import (
+    answer_payload,
+    article_payload,
+    article_view_payload,
+    stories_payload,
+    story_view_payload,
+)
+from backstory.pipeline import Desk
+from backstory.web.render import article_paragraphs
+
+__all__ = ["create_app"]
+
+LOGGER = logging.getLogger(__name__)
+HERE = Path(__file__).parent
+_MAX_QUESTION = 500
+
+
+def create_app(settings: Settings) -> FastAPI:
+    """Build the app over the store named in the settings."""
+    desk = Desk(settings)
+
+    @asynccontextmanager
+    async def lifespan(_app: FastAPI) -> AsyncIterator[None]:
+        yield
+        desk.close()
+
+    app = FastAPI(title="Backstory", version="0.1.0", docs_url="/api/docs",
+                  openapi_url="/api/openapi.json", lifespan=lifespan)
+    app.state.desk = desk
+    app.mount("/static", StaticFiles(directory=HERE / "static"), name="static")
+    templates = Jinja2Templates(directory=HERE / "templates")
+
+    def page(request: Request, name: str, status: int = 200, **context: Any) -> HTMLResponse:
+        return templates.TemplateResponse(request, name, context, status_code=status)
+
+    @app.exception_handler(NotFoundError)
+    def not_found(request: Request, exc: NotFoundError) -> HTMLResponse | JSONResponse:
+        if request.url.path.startswith("/api/"):
+            return JSONResponse({"error": exc.message}, status_code=404)
+        return page(request, "error.html", status=404, message=exc.message)
+
+    # -- pages ------------------------------------------------------------------------------
+
+    @app.get("/", response_class=HTMLResponse)
+    def home(request: Request) -> HTMLResponse:
+        stories = desk.stories()
+        metas = desk.store.article_meta([a for s in stories for a in s.article_ids])
+        outlets = {s.id: sorted({metas[a].outlet for a in s.article_ids
+                                 if a in metas and metas[a].outlet}) for s in stories}
+        return page(request, "home.html", stories=stories, outlets=outlets,
+                    article_count=desk.store.count_articles())
+
+    @app.get("/stories/{story_id}", response_class=HTMLResponse)
+    def story_page(request: Request, story_id: str) -> HTMLResponse:
+        view = desk.story(story_id)
+        return page(request, "story.html", view=view)
+
+    @app.get("/articles/{article_id}", response_class=HTMLResponse)
+    def article_page(request: Request, article_id: str) -> HTMLResponse:
+        view = desk.article(article_id)
+        return page(request, "article.html", view=view,
+                    paragraphs=article_paragraphs(view.article.text, view.sentences))
+
+    @app.get("/ask", response_class=HTMLResponse)
+    def ask_page(request: Request, q: str = Query("", max_length=_MAX_QUESTION)) -> HTMLResponse:
+        answer = desk.ask(q) if q.strip() else None
+        return page(request, "ask.html", question=q, answer=answer)
+
+    # -- JSON API ---------------------------------------------------------------------------
+
+    @app.get("/api/v1/ask")
+    def api_ask(q: str = Query(..., min_length=1, max_length=_MAX_QUESTION)) -> dict[str, Any]:
+        return answer_payload(desk.ask(q))
+
+    @app.get("/api/v1/stories")
+    def api_stories() -> list[dict[str, Any]]:
+        return stories_payload(desk.stories())
+
+    @app.get("/api/v1/stories/{story_id}")
+    def api_story(story_id: str) -> dict[str, Any]:
+        return story_view_payload(desk.story(story_id))
+
+    @app.get("/api/v1/articles")
+    def api_articles(limit: int = Query(100, ge=1, le=1000),
+                     offset: int = Query(0, ge=0)) -> list[dict[str, Any]]:
+        return [article_payload(m) for m in desk.articles(limit=limit, offset=offset)]
+
+    @app.get("/api/v1/articles/{article_id}")
+    def api_article(article_id: str) -> dict[str, Any]:
+        return article_view_payload(desk.article(article_id))
+
+    return app
