@@ -16,6 +16,6 @@ __all__ = ["BackstoryError", "Desk", "Settings", "open"]
 __version__ = "0.1.0"
 
 
-def open(db: str = "backstory.db") -> Desk:  # noqa: A001 - mirrors the CLI's `--db`
+def open(db: str = "backstory.db") -> Desk:
     """Open the desk over the store at `db` (an SQLite file path)."""
     return Desk(Settings.from_env(db=db))

@@ -14,6 +14,7 @@ from backstory.config import Settings
 from backstory.errors import BackstoryError
 from backstory.ingest import Fetcher, InputMeta, read_sources
 from backstory.models import (
+    Analysis,
     Answer,
     Article,
     ArticleMeta,
@@ -120,13 +121,13 @@ class Desk:
             else:
                 self._save(item, analyses, first_of, report)
             if on_result is not None:
-                on_result(getattr(item, "input", None) or getattr(item, "source", ""))
+                on_result(item.input if isinstance(item, Article) else item.source)
 
-    def _save(self, article: Article, analyses: dict[str, object],
+    def _save(self, article: Article, analyses: dict[str, Analysis],
               first_of: dict[str, Article], report: IngestReport) -> None:
         try:
             if first_of.get(article.text_hash) is article:
-                self.store.add_article(article, analyses[article.id])  # type: ignore[arg-type]
+                self.store.add_article(article, analyses[article.id])
                 duplicate_of = None
             else:
                 original = self.store.find_by_hash(article.text_hash)

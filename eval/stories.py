@@ -32,7 +32,7 @@ def bcubed(predicted: list[str], gold: list[str]) -> tuple[float, float, float]:
         by_pred[p].add(i)
         by_gold[g].add(i)
     precision = recall = 0.0
-    for i, (p, g) in enumerate(zip(predicted, gold, strict=True)):
+    for p, g in zip(predicted, gold, strict=True):
         overlap = len(by_pred[p] & by_gold[g])
         precision += overlap / len(by_pred[p])
         recall += overlap / len(by_gold[g])

@@ -41,7 +41,7 @@ def desk(db_path: Path) -> Iterator[Desk]:
 class _SiteHandler(SimpleHTTPRequestHandler):
     """Serves tests/fixtures/site; `{BASE}` in a feed becomes the server's own address."""
 
-    def log_message(self, format: str, *args: object) -> None:  # noqa: A002
+    def log_message(self, format: str, *args: object) -> None:
         pass
 
     def do_GET(self) -> None:

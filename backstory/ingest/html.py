@@ -7,6 +7,7 @@ from dataclasses import dataclass
 from urllib.parse import urlsplit
 
 import trafilatura
+from trafilatura.settings import Document
 
 from backstory.errors import ExtractionError
 from backstory.ingest.text import paragraphs_of
@@ -36,8 +37,8 @@ def extract_page(html: str, *, source: str, url: str | None = None) -> Extracted
     document = trafilatura.bare_extraction(
         html, url=url, with_metadata=True, include_comments=False, include_tables=False
     )
-    text = (document.text or "") if document is not None else ""
-    if len(text.strip()) < MIN_ARTICLE_CHARS:
+    text = (document.text or "") if isinstance(document, Document) else ""
+    if not isinstance(document, Document) or len(text.strip()) < MIN_ARTICLE_CHARS:
         raise ExtractionError(
             "no article text found in the page (it may be a front page, a login wall "
             "or rendered by JavaScript)",

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import date, datetime, timezone
+from datetime import UTC, date, datetime
 from email.utils import parsedate_to_datetime
 
 from backstory.errors import IngestError
@@ -37,9 +37,9 @@ def normalize_published(value: str | None, *, source: str) -> str | None:
                 f"published date {raw!r} is not a date; use YYYY-MM-DD or ISO 8601",
                 source=source,
             ) from exc
-    if len(raw) == 10 or (parsed.hour, parsed.minute, parsed.second) == (0, 0, 0) \
-            and parsed.tzinfo is None:
+    if len(raw) == 10 or ((parsed.hour, parsed.minute, parsed.second) == (0, 0, 0) \
+            and parsed.tzinfo is None):
         return parsed.date().isoformat()
     if parsed.tzinfo is not None:
-        parsed = parsed.astimezone(timezone.utc).replace(tzinfo=None)
+        parsed = parsed.astimezone(UTC).replace(tzinfo=None)
     return parsed.isoformat(timespec="seconds") + "Z"

@@ -12,7 +12,7 @@ from spacy.language import Language
 from spacy.tokens import Doc
 
 from backstory.errors import AnalysisError
-from backstory.models import Analysis, Article, Mention, Sentence
+from backstory.models import Analysis, Article, Sentence
 from backstory.nlp.entities import canonical_mentions
 
 __all__ = ["Analyzer"]

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Callable
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 
 import sqlalchemy as sa
 from sqlalchemy.engine import Connection
@@ -128,7 +128,7 @@ def migrate(conn: Connection) -> int:
             continue
         step(conn)
         conn.execute(schema_migrations.insert().values(
-            version=version, applied_at=datetime.now(timezone.utc).isoformat(timespec="seconds")
+            version=version, applied_at=datetime.now(UTC).isoformat(timespec="seconds")
         ))
         current = version
     return current

@@ -6,7 +6,7 @@ import hashlib
 import logging
 import re
 from collections.abc import Iterator, Sequence
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 from typing import Any
 from urllib.parse import urlsplit
 
@@ -35,7 +35,7 @@ class SQLiteStore:
             with self._engine.begin() as conn:
                 version = t.migrate(conn)
         except SQLAlchemyError as exc:
-            raise StoreError(f"cannot open the database {url}: {exc.orig or exc}",
+            raise StoreError(f"cannot open the database {url}: {getattr(exc, 'orig', None) or exc}",
                              url=url) from exc
         LOGGER.debug("opened %s at schema version %d", url, version)
 
@@ -327,7 +327,7 @@ def _sqlite_engine(url: str) -> Engine:
 
 
 def _now() -> str:
-    return datetime.now(timezone.utc).isoformat(timespec="seconds")
+    return datetime.now(UTC).isoformat(timespec="seconds")
 
 
 def _stable_id(*parts: str) -> str:

@@ -11,11 +11,12 @@ import hashlib
 import math
 from collections.abc import Sequence
 from datetime import date
+from typing import cast
 
 import numpy as np
 from numpy.typing import NDArray
-from scipy.sparse import csr_matrix
 from scipy.cluster.hierarchy import fcluster, linkage
+from scipy.sparse import csr_matrix
 from scipy.spatial.distance import squareform
 from sklearn.feature_extraction.text import TfidfVectorizer
 
@@ -62,7 +63,7 @@ class StoryClusterer:
         days = np.array([_day(a.meta.published_at) for a in articles], dtype=np.float64)
         apart = np.abs(days[:, None] - days[None, :]) > self.window_days  # NaN compares False
         similarity[apart] = 0.0
-        return np.asarray(similarity, dtype=np.float64)
+        return cast(NDArray[np.float64], np.asarray(similarity, dtype=np.float64))
 
 
 def _jaccard(sets: list[frozenset[str]]) -> NDArray[np.float64]:
@@ -74,7 +75,9 @@ def _jaccard(sets: list[frozenset[str]]) -> NDArray[np.float64]:
     shared = (matrix @ matrix.T).toarray()
     sizes = np.array([len(names) for names in sets], dtype=np.float64)
     union = sizes[:, None] + sizes[None, :] - shared
-    return np.divide(shared, union, out=np.zeros_like(shared), where=union > 0)
+    overlap: NDArray[np.float64] = np.divide(shared, union, out=np.zeros_like(shared),
+                                             where=union > 0)
+    return overlap
 
 
 def _day(published_at: str | None) -> float:

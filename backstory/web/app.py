@@ -66,8 +66,8 @@ def create_app(settings: Settings) -> FastAPI:
     def home(request: Request) -> HTMLResponse:
         stories = desk.stories()
         metas = desk.store.article_meta([a for s in stories for a in s.article_ids])
-        outlets = {s.id: sorted({metas[a].outlet for a in s.article_ids
-                                 if a in metas and metas[a].outlet}) for s in stories}
+        outlets = {s.id: sorted({o for a in s.article_ids if a in metas
+                                 for o in [metas[a].outlet] if o}) for s in stories}
         return page(request, "home.html", stories=stories, outlets=outlets,
                     article_count=desk.store.count_articles())
 
