@@ -16,16 +16,18 @@ from rich.progress import (
     BarColumn,
     MofNCompleteColumn,
     Progress,
+    ProgressColumn,
+    Task,
     TextColumn,
     TimeElapsedColumn,
     TimeRemainingColumn,
 )
 from rich.table import Table
+from rich.text import Text
 
 from backstory.config import Settings
 from backstory.errors import BackstoryError
-from backstory.ingest import InputMeta, normalize_published
-from backstory.ingest.reader import count_inputs
+from backstory.ingest import InputMeta, estimate_articles, normalize_published
 from backstory.payloads import (
     answer_payload,
     article_payload,
@@ -34,7 +36,7 @@ from backstory.payloads import (
     stories_payload,
     story_view_payload,
 )
-from backstory.pipeline import Desk
+from backstory.pipeline import Desk, sample_corpus_path
 
 __all__ = ["app", "main"]
 
@@ -84,7 +86,7 @@ def ingest(
                              published_at=normalize_published(published, source="--published"))
         except BackstoryError as exc:
             _fail(f"--published: {exc.message}", code=2)
-        with _progress(count_inputs(sources), quiet=as_json) as advance:
+        with _progress(estimate_articles(sources), quiet=as_json) as advance:
             report = desk.ingest(sources, meta=meta, on_result=advance)
     for failure in report.failed:
         err.print(f"[red]error[/red]: {escape(failure.source)}: {escape(failure.error)}")
@@ -241,7 +243,8 @@ def demo(
     Example: backstory --db demo.db demo
     """
     with _desk(ctx) as desk:
-        with _progress(None, quiet=as_json, label="loading sample corpus") as advance:
+        total = estimate_articles([str(sample_corpus_path())])
+        with _progress(total, quiet=as_json, label="loading sample corpus") as advance:
             report = desk.load_sample(on_result=advance)
         count = len(desk.stories())
     if as_json:
@@ -286,11 +289,18 @@ def _progress(total: int | None, *, quiet: bool, label: str = "ingesting"
         yield lambda _item: None
         return
     columns = [TextColumn(f"{label} [progress.description]{{task.description}}"), BarColumn(),
-               MofNCompleteColumn(), TextColumn("{task.speed:>5.1f}/s" if False else ""),
-               TimeElapsedColumn(), TimeRemainingColumn()]
+               MofNCompleteColumn(), _RateColumn(), TimeElapsedColumn(), TimeRemainingColumn()]
     with Progress(*columns, console=err, transient=True) as progress:
         task = progress.add_task("", total=total)
-        yield lambda item: progress.update(task, advance=1, description=item[-40:])
+        yield lambda item: progress.update(task, advance=1,
+                                           description=item.rsplit("/", 1)[-1][-32:])
+
+
+class _RateColumn(ProgressColumn):
+    """Articles per second."""
+
+    def render(self, task: Task) -> Text:
+        return Text(f"{task.speed:.1f}/s" if task.speed else "-/s", style="progress.data.speed")
 
 
 def _print_json(payload: Any) -> None:

@@ -3,12 +3,12 @@
 from backstory.ingest.boilerplate import is_promo, split_promos
 from backstory.ingest.fetch import Fetcher
 from backstory.ingest.metadata import InputMeta, normalize_published
-from backstory.ingest.reader import count_inputs, read_sources
+from backstory.ingest.reader import estimate_articles, read_sources
 
 __all__ = [
     "Fetcher",
     "InputMeta",
-    "count_inputs",
+    "estimate_articles",
     "is_promo",
     "normalize_published",
     "read_sources",

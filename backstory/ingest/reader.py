@@ -21,7 +21,7 @@ from backstory.ingest.metadata import InputMeta, normalize_published
 from backstory.ingest.text import decode_text, paragraphs_of, split_title
 from backstory.models import Article, IngestFailure
 
-__all__ = ["read_sources"]
+__all__ = ["estimate_articles", "read_sources"]
 
 LOGGER = logging.getLogger(__name__)
 
@@ -46,12 +46,19 @@ def read_sources(sources: list[str], *, meta: InputMeta, fetcher: Fetcher) -> It
             yield IngestFailure(source=exc.source, error=exc.message)
 
 
-def count_inputs(sources: list[str]) -> int:
-    """How many files and URLs the sources expand to (for a progress bar)."""
-    return sum(
-        1 if _is_url(s) or not Path(s).is_dir() else sum(1 for _ in _walk(Path(s)))
-        for s in sources
-    )
+def estimate_articles(sources: list[str]) -> int:
+    """About how many articles the sources hold, for a progress bar: one per file or URL,
+    one per line of a JSONL file (a feed URL counts as one until it is read)."""
+    return sum(_estimate(Path(s)) if not _is_url(s) else 1 for s in sources)
+
+
+def _estimate(path: Path) -> int:
+    if path.is_dir():
+        return sum(_estimate(child) for child in _walk(path))
+    if path.suffix.lower() in JSONL_SUFFIXES and path.is_file():
+        with path.open("rb") as handle:
+            return max(sum(1 for line in handle if line.strip()), 1)
+    return 1
 
 
 def _is_url(source: str) -> bool:

@@ -2,7 +2,11 @@
 
 from __future__ import annotations
 
+from pathlib import Path
+
 from backstory.pipeline import Desk
+
+FIXTURES = Path(__file__).resolve().parent.parent / "fixtures"
 
 
 def test_a_page_url_becomes_an_article_with_its_metadata(desk: Desk, site: str) -> None:
@@ -53,3 +57,21 @@ def test_an_http_error_names_the_status(desk: Desk, site: str) -> None:
     report = desk.ingest([f"{site}/no-such-page.html"])
     [failure] = report.failed
     assert "HTTP 404" in failure.error
+
+
+def test_an_atom_feed_works_like_rss(desk: Desk, site: str) -> None:
+    report = desk.ingest([f"{site}/atom.xml"])
+    assert report.failed == []
+    [entry] = report.articles
+    assert entry.input == f"{site}/atom.xml#1"
+    assert entry.title == "Lowmarsh council votes to replace tide gate motors"
+    assert entry.url == f"{site}/council-vote.html"
+
+
+def test_a_saved_feed_file_fetches_its_entries(desk: Desk, site: str, tmp_path: Path) -> None:
+    feed = tmp_path / "saved.rss"
+    text = (FIXTURES / "site" / "feed.xml").read_text().replace("{BASE}", site)
+    feed.write_text(text)
+    report = desk.ingest([str(feed)])
+    assert report.added == 2
+    assert [f.source for f in report.failed] == [f"{feed}#3"]
