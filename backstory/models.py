@@ -34,10 +34,6 @@ def normalize_for_hash(text: str) -> str:
     return _SPACE.sub(" ", folded).strip()
 
 
-def _digest(text: str, length: int = 16) -> str:
-    return hashlib.sha256(text.encode("utf-8")).hexdigest()[:length]
-
-
 @dataclass(frozen=True, slots=True)
 class Article:
     """One article's clean text and metadata, as ingest hands it to analysis.
@@ -59,10 +55,15 @@ class Article:
     dropped: tuple[str, ...] = ()  # boilerplate paragraphs removed from the text
 
     @classmethod
-    def create(cls, text: str, *, input: str, **meta: str | tuple[str, ...] | None) -> Article:
+    def create(cls, text: str, *, input: str, title: str | None = None,
+               outlet: str | None = None, url: str | None = None, author: str | None = None,
+               published_at: str | None = None, language: str = "en",
+               dropped: tuple[str, ...] = ()) -> Article:
         """Build an article, deriving its hash and id from the text."""
         text_hash = hashlib.sha256(normalize_for_hash(text).encode("utf-8")).hexdigest()
-        return cls(id=text_hash[:16], text=text, text_hash=text_hash, input=input, **meta)  # type: ignore[arg-type]
+        return cls(id=text_hash[:16], text=text, text_hash=text_hash, input=input, title=title,
+                   outlet=outlet, url=url, author=author, published_at=published_at,
+                   language=language, dropped=dropped)
 
 
 @dataclass(frozen=True, slots=True)

@@ -210,12 +210,6 @@ class SQLiteStore:
             hits = self._hits(conn, t.sentences.c.article_id.in_(list(article_ids)), {})
         return sorted(hits, key=lambda hit: (hit.article.id, hit.sentence.index))
 
-    def sentences_by_id(self, sentence_ids: Sequence[str]) -> list[SentenceHit]:
-        with self._engine.connect() as conn:
-            hits = self._hits(conn, t.sentences.c.id.in_(list(sentence_ids)), {})
-        order = {sid: i for i, sid in enumerate(sentence_ids)}
-        return sorted(hits, key=lambda hit: order[hit.sentence.id])
-
     @staticmethod
     def _hits(conn: Connection, where: Any, scores: dict[int, float]) -> list[SentenceHit]:
         query = sa.select(t.sentences, *_meta_columns(prefix="a_")).select_from(
