@@ -5,6 +5,7 @@ from __future__ import annotations
 import json
 import logging
 import sys
+import time
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from typing import Annotated, Any
@@ -28,6 +29,7 @@ from rich.text import Text
 from backstory.config import Settings
 from backstory.errors import BackstoryError
 from backstory.ingest import InputMeta, estimate_articles, normalize_published
+from backstory.models import IngestReport
 from backstory.payloads import (
     answer_payload,
     article_payload,
@@ -60,10 +62,13 @@ def _root(
                                     help="SQLite file of the store.")] = "backstory.db",
     verbose: Annotated[bool, typer.Option("--verbose", "-v", help="Log progress details.")]
     = False,
+    allow_private: Annotated[bool, typer.Option(
+        "--allow-private", help="Allow fetching from private, loopback and link-local "
+                                "addresses (refused by default).")] = False,
 ) -> None:
     logging.basicConfig(level=logging.INFO if verbose else logging.ERROR,
                         format="%(levelname)s %(name)s: %(message)s")
-    ctx.obj = Settings.from_env(db=db)
+    ctx.obj = Settings.from_env(db=db, allow_private=allow_private)
 
 
 @app.command()
@@ -88,21 +93,33 @@ def ingest(
             _fail(f"--published: {exc.message}", code=2)
         with _progress(estimate_articles(sources), quiet=as_json) as advance:
             report = desk.ingest(sources, meta=meta, on_result=advance)
-    for failure in report.failed:
-        err.print(f"[red]error[/red]: {escape(failure.source)}: {escape(failure.error)}")
-    if as_json:
-        _print_json(ingest_payload(report))
-    else:
-        table = Table("id", "title", "outlet", "published", "status", title="Ingested")
-        for a in report.articles:
-            table.add_row(a.id, a.title or "", a.outlet or "", a.published_at or "",
-                          "duplicate" if a.duplicate_of else "added")
-        if report.articles:
-            out.print(table)
-        out.print(f"{report.added} added, {report.duplicates} duplicate(s), "
-                  f"{len(report.failed)} failed")
+    _print_report(report, as_json=as_json)
     if report.failed:
         raise typer.Exit(1)
+
+
+@app.command()
+def watch(
+    ctx: typer.Context,
+    feeds: Annotated[list[str], typer.Argument(help="Feed or sitemap URLs to poll.")],
+    interval: Annotated[float, typer.Option(help="Seconds between polls.", min=1)] = 300,
+    rounds: Annotated[int, typer.Option(help="Stop after this many polls (0: never).",
+                                        min=0)] = 0,
+    as_json: JsonOption = False,
+) -> None:
+    """Poll feeds on an interval and ingest what is new (unchanged feeds cost one request).
+
+    Example: backstory watch https://example.org/feed.xml --interval 600
+    """
+    with _desk(ctx) as desk:
+        done = 0
+        while True:
+            report = desk.ingest(feeds)
+            _print_report(report, as_json=as_json, quiet_when_empty=True)
+            done += 1
+            if rounds and done >= rounds:
+                break
+            time.sleep(interval)
 
 
 @app.command()
@@ -294,6 +311,25 @@ def _progress(total: int | None, *, quiet: bool, label: str = "ingesting"
         task = progress.add_task("", total=total)
         yield lambda item: progress.update(task, advance=1,
                                            description=item.rsplit("/", 1)[-1][-32:])
+
+
+def _print_report(report: IngestReport, *, as_json: bool, quiet_when_empty: bool = False
+                  ) -> None:
+    for failure in report.failed:
+        err.print(f"[red]error[/red]: {escape(failure.source)}: {escape(failure.error)}")
+    if as_json:
+        _print_json(ingest_payload(report))
+        return
+    if quiet_when_empty and not report.articles and not report.failed:
+        return
+    table = Table("id", "title", "outlet", "published", "status", title="Ingested")
+    for a in report.articles:
+        status = "added" if a.duplicate_of is None else f"copy of {a.duplicate_of}"
+        table.add_row(a.id, a.title or "", a.outlet or "", a.published_at or "", status)
+    if report.articles:
+        out.print(table)
+    out.print(f"{report.added} added, {report.duplicates} duplicate(s), "
+              f"{len(report.failed)} failed")
 
 
 class _RateColumn(ProgressColumn):

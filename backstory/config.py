@@ -23,6 +23,14 @@ class Settings:
     # Network: each fetch is bounded in time and size so one bad host cannot stall a batch.
     fetch_timeout: float = 15.0
     fetch_max_bytes: int = 10_000_000
+    fetch_retries: int = 2
+    fetch_backoff: float = 0.5  # seconds before the first retry, doubling after
+    fetch_workers: int = 8  # pages fetched at once
+    fetch_per_host: int = 2  # of which at most this many from one host
+    allow_private: bool = False  # fetch from private, loopback and link-local addresses
+    # Analysis: worker processes for spaCy (1 = in process) and articles per transaction.
+    workers: int = 2
+    write_batch: int = 64
     user_agent: str = "Backstory/0.1 (+https://example.org/backstory)"
     # Stories: articles further apart than this many days never share a story.
     story_window_days: int = 10
@@ -32,7 +40,7 @@ class Settings:
     answer_threshold: float = 0.5
 
     @classmethod
-    def from_env(cls, *, db: str | None = None) -> Settings:
+    def from_env(cls, *, db: str | None = None, allow_private: bool = False) -> Settings:
         """Build settings from `BACKSTORY_*` variables, with `db` taking precedence."""
         env = os.environ
         try:
@@ -41,6 +49,8 @@ class Settings:
                 spacy_model=env.get("BACKSTORY_SPACY_MODEL", DEFAULT_SPACY_MODEL),
                 fetch_timeout=float(env.get("BACKSTORY_FETCH_TIMEOUT", "15")),
                 answer_threshold=float(env.get("BACKSTORY_ANSWER_THRESHOLD", "0.5")),
+                workers=int(env.get("BACKSTORY_WORKERS", "2")),
+                allow_private=allow_private,
             )
         except ValueError as exc:
             raise ConfigError(f"invalid number in a BACKSTORY_* variable: {exc}") from exc

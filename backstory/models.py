@@ -14,12 +14,19 @@ __all__ = [
     "ArticleMeta",
     "Citation",
     "Explainer",
+    "FeedValidators",
     "IngestFailure",
     "IngestReport",
     "IngestedArticle",
+    "LearnedBoilerplate",
     "Mention",
+    "NewArticle",
+    "NewCopy",
+    "ParagraphRecord",
+    "Rewrite",
     "Sentence",
     "SentenceHit",
+    "ShapeSeen",
     "Statement",
     "Story",
     "normalize_for_hash",
@@ -184,6 +191,72 @@ class Story:
     article_ids: tuple[str, ...]
     first_seen: str | None
     last_seen: str | None
+
+
+@dataclass(frozen=True, slots=True)
+class FeedValidators:
+    """What a server said about a feed (ETag, Last-Modified), to ask later if it changed."""
+
+    etag: str | None = None
+    last_modified: str | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class ParagraphRecord:
+    """A paragraph of an article as first ingested: its recurrence shape and position."""
+
+    shape: str
+    edge: bool
+    text: str
+
+
+@dataclass(frozen=True, slots=True)
+class NewArticle:
+    """An article to store, with its analysis and what dedup and boilerplate learning need."""
+
+    article: Article
+    analysis: Analysis
+    band_keys: tuple[int, ...]
+    paragraphs: tuple[ParagraphRecord, ...]
+
+
+@dataclass(frozen=True, slots=True)
+class NewCopy:
+    """Another copy of a stored article (1.0 similarity: exact; less: near-duplicate)."""
+
+    original_id: str
+    copy: Article
+    similarity: float
+
+
+@dataclass(frozen=True, slots=True)
+class LearnedBoilerplate:
+    """A paragraph shape that an outlet repeats around its articles."""
+
+    outlet: str
+    shape: str
+    sample: str
+    articles: int
+
+
+@dataclass(frozen=True, slots=True)
+class Rewrite:
+    """A stored article's new text (learned boilerplate removed) and its new analysis."""
+
+    article_id: str
+    text: str
+    analysis: Analysis
+    band_keys: tuple[int, ...]
+
+
+@dataclass(frozen=True, slots=True)
+class ShapeSeen:
+    """How often an outlet's articles carry paragraphs of one shape."""
+
+    outlet: str
+    shape: str
+    samples: tuple[str, ...]
+    edges: tuple[bool, ...]
 
 
 @dataclass(frozen=True, slots=True)

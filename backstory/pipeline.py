@@ -4,15 +4,19 @@ from __future__ import annotations
 
 import hashlib
 import logging
-from collections.abc import Callable, Iterator, Sequence
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass
 from importlib import resources
 from pathlib import Path
+from typing import TypeVar
 
 from backstory.compose import build_explainer
 from backstory.config import Settings
 from backstory.errors import BackstoryError
-from backstory.ingest import Fetcher, InputMeta, read_sources
+from backstory.ingest import Fetcher, InputMeta, estimate_articles, read_sources
+from backstory.ingest.dedup import fingerprint
+from backstory.ingest.learned import MIN_ARTICLES, is_learnable
+from backstory.ingest.planner import IngestPlanner, Planned, remove_shapes
 from backstory.models import (
     Analysis,
     Answer,
@@ -22,13 +26,17 @@ from backstory.models import (
     IngestedArticle,
     IngestFailure,
     IngestReport,
+    LearnedBoilerplate,
     Mention,
+    NewArticle,
+    NewCopy,
+    Rewrite,
     Sentence,
     Story,
 )
 from backstory.nlp import Analyzer
 from backstory.qa import AnswerEngine
-from backstory.store import Store, open_store
+from backstory.store import STORIES_STALE, Store, open_store
 from backstory.stories import StoryClusterer
 
 __all__ = ["ArticleView", "Desk", "StoryView", "sample_corpus_path"]
@@ -89,58 +97,109 @@ class Desk:
                on_result: ProgressCallback | None = None) -> IngestReport:
         """Read, analyze and store every article in the sources; regroup stories after.
 
-        Each article is stored with its analysis in one transaction, so an interrupted run
-        leaves only whole articles, and a re-run skips what is already stored.
+        Articles stream through reading, planning (duplicates, learned boilerplate) and
+        analysis (worker processes on long runs) and are written in batched transactions,
+        each holding whole articles with their analysis: a run killed at any point leaves
+        only whole articles, and a re-run skips what is already stored.
         """
         report = IngestReport()
+        planner = IngestPlanner(self.store)
+        expected = estimate_articles(list(sources))
         with Fetcher(self.settings) as fetcher:
-            results = read_sources(list(sources), meta=meta or InputMeta(), fetcher=fetcher)
-            for batch in _batches(results, _BATCH):
-                self._ingest_batch(batch, report, on_result)
-        if report.added:
+            results = read_sources(list(sources), meta=meta or InputMeta(), fetcher=fetcher,
+                                   feeds=self.store)
+            planned = ((p.fresh, p) for p in planner.plan(results))
+            analyzed = self.analyzer.analyze_stream(planned, workers=self.settings.workers,
+                                                    expected=expected)
+            for batch in _batches(analyzed, self.settings.write_batch):
+                self._commit(batch, report, planner)
+                for _analysis, plan in batch:
+                    if on_result is not None:
+                        on_result(_input_of(plan.item))
+        if self.store.get_setting(STORIES_STALE) != "0":
             self.refresh_stories()
         return report
 
-    def _ingest_batch(self, batch: list[Article | IngestFailure], report: IngestReport,
-                      on_result: ProgressCallback | None) -> None:
-        fresh: list[Article] = []
-        first_of: dict[str, Article] = {}
-        for item in batch:
-            if isinstance(item, IngestFailure):
-                continue
-            if self.store.find_by_hash(item.text_hash) is None and \
-                    item.text_hash not in first_of:
-                first_of[item.text_hash] = item
-                fresh.append(item)
-        analyses = dict(zip((a.id for a in fresh), self.analyzer.analyze(fresh), strict=True)) \
-            if fresh else {}
-        for item in batch:
+    def _commit(self, batch: list[tuple[Analysis | None, Planned]], report: IngestReport,
+                planner: IngestPlanner) -> None:
+        writes: list[NewArticle | NewCopy] = []
+        entries: list[IngestedArticle] = []
+        for analysis, plan in batch:
+            item = plan.item
             if isinstance(item, IngestFailure):
                 report.failed.append(item)
                 LOGGER.warning("%s: %s", item.source, item.error)
+                continue
+            if plan.duplicate_of is None and analysis is not None:
+                writes.append(NewArticle(item, analysis, plan.fingerprint.band_keys
+                                         if plan.fingerprint else (), plan.paragraphs))
             else:
-                self._save(item, analyses, first_of, report)
-            if on_result is not None:
-                on_result(item.input if isinstance(item, Article) else item.source)
-
-    def _save(self, article: Article, analyses: dict[str, Analysis],
-              first_of: dict[str, Article], report: IngestReport) -> None:
+                writes.append(NewCopy(plan.duplicate_of or item.id, item, plan.similarity))
+            entries.append(IngestedArticle(
+                id=plan.duplicate_of or item.id, title=item.title, outlet=item.outlet,
+                published_at=item.published_at, url=item.url, input=item.input,
+                duplicate_of=plan.duplicate_of,
+            ))
         try:
-            if first_of.get(article.text_hash) is article:
-                self.store.add_article(article, analyses[article.id])
-                duplicate_of = None
-            else:
-                original = self.store.find_by_hash(article.text_hash)
-                duplicate_of = original.id if original else article.id
-                self.store.add_copy(duplicate_of, article)
-        except BackstoryError as exc:
-            report.failed.append(IngestFailure(source=article.input, error=exc.message))
-            return
-        report.articles.append(IngestedArticle(
-            id=duplicate_of or article.id, title=article.title, outlet=article.outlet,
-            published_at=article.published_at, url=article.url, input=article.input,
-            duplicate_of=duplicate_of,
-        ))
+            self.store.write(writes)
+        except BackstoryError:
+            # One bad article must not sink its batch: write them one by one to find it.
+            entries = self._commit_one_by_one(writes, entries, report)
+        report.articles.extend(entries)
+        new_ids = [w.article.id for w in writes if isinstance(w, NewArticle)]
+        planner.committed(new_ids)
+        outlets = sorted({w.article.outlet for w in writes
+                          if isinstance(w, NewArticle) and w.article.outlet})
+        if outlets:
+            for outlet in self._learn_boilerplate(outlets):
+                planner.forget_learned(outlet)
+
+    def _commit_one_by_one(self, writes: list[NewArticle | NewCopy],
+                           entries: list[IngestedArticle], report: IngestReport
+                           ) -> list[IngestedArticle]:
+        kept = []
+        for write, entry in zip(writes, entries, strict=True):
+            try:
+                self.store.write([write])
+                kept.append(entry)
+            except BackstoryError as exc:
+                report.failed.append(IngestFailure(source=entry.input, error=exc.message))
+        return kept
+
+    def _learn_boilerplate(self, outlets: Sequence[str]) -> list[str]:
+        """Learn the paragraphs these outlets keep repeating; strip them from stored articles.
+
+        Returns the outlets whose learned boilerplate changed.
+        """
+        seen = self.store.recurring_shapes(outlets, min_articles=MIN_ARTICLES)
+        learned = [LearnedBoilerplate(outlet=s.outlet, shape=s.shape, sample=s.samples[0],
+                                      articles=len(s.samples))
+                   for s in seen if is_learnable(s.samples, s.edges)]
+        if not learned:
+            return []
+        changed = sorted({item.outlet for item in learned})
+        rewritten: list[tuple[str, str]] = []
+        for outlet in changed:
+            shapes = self.store.learned_shapes(outlet) | {
+                item.shape for item in learned if item.outlet == outlet}
+            new_shapes = [item.shape for item in learned if item.outlet == outlet]
+            affected = self.store.articles_with_shapes(outlet, new_shapes)
+            for article_id, text in self.store.texts(affected).items():
+                cleaned = remove_shapes(text, shapes)
+                if cleaned != text:
+                    rewritten.append((article_id, cleaned))
+        articles = [Article.create(text, input="") for _, text in rewritten]
+        analyses = self.analyzer.analyze(articles)
+        rewrites = [
+            Rewrite(article_id=article_id, text=text,
+                    analysis=_reassign(analysis, article_id),
+                    band_keys=fingerprint(text).band_keys)
+            for (article_id, text), analysis in zip(rewritten, analyses, strict=True)
+        ]
+        self.store.apply_boilerplate(learned, rewrites)
+        LOGGER.info("learned %d boilerplate paragraph shape(s) of %s; rewrote %d article(s)",
+                    len(learned), ", ".join(changed), len(rewrites))
+        return changed
 
     def load_sample(self, *, on_result: ProgressCallback | None = None) -> IngestReport | None:
         """Ingest the bundled sample corpus unless this store already holds this version."""
@@ -197,9 +256,25 @@ class Desk:
         return self._answers.ask(question)
 
 
-def _batches(items: Iterator[Article | IngestFailure], size: int
-             ) -> Iterator[list[Article | IngestFailure]]:
-    batch: list[Article | IngestFailure] = []
+def _input_of(item: Article | IngestFailure) -> str:
+    return item.input if isinstance(item, Article) else item.source
+
+
+def _reassign(analysis: Analysis, article_id: str) -> Analysis:
+    """An analysis made for a text, re-labelled with the id of the article it belongs to."""
+    sentences = tuple(
+        Sentence(id=f"{article_id}:{s.index}", article_id=article_id, index=s.index,
+                 start=s.start, end=s.end, text=s.text)
+        for s in analysis.sentences
+    )
+    return Analysis(article_id=article_id, sentences=sentences, mentions=analysis.mentions)
+
+
+T = TypeVar("T")
+
+
+def _batches(items: Iterable[T], size: int) -> Iterator[list[T]]:
+    batch: list[T] = []
     for item in items:
         batch.append(item)
         if len(batch) == size:

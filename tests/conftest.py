@@ -33,7 +33,8 @@ def db_path(tmp_path: Path) -> Path:
 
 @pytest.fixture
 def desk(db_path: Path) -> Iterator[Desk]:
-    desk = Desk(Settings(db=str(db_path)))
+    # Tests fetch from 127.0.0.1, which Backstory refuses unless allowed.
+    desk = Desk(Settings(db=str(db_path), allow_private=True))
     yield desk
     desk.close()
 

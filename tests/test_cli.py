@@ -120,8 +120,11 @@ def test_bad_inputs_fail_one_by_one_and_the_good_ones_are_stored(
     empty.write_text("")
     binary = tmp_path / "photo.txt"
     binary.write_bytes(b"\x89PNG\r\n\x1a\n\x00\x00\x00\rIHDR\x00\x00")
-    latin = tmp_path / "latin1.txt"
-    latin.write_bytes("Le caf\u00e9 du port a rouvert vendredi.".encode("latin-1"))
+    latin = tmp_path / "latin1.txt"  # a legacy encoding is detected, not refused
+    latin.write_bytes("Le caf\u00e9 du port a rouvert vendredi apr\u00e8s deux jours de "
+                      "r\u00e9parations, a dit la capitainerie.".encode("latin-1"))
+    garbage = tmp_path / "garbage.txt"
+    garbage.write_bytes(bytes(range(0x80, 0x100)) * 8)
     no_text = tmp_path / "front-page.html"
     no_text.write_text("<html><body><nav><a href='/'>Home</a></nav></body></html>")
     records = tmp_path / "records.jsonl"
@@ -133,28 +136,32 @@ def test_bad_inputs_fail_one_by_one_and_the_good_ones_are_stored(
         + '{"text": "broken line\n'
     )
     missing = tmp_path / "missing.txt"
-    sources = [str(good), str(missing), str(empty), str(binary), str(latin), str(no_text),
-               closed_port_url, str(records)]
-    code, stdout, stderr = run(db_path, "ingest", *sources, "--json")
+    sources = [str(good), str(missing), str(empty), str(binary), str(latin), str(garbage),
+               str(no_text), closed_port_url, str(records)]
+    code, stdout, stderr = run(db_path, "--allow-private", "ingest", *sources, "--json")
     assert code == 1
     report = json.loads(stdout)
     failed = {f["source"]: f["error"] for f in report["failed"]}
-    assert set(failed) == {str(missing), str(empty), str(binary), str(latin), str(no_text),
+    assert set(failed) == {str(missing), str(empty), str(binary), str(garbage), str(no_text),
                            closed_port_url, f"{records}#2"}
     assert "no such file" in failed[str(missing)]
     assert "empty" in failed[str(empty)]
     assert "binary" in failed[str(binary)]
-    assert "not UTF-8" in failed[str(latin)]
+    assert "encoding" in failed[str(garbage)]
     assert "no article text" in failed[str(no_text)]
     assert "could not connect" in failed[closed_port_url]
     assert "not valid JSON" in failed[f"{records}#2"]
     for source in failed:  # one line per failed input, naming it
         assert sum(source in line for line in stderr.splitlines()) == 1
-    assert report["added"] == 2
-    assert sorted(a["input"] for a in report["articles"]) == [str(good), f"{records}#1"]
+    assert report["added"] == 3
+    assert sorted(a["input"] for a in report["articles"]) == sorted(
+        [str(good), str(latin), f"{records}#1"])
     with sqlite3.connect(db_path) as conn:
         # No half-stored article: every article has sentences, every sentence an article.
-        assert conn.execute("SELECT count(*) FROM articles").fetchone() == (2,)
+        assert conn.execute("SELECT count(*) FROM articles").fetchone() == (3,)
+        [text] = conn.execute("SELECT text FROM articles WHERE input = ?", (str(latin),)
+                              ).fetchone()
+        assert text.startswith("Le caf\u00e9 du port")
         assert conn.execute(
             "SELECT count(*) FROM articles a WHERE NOT EXISTS "
             "(SELECT 1 FROM sentences s WHERE s.article_id = a.id)").fetchone() == (0,)

@@ -18,11 +18,15 @@ _SIGNALS: tuple[tuple[re.Pattern[str], float], ...] = (
                 r"(platform|newsletters?|app|team|journalists|podcasts?|site|website|"
                 r"subscribers?|subscription|coverage|reporting|content|journalism|editors)\b",
                 re.I), 1.5),
-    (re.compile(r"(^|[.!?]\s+)(get|sign up|subscribe|download|join|follow|click|tap|try|"
-                r"register|read more|listen|watch|support|don't miss|see more)\b", re.I), 1.5),
+    (re.compile(r"(^|[.!?:]\s+)(get|sign up|subscribe|download|join|follow|click|tap|try|"
+                r"register|read more|listen|watch|support|don't miss|see more|enter|book|"
+                r"find out|tell us|nominate|shop|claim|win)\b", re.I), 1.5),
     (re.compile(r"\b(newsletters?|subscribe|subscription|premium|podcast|sign[- ]up|"
                 r"inbox|app store|google play|curated content|paywall|special offer|"
-                r"advertisement|sponsored)\b", re.I), 1.0),
+                r"advertisement|sponsored|competition|terms apply|careers page|vacancies|"
+                r"is hiring|discount|with the code|tickets)\b", re.I), 1.0),
+    # A web address in the text is the outlet sending readers somewhere.
+    (re.compile(r"\b[\w-]+\.(?:example|com|org|net|co\.uk|news)/\S*", re.I), 1.5),
     (re.compile(r"\bbrought to you by\b", re.I), 1.5),
 )
 PROMO_SCORE = 3.0

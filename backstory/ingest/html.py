@@ -10,6 +10,7 @@ import trafilatura
 from trafilatura.settings import Document
 
 from backstory.errors import ExtractionError
+from backstory.ingest.jsonld import read_jsonld
 from backstory.ingest.text import paragraphs_of
 
 __all__ = ["ExtractedPage", "extract_page"]
@@ -17,6 +18,8 @@ __all__ = ["ExtractedPage", "extract_page"]
 LOGGER = logging.getLogger(__name__)
 # Fewer characters than this is a navigation page or a stub, not an article.
 MIN_ARTICLE_CHARS = 80
+# Pages past this size are not articles (and would stall the extractor).
+MAX_HTML_CHARS = 5_000_000
 
 
 @dataclass(frozen=True, slots=True)
@@ -33,7 +36,15 @@ class ExtractedPage:
 
 
 def extract_page(html: str, *, source: str, url: str | None = None) -> ExtractedPage:
-    """Extract the main article of a page, or raise `ExtractionError` when there is none."""
+    """Extract the main article of a page, or raise `ExtractionError` when there is none.
+
+    JSON-LD metadata, when the page has it, wins over what trafilatura guesses from
+    meta tags: publishers fill it in for search engines and keep it accurate.
+    """
+    if len(html) > MAX_HTML_CHARS:
+        raise ExtractionError(f"the page is larger than {MAX_HTML_CHARS} characters",
+                              source=source)
+    linked = read_jsonld(html)
     document = trafilatura.bare_extraction(
         html, url=url, with_metadata=True, include_comments=False, include_tables=False
     )
@@ -44,18 +55,19 @@ def extract_page(html: str, *, source: str, url: str | None = None) -> Extracted
             "or rendered by JavaScript)",
             source=source,
         )
-    title = document.title or None
+    title = linked.headline or document.title or None
     paragraphs = paragraphs_of(text)
     if title and paragraphs and paragraphs[0].strip() == title.strip():
         paragraphs = paragraphs[1:]  # trafilatura keeps the <h1> headline as the first line
     page_url = document.url or url
-    outlet = document.sitename or (urlsplit(page_url).hostname if page_url else None)
+    outlet = linked.publisher or document.sitename or (
+        urlsplit(page_url).hostname if page_url else None)
     return ExtractedPage(
         paragraphs=paragraphs,
         title=title,
-        author=document.author or None,
-        published_at=document.date or None,
+        author=linked.author or document.author or None,
+        published_at=linked.published_at or document.date or None,
         outlet=outlet,
         url=page_url,
-        language=document.language or None,
+        language=linked.language or document.language or None,
     )

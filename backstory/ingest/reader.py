@@ -1,182 +1,282 @@
-"""Turning the user's SOURCE arguments into articles: files, folders, URLs, feeds, JSONL.
+"""Turning the user's SOURCE arguments into articles.
 
+Files (plain text, Markdown, HTML, JSON Lines, news-please JSON, WARC, feeds, sitemaps),
+folders of them (recursively), and http(s) URLs of pages, feeds and sitemaps.
 `read_sources` yields one result per article-sized input, an `Article` or an
 `IngestFailure`, so a caller can store the good ones and report the bad ones.
 """
 
 from __future__ import annotations
 
+import json
 import logging
 from collections.abc import Iterator
 from pathlib import Path
+from typing import Any, Protocol
 from urllib.parse import urlsplit
 
-from backstory.errors import ExtractionError, IngestError
+from backstory.errors import ExtractionError, FetchError, IngestError
 from backstory.ingest.boilerplate import split_promos
 from backstory.ingest.feeds import looks_like_feed, parse_feed
-from backstory.ingest.fetch import Fetcher
+from backstory.ingest.fetch import Fetched, Fetcher
 from backstory.ingest.html import extract_page
 from backstory.ingest.jsonl import read_jsonl
+from backstory.ingest.language import detect_language
 from backstory.ingest.metadata import InputMeta, normalize_published
-from backstory.ingest.text import decode_text, paragraphs_of, split_title
-from backstory.models import Article, IngestFailure
+from backstory.ingest.sitemaps import looks_like_sitemap, parse_sitemap
+from backstory.ingest.text import declared_charset, decode_text, paragraphs_of, split_title
+from backstory.ingest.warc import read_warc
+from backstory.models import Article, FeedValidators, IngestFailure
 
-__all__ = ["estimate_articles", "read_sources"]
+__all__ = ["FeedMemory", "estimate_articles", "read_sources"]
 
 LOGGER = logging.getLogger(__name__)
 
 TEXT_SUFFIXES = {".txt", ".text", ".md", ".markdown"}
 HTML_SUFFIXES = {".html", ".htm", ".xhtml"}
 JSONL_SUFFIXES = {".jsonl", ".ndjson"}
-FEED_SUFFIXES = {".rss", ".atom", ".xml"}
-KNOWN_SUFFIXES = TEXT_SUFFIXES | HTML_SUFFIXES | JSONL_SUFFIXES | FEED_SUFFIXES
+JSON_SUFFIXES = {".json"}
+XML_SUFFIXES = {".rss", ".atom", ".xml"}
+WARC_ENDINGS = (".warc", ".warc.gz", ".arc.gz")
+KNOWN_SUFFIXES = TEXT_SUFFIXES | HTML_SUFFIXES | JSONL_SUFFIXES | JSON_SUFFIXES | XML_SUFFIXES
+_MAX_SITEMAP_DEPTH = 2
 
 Result = Article | IngestFailure
 
 
-def read_sources(sources: list[str], *, meta: InputMeta, fetcher: Fetcher) -> Iterator[Result]:
+class FeedMemory(Protocol):
+    """Where the validators (ETag, Last-Modified) of fetched feeds are remembered."""
+
+    def feed_validators(self, url: str) -> FeedValidators | None: ...
+    def remember_feed(self, url: str, validators: FeedValidators) -> None: ...
+
+
+def read_sources(sources: list[str], *, meta: InputMeta, fetcher: Fetcher,
+                 feeds: FeedMemory | None = None) -> Iterator[Result]:
     """Yield an `Article` or an `IngestFailure` for every article found in the sources."""
+    reader = _Reader(meta=meta, fetcher=fetcher, feeds=feeds)
     for source in sources:
         try:
             if _is_url(source):
-                yield from _read_url(source, meta=meta, fetcher=fetcher)
+                yield from reader.url(source)
             else:
-                yield from _read_path(Path(source), meta=meta, fetcher=fetcher)
+                yield from reader.path(Path(source))
         except IngestError as exc:
             yield IngestFailure(source=exc.source, error=exc.message)
 
 
 def estimate_articles(sources: list[str]) -> int:
     """About how many articles the sources hold, for a progress bar: one per file or URL,
-    one per line of a JSONL file (a feed URL counts as one until it is read)."""
+    one per line of a JSONL file (a feed or WARC counts as one until it is read)."""
     return sum(_estimate(Path(s)) if not _is_url(s) else 1 for s in sources)
 
 
-def _estimate(path: Path) -> int:
-    if path.is_dir():
-        return sum(_estimate(child) for child in _walk(path))
-    if path.suffix.lower() in JSONL_SUFFIXES and path.is_file():
-        with path.open("rb") as handle:
-            return max(sum(1 for line in handle if line.strip()), 1)
-    return 1
+class _Reader:
+    def __init__(self, *, meta: InputMeta, fetcher: Fetcher, feeds: FeedMemory | None) -> None:
+        self.meta = meta
+        self.fetcher = fetcher
+        self.feeds = feeds
 
+    # -- sources --------------------------------------------------------------------------
 
-def _is_url(source: str) -> bool:
-    return urlsplit(source).scheme in ("http", "https")
+    def url(self, url: str) -> Iterator[Result]:
+        known = self.feeds.feed_validators(url) if self.feeds else None
+        fetched = self.fetcher.fetch(url, validators=known)
+        if fetched.not_modified:
+            LOGGER.info("%s: not modified since it was last read", url)
+            return
+        if looks_like_feed(fetched.body):
+            yield from self.feed(fetched.body, source=url)
+            if self.feeds and (fetched.validators.etag or fetched.validators.last_modified):
+                self.feeds.remember_feed(url, fetched.validators)
+        elif looks_like_sitemap(fetched.body):
+            yield from self.sitemap(fetched.body, source=url, depth=0)
+        else:
+            yield self.page(fetched, source=url, meta=self.meta)
 
+    def path(self, path: Path) -> Iterator[Result]:
+        source = str(path)
+        if path.is_dir():
+            for child in _walk(path):
+                try:
+                    yield from self.path(child)
+                except IngestError as exc:
+                    yield IngestFailure(source=exc.source, error=exc.message)
+            return
+        if not path.exists():
+            raise IngestError("no such file or folder; check the path", source=source)
+        name = path.name.lower()
+        if name.endswith(WARC_ENDINGS):
+            yield from self.warc(path)
+            return
+        try:
+            data = path.read_bytes()
+        except OSError as exc:
+            raise IngestError(f"cannot read the file: {exc.strerror}", source=source) from exc
+        suffix = path.suffix.lower()
+        if suffix in XML_SUFFIXES or name.endswith(".xml.gz") or suffix not in KNOWN_SUFFIXES:
+            if looks_like_sitemap(data):
+                yield from self.sitemap(data, source=source, depth=0)
+                return
+            if looks_like_feed(data):
+                yield from self.feed(data, source=source)
+                return
+            if suffix in XML_SUFFIXES:
+                raise ExtractionError("this XML file is neither an RSS/Atom feed nor a "
+                                      "sitemap", source=source)
+        text = decode_text(data, source=source, declared=declared_charset(data))
+        if suffix in JSONL_SUFFIXES:
+            yield from self.jsonl(text, source=source)
+        elif suffix in JSON_SUFFIXES:
+            yield from self.news_please(text, source=source)
+        elif suffix in HTML_SUFFIXES or (suffix not in KNOWN_SUFFIXES and _looks_like_html(text)):
+            yield self.html(text, source=source, meta=self.meta, url=self.meta.url)
+        else:
+            yield self.text(text, source=source, meta=self.meta,
+                            markdown=suffix in {".md", ".markdown"})
 
-def _walk(folder: Path) -> Iterator[Path]:
-    for path in sorted(folder.rglob("*")):
-        hidden = any(part.startswith(".") for part in path.relative_to(folder).parts)
-        if path.is_file() and not hidden and path.suffix.lower() in KNOWN_SUFFIXES:
-            yield path
+    def feed(self, body: bytes, *, source: str) -> Iterator[Result]:
+        entries = parse_feed(body)
+        if not entries:
+            raise ExtractionError("the feed has no entries", source=source)
+        links = [e.link for e in entries if e.link]
+        pages = dict(self.fetcher.fetch_many(links))
+        for number, entry in enumerate(entries, start=1):
+            item = f"{source}#{number}"
+            if not entry.link:
+                yield IngestFailure(source=item, error="the feed entry has no link to an article")
+                continue
+            entry_meta = InputMeta(
+                outlet=self.meta.outlet or entry.outlet,
+                published_at=self.meta.published_at or entry.published_at,
+                title=self.meta.title or entry.title,
+                url=entry.link,
+            )
+            yield self._page_or_failure(pages[entry.link], item=item, link=entry.link,
+                                        meta=entry_meta, author=entry.author)
 
+    def sitemap(self, body: bytes, *, source: str, depth: int) -> Iterator[Result]:
+        try:
+            entries = parse_sitemap(body)
+        except ValueError as exc:
+            raise ExtractionError(f"the sitemap cannot be parsed: {exc}", source=source) from exc
+        if not entries:
+            raise ExtractionError("the sitemap lists no URLs", source=source)
+        for number, entry in enumerate(entries, start=1):
+            if not entry.is_sitemap:
+                continue
+            item = f"{source}#{number}"
+            if depth >= _MAX_SITEMAP_DEPTH:
+                yield IngestFailure(source=item, error="sitemap indexes nested too deep")
+                continue
+            try:
+                child = self.fetcher.fetch(entry.url)
+                yield from self.sitemap(child.body, source=entry.url, depth=depth + 1)
+            except IngestError as exc:
+                yield IngestFailure(source=item, error=f"{exc.message} ({entry.url})")
+        pages_wanted = [e for e in entries if not e.is_sitemap]
+        pages = dict(self.fetcher.fetch_many([e.url for e in pages_wanted]))
+        for number, entry in enumerate(entries, start=1):
+            if entry.is_sitemap:
+                continue
+            entry_meta = InputMeta(
+                outlet=self.meta.outlet or entry.outlet,
+                published_at=self.meta.published_at or entry.published_at,
+                title=self.meta.title or entry.title,
+                url=entry.url,
+            )
+            yield self._page_or_failure(pages[entry.url], item=f"{source}#{number}",
+                                        link=entry.url, meta=entry_meta)
 
-def _read_path(path: Path, *, meta: InputMeta, fetcher: Fetcher) -> Iterator[Result]:
-    source = str(path)
-    if path.is_dir():
-        for child in _walk(path):
-            yield from read_sources([str(child)], meta=meta, fetcher=fetcher)
-        return
-    if not path.exists():
-        raise IngestError("no such file or folder; check the path", source=source)
-    try:
-        data = path.read_bytes()
-    except OSError as exc:
-        raise IngestError(f"cannot read the file: {exc.strerror}", source=source) from exc
-    suffix = path.suffix.lower()
-    text = decode_text(data, source=source)
-    if suffix in JSONL_SUFFIXES:
-        yield from _read_jsonl(text, source=source, meta=meta)
-    elif suffix in FEED_SUFFIXES or (suffix not in KNOWN_SUFFIXES and looks_like_feed(data)):
-        yield from _read_feed(data, source=source, meta=meta, fetcher=fetcher)
-    elif suffix in HTML_SUFFIXES or (suffix not in KNOWN_SUFFIXES and _looks_like_html(text)):
-        yield _article_from_html(text, source=source, meta=meta, url=meta.url)
-    else:
-        yield _article_from_text(text, source=source, meta=meta,
-                                 markdown=suffix in {".md", ".markdown"})
+    def warc(self, path: Path) -> Iterator[Result]:
+        source = str(path)
+        for page in read_warc(path, source=source):
+            item = f"{source}#{page.record}"
+            if page.error:
+                yield IngestFailure(source=item, error=page.error)
+                continue
+            fetched = Fetched(url=page.url or "", content_type=page.content_type, body=page.body)
+            try:
+                yield self.page(fetched, source=item, meta=self.meta)
+            except IngestError as exc:
+                yield IngestFailure(source=item, error=exc.message)
 
+    def jsonl(self, text: str, *, source: str) -> Iterator[Result]:
+        for record in read_jsonl(text):
+            item = f"{source}#{record.line}"
+            if record.error is not None:
+                yield IngestFailure(source=item, error=record.error)
+                continue
+            yield self._record(record.fields, source=item)
 
-def _read_url(url: str, *, meta: InputMeta, fetcher: Fetcher) -> Iterator[Result]:
-    fetched = fetcher.fetch(url)
-    if looks_like_feed(fetched.body):
-        yield from _read_feed(fetched.body, source=url, meta=meta, fetcher=fetcher)
-        return
-    html = fetched.body.decode("utf-8", errors="replace")
-    yield _article_from_html(html, source=url, meta=meta, url=meta.url or fetched.url)
+    def news_please(self, text: str, *, source: str) -> Iterator[Result]:
+        """A news-please JSON file: one article object, or a list of them."""
+        try:
+            data = json.loads(text)
+        except (json.JSONDecodeError, RecursionError) as exc:
+            raise ExtractionError(f"not valid JSON: {exc}", source=source) from exc
+        records = data if isinstance(data, list) else [data]
+        for number, record in enumerate(records, start=1):
+            item = source if len(records) == 1 else f"{source}#{number}"
+            if not isinstance(record, dict):
+                yield IngestFailure(source=item, error="expected a JSON object per article")
+                continue
+            yield self._record(_news_please_fields(record), source=item)
 
+    # -- one article ------------------------------------------------------------------------
 
-def _read_feed(body: bytes, *, source: str, meta: InputMeta, fetcher: Fetcher
-               ) -> Iterator[Result]:
-    entries = parse_feed(body)
-    if not entries:
-        raise ExtractionError("the feed has no entries", source=source)
-    for number, entry in enumerate(entries, start=1):
-        item = f"{source}#{number}"
-        if not entry.link:
-            yield IngestFailure(source=item, error="the feed entry has no link to an article")
-            continue
-        feed_meta = InputMeta(
-            outlet=meta.outlet or entry.outlet,
-            published_at=meta.published_at or entry.published_at,
-            title=meta.title or entry.title,
-            url=entry.link,
+    def _record(self, fields: dict[str, str | None], *, source: str) -> Result:
+        meta = InputMeta(
+            outlet=self.meta.outlet or fields.get("outlet"),
+            published_at=self.meta.published_at or fields.get("published_at"),
+            title=self.meta.title or fields.get("title"),
+            url=self.meta.url or fields.get("url"),
         )
         try:
-            fetched = fetcher.fetch(entry.link)
-            html = fetched.body.decode("utf-8", errors="replace")
-            article = _article_from_html(html, source=item, meta=feed_meta, url=fetched.url,
-                                         feed_author=entry.author)
+            if fields.get("text"):
+                return self.text(fields["text"] or "", source=source, meta=meta, markdown=False,
+                                 author=fields.get("author"), language=fields.get("language"),
+                                 take_title=False)
+            if fields.get("html"):
+                return self.html(fields["html"] or "", source=source, meta=meta, url=meta.url)
+            return IngestFailure(source=source, error="the record has no article text")
         except IngestError as exc:
-            yield IngestFailure(source=item, error=f"{exc.message} ({entry.link})")
-            continue
-        yield article
+            return IngestFailure(source=exc.source, error=exc.message)
 
-
-def _read_jsonl(text: str, *, source: str, meta: InputMeta) -> Iterator[Result]:
-    for record in read_jsonl(text):
-        item = f"{source}#{record.line}"
-        if record.error is not None:
-            yield IngestFailure(source=item, error=record.error)
-            continue
-        fields = record.fields
-        line_meta = InputMeta(
-            outlet=meta.outlet or fields["outlet"],
-            published_at=meta.published_at or fields["published_at"],
-            title=meta.title or fields["title"],
-            url=meta.url or fields["url"],
-        )
+    def _page_or_failure(self, fetched: Fetched | FetchError, *, item: str, link: str,
+                         meta: InputMeta, author: str | None = None) -> Result:
+        if isinstance(fetched, FetchError):
+            return IngestFailure(source=item, error=f"{fetched.message} ({link})")
         try:
-            if fields["text"]:
-                yield _article_from_text(fields["text"], source=item, meta=line_meta,
-                                         markdown=False, author=fields["author"],
-                                         language=fields["language"], take_title=False)
-            else:
-                yield _article_from_html(fields["html"] or "", source=item, meta=line_meta,
-                                         url=line_meta.url)
+            return self.page(fetched, source=item, meta=meta, author=author)
         except IngestError as exc:
-            yield IngestFailure(source=exc.source, error=exc.message)
+            return IngestFailure(source=item, error=f"{exc.message} ({link})")
 
+    def page(self, fetched: Fetched, *, source: str, meta: InputMeta,
+             author: str | None = None) -> Article:
+        declared = declared_charset(fetched.body, fetched.content_type)
+        html = decode_text(fetched.body, source=source, declared=declared)
+        return self.html(html, source=source, meta=meta, url=meta.url or fetched.url or None,
+                         feed_author=author)
 
-def _article_from_text(text: str, *, source: str, meta: InputMeta, markdown: bool,
-                       author: str | None = None, language: str | None = None,
-                       take_title: bool = True) -> Article:
-    paragraphs = paragraphs_of(text)
-    title = None
-    if take_title:
-        title, paragraphs = split_title(paragraphs, markdown=markdown)
-    return _build(paragraphs, source=source, meta=meta, title=title, author=author,
-                  language=language)
+    def text(self, text: str, *, source: str, meta: InputMeta, markdown: bool,
+             author: str | None = None, language: str | None = None,
+             take_title: bool = True) -> Article:
+        paragraphs = paragraphs_of(text)
+        title = None
+        if take_title:
+            title, paragraphs = split_title(paragraphs, markdown=markdown)
+        return _build(paragraphs, source=source, meta=meta, title=title, author=author,
+                      language=language)
 
-
-def _article_from_html(html: str, *, source: str, meta: InputMeta, url: str | None,
-                       feed_author: str | None = None) -> Article:
-    page = extract_page(html, source=source, url=url)
-    return _build(
-        page.paragraphs, source=source, meta=meta, title=page.title,
-        author=page.author or feed_author, language=page.language,
-        published_at=page.published_at, outlet=page.outlet, url=page.url,
-    )
+    def html(self, html: str, *, source: str, meta: InputMeta, url: str | None,
+             feed_author: str | None = None) -> Article:
+        page = extract_page(html, source=source, url=url)
+        return _build(
+            page.paragraphs, source=source, meta=meta, title=page.title,
+            author=page.author or feed_author, language=page.language,
+            published_at=page.published_at, outlet=page.outlet, url=page.url,
+        )
 
 
 def _build(paragraphs: list[str], *, source: str, meta: InputMeta, title: str | None,
@@ -189,18 +289,67 @@ def _build(paragraphs: list[str], *, source: str, meta: InputMeta, title: str | 
                               source=source)
     if dropped:
         LOGGER.info("%s: dropped %d promotional paragraph(s)", source, len(dropped))
+    text = "\n".join(kept)
     final_url = meta.url or url
     return Article.create(
-        "\n".join(kept),
+        text,
         input=source,
         title=meta.title or title,
         outlet=meta.outlet or outlet or (urlsplit(final_url).hostname if final_url else None),
         url=final_url,
         author=author,
         published_at=normalize_published(meta.published_at or published_at, source=source),
-        language=language or "en",
+        language=(language or detect_language(text)).lower()[:2],
         dropped=tuple(dropped),
     )
+
+
+def _news_please_fields(record: dict[str, Any]) -> dict[str, str | None]:
+    authors = record.get("authors")
+    if isinstance(authors, str) and authors.startswith("["):
+        authors = None if authors == "[]" else authors.strip("[]").replace("'", "")
+    elif isinstance(authors, list):
+        authors = ", ".join(str(a) for a in authors) or None
+
+    def text_field(*names: str) -> str | None:
+        for name in names:
+            value = record.get(name)
+            if isinstance(value, str) and value.strip() and value != "None":
+                return value
+        return None
+
+    return {
+        "text": text_field("maintext", "text"),
+        "html": None,
+        "title": text_field("title", "title_page", "title_rss"),
+        "url": text_field("url"),
+        "outlet": text_field("source_domain"),
+        "published_at": text_field("date_publish"),
+        "language": text_field("language"),
+        "author": authors if isinstance(authors, str) else None,
+    }
+
+
+def _is_url(source: str) -> bool:
+    return urlsplit(source).scheme in ("http", "https")
+
+
+def _walk(folder: Path) -> Iterator[Path]:
+    for path in sorted(folder.rglob("*")):
+        hidden = any(part.startswith(".") for part in path.relative_to(folder).parts)
+        name = path.name.lower()
+        known = path.suffix.lower() in KNOWN_SUFFIXES or name.endswith(WARC_ENDINGS)
+        if path.is_file() and not hidden and known:
+            yield path
+
+
+def _estimate(path: Path) -> int:
+    if path.is_dir():
+        return sum(_estimate(child) for child in _walk(path))
+    if path.suffix.lower() in JSONL_SUFFIXES and path.is_file():
+        with path.open("rb") as handle:
+            return max(sum(1 for line in handle if line.strip()), 1)
+    return 1
 
 
 def _looks_like_html(text: str) -> bool:

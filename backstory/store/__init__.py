@@ -4,9 +4,9 @@ from __future__ import annotations
 
 from backstory.errors import ConfigError
 from backstory.store.base import ArticleFeatures, Store
-from backstory.store.sqlite import SQLiteStore
+from backstory.store.sqlite import STORIES_STALE, SQLiteStore
 
-__all__ = ["ArticleFeatures", "SQLiteStore", "Store", "open_store"]
+__all__ = ["STORIES_STALE", "ArticleFeatures", "SQLiteStore", "Store", "open_store"]
 
 
 def open_store(url: str) -> Store:

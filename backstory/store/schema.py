@@ -45,18 +45,29 @@ articles = sa.Table(
     sa.Column("ingested_at", sa.Text, nullable=False),
 )
 # A copy of a stored article seen again (a re-post, a syndicated copy): linked, not stored.
-article_copies = sa.Table(
-    "article_copies", metadata,
-    sa.Column("article_id", sa.Text, sa.ForeignKey("articles.id", ondelete="CASCADE"),
-              nullable=False),
-    sa.Column("source_id", sa.Text, sa.ForeignKey("sources.id")),
-    sa.Column("url", sa.Text),
-    sa.Column("title", sa.Text),
-    sa.Column("published_at", sa.Text),
-    sa.Column("input", sa.Text, nullable=False),
-    sa.Column("seen_at", sa.Text, nullable=False),
-    sa.UniqueConstraint("article_id", "source_id", "url", "input"),
-)
+def _article_copies(meta: sa.MetaData, *, with_similarity: bool) -> sa.Table:
+    columns = [
+        sa.Column("article_id", sa.Text, sa.ForeignKey("articles.id", ondelete="CASCADE"),
+                  nullable=False),
+        sa.Column("source_id", sa.Text, sa.ForeignKey("sources.id")),
+        sa.Column("url", sa.Text),
+        sa.Column("title", sa.Text),
+        sa.Column("published_at", sa.Text),
+        sa.Column("input", sa.Text, nullable=False),
+        sa.Column("seen_at", sa.Text, nullable=False),
+        sa.UniqueConstraint("article_id", "source_id", "url", "input"),
+    ]
+    if with_similarity:  # added by migration 2: 1.0 for exact copies
+        columns.insert(-1, sa.Column("similarity", sa.Float))
+    return sa.Table("article_copies", meta, *columns)
+
+
+article_copies = _article_copies(metadata, with_similarity=True)
+# Migration 1 created the table as it was then; the frozen shape lives in its own metadata.
+_v1_metadata = sa.MetaData()
+for _name in ("sources", "articles"):
+    sa.Table(_name, _v1_metadata, sa.Column("id", sa.Text, primary_key=True))
+_article_copies_v1 = _article_copies(_v1_metadata, with_similarity=False)
 sentences = sa.Table(
     "sentences", metadata,
     sa.Column("pk", sa.Integer, primary_key=True, autoincrement=True),
@@ -100,13 +111,47 @@ story_articles = sa.Table(
               nullable=False, unique=True),
 )
 
+# -- version 2: near-duplicates, learned boilerplate, feed validators ------------------------
+
+minhash_bands = sa.Table(
+    "minhash_bands", metadata,
+    sa.Column("key", sa.BigInteger, nullable=False, index=True),
+    sa.Column("article_id", sa.Text, sa.ForeignKey("articles.id", ondelete="CASCADE"),
+              nullable=False, index=True),
+)
+# The shape of every paragraph as first stored, counted per outlet to learn boilerplate.
+article_paragraphs = sa.Table(
+    "article_paragraphs", metadata,
+    sa.Column("article_id", sa.Text, sa.ForeignKey("articles.id", ondelete="CASCADE"),
+              nullable=False, index=True),
+    sa.Column("source_id", sa.Text, nullable=False),
+    sa.Column("shape", sa.Text, nullable=False),
+    sa.Column("edge", sa.Boolean, nullable=False),
+    sa.Column("text", sa.Text, nullable=False),
+    sa.Index("ix_article_paragraphs_source_shape", "source_id", "shape"),
+)
+boilerplate = sa.Table(
+    "boilerplate", metadata,
+    sa.Column("source_id", sa.Text, primary_key=True),
+    sa.Column("shape", sa.Text, primary_key=True),
+    sa.Column("sample", sa.Text, nullable=False),
+    sa.Column("articles", sa.Integer, nullable=False),
+)
+feeds = sa.Table(
+    "feeds", metadata,
+    sa.Column("url", sa.Text, primary_key=True),
+    sa.Column("etag", sa.Text),
+    sa.Column("last_modified", sa.Text),
+    sa.Column("checked_at", sa.Text, nullable=False),
+)
+
 _V1_TABLES = (settings_kv, sources, articles, article_copies, sentences, entities, mentions,
               stories, story_articles)
 
 
 def _v1(conn: Connection) -> None:
     for table in _V1_TABLES:
-        table.create(conn)
+        (_article_copies_v1 if table is article_copies else table).create(conn)
     if conn.dialect.name == "sqlite":
         # Porter stemming so that "meet" finds "meeting"; external content keeps one copy.
         conn.exec_driver_sql(
@@ -115,8 +160,14 @@ def _v1(conn: Connection) -> None:
         )
 
 
+def _v2(conn: Connection) -> None:
+    conn.execute(sa.text("ALTER TABLE article_copies ADD COLUMN similarity FLOAT"))
+    for table in (minhash_bands, article_paragraphs, boilerplate, feeds):
+        table.create(conn)
+
+
 # Append only: a migration, once released, never changes.
-MIGRATIONS: tuple[Callable[[Connection], None], ...] = (_v1,)
+MIGRATIONS: tuple[Callable[[Connection], None], ...] = (_v1, _v2)
 
 
 def migrate(conn: Connection) -> int:

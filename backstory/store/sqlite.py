@@ -15,7 +15,21 @@ from sqlalchemy.engine import Connection, Engine, Row
 from sqlalchemy.exc import SQLAlchemyError
 
 from backstory.errors import NotFoundError, StoreError
-from backstory.models import Analysis, Article, ArticleMeta, Mention, Sentence, SentenceHit, Story
+from backstory.models import (
+    Analysis,
+    Article,
+    ArticleMeta,
+    FeedValidators,
+    LearnedBoilerplate,
+    Mention,
+    NewArticle,
+    NewCopy,
+    Rewrite,
+    Sentence,
+    SentenceHit,
+    ShapeSeen,
+    Story,
+)
 from backstory.store import schema as t
 from backstory.store.base import ArticleFeatures
 
@@ -23,6 +37,9 @@ __all__ = ["SQLiteStore"]
 
 LOGGER = logging.getLogger(__name__)
 _FTS_TOKEN = re.compile(r"\w+", re.UNICODE)
+# Set in the transaction that adds or rewrites articles; cleared when stories are rebuilt,
+# so a run killed in between rebuilds them on its next start.
+STORIES_STALE = "stories_stale"
 
 
 class SQLiteStore:
@@ -50,52 +67,110 @@ class SQLiteStore:
         return _meta(row) if row else None
 
     def add_article(self, article: Article, analysis: Analysis) -> None:
-        now = _now()
-        with self._write() as conn:
-            source_id = _ensure_source(conn, article.outlet, article.url)
-            conn.execute(t.articles.insert().values(
-                id=article.id, source_id=source_id, url=article.url, title=article.title,
-                author=article.author, published_at=article.published_at,
-                language=article.language, text=article.text, text_hash=article.text_hash,
-                input=article.input, ingested_at=now,
-            ))
-            if analysis.sentences:
-                conn.execute(t.sentences.insert(), [
-                    {"id": s.id, "article_id": s.article_id, "idx": s.index, "start": s.start,
-                     "end": s.end, "text": s.text} for s in analysis.sentences
-                ])
-            conn.exec_driver_sql(
-                "INSERT INTO sentences_fts(rowid, text) "
-                "SELECT pk, text FROM sentences WHERE article_id = ?", (article.id,)
-            )
-            rows = []
-            for mention in analysis.mentions:
-                entity_id = _ensure_entity(conn, mention.name, mention.type)
-                rows.append({
-                    "entity_id": entity_id, "article_id": article.id,
-                    "sentence_id": analysis.sentences[mention.sentence_index].id,
-                    "start": mention.start, "end": mention.end, "text": mention.text,
-                })
-            if rows:
-                conn.execute(t.mentions.insert(), rows)
+        self.write([NewArticle(article, analysis, (), ())])
 
     def add_copy(self, original_id: str, copy: Article) -> None:
+        self.write([NewCopy(original_id, copy, 1.0)])
+
+    def write(self, items: Sequence[NewArticle | NewCopy]) -> None:
+        """Store articles and link copies, all in one transaction, in the given order."""
+        if not items:
+            return
         with self._write() as conn:
-            source_id = _ensure_source(conn, copy.outlet, copy.url)
-            exists = conn.execute(sa.select(sa.literal(1)).where(
-                t.article_copies.c.article_id == original_id,
-                t.article_copies.c.source_id.is_(source_id) if source_id is None
-                else t.article_copies.c.source_id == source_id,
-                t.article_copies.c.url.is_(None) if copy.url is None
-                else t.article_copies.c.url == copy.url,
-                t.article_copies.c.input == copy.input,
-            )).first()
-            if not exists:
-                conn.execute(t.article_copies.insert().values(
-                    article_id=original_id, source_id=source_id, url=copy.url,
-                    title=copy.title, published_at=copy.published_at, input=copy.input,
-                    seen_at=_now(),
-                ))
+            for item in items:
+                if isinstance(item, NewArticle):
+                    _insert_article(conn, item)
+                else:
+                    _insert_copy(conn, item)
+            _set_setting(conn, STORIES_STALE, "1")
+
+    def near_candidates(self, band_keys: Sequence[int]) -> list[str]:
+        """Stored articles sharing at least one MinHash band with the given keys."""
+        if not band_keys:
+            return []
+        query = sa.select(t.minhash_bands.c.article_id).where(
+            t.minhash_bands.c.key.in_(list(band_keys))).distinct()
+        with self._engine.connect() as conn:
+            return [row.article_id for row in conn.execute(query)]
+
+    def texts(self, article_ids: Sequence[str]) -> dict[str, str]:
+        query = sa.select(t.articles.c.id, t.articles.c.text).where(
+            t.articles.c.id.in_(list(article_ids)))
+        with self._engine.connect() as conn:
+            return {row.id: row.text for row in conn.execute(query)}
+
+    # -- learned boilerplate ----------------------------------------------------------------
+
+    def learned_shapes(self, outlet: str) -> set[str]:
+        query = sa.select(t.boilerplate.c.shape).where(
+            t.boilerplate.c.source_id == _source_id(outlet))
+        with self._engine.connect() as conn:
+            return {row.shape for row in conn.execute(query)}
+
+    def recurring_shapes(self, outlets: Sequence[str], *, min_articles: int) -> list[ShapeSeen]:
+        """Paragraph shapes not yet learned that recur in `min_articles` of an outlet's
+        articles, with a sample of each occurrence and whether it sat at an edge."""
+        ids = {_source_id(o): o for o in outlets}
+        p = t.article_paragraphs.c
+        counted = sa.select(p.source_id, p.shape).where(p.source_id.in_(list(ids))).group_by(
+            p.source_id, p.shape).having(sa.func.count(sa.distinct(p.article_id)) >= min_articles)
+        learned = sa.select(t.boilerplate.c.source_id, t.boilerplate.c.shape)
+        query = sa.select(p.source_id, p.shape, p.text, p.edge, p.article_id).where(
+            sa.tuple_(p.source_id, p.shape).in_(counted.except_(learned).subquery().select())
+        ).order_by(p.source_id, p.shape, p.article_id)
+        found: dict[tuple[str, str], tuple[list[str], list[bool], set[str]]] = {}
+        with self._engine.connect() as conn:
+            for row in conn.execute(query):
+                samples, edges, seen = found.setdefault((row.source_id, row.shape),
+                                                        ([], [], set()))
+                if row.article_id not in seen:
+                    seen.add(row.article_id)
+                    samples.append(row.text)
+                    edges.append(bool(row.edge))
+        return [ShapeSeen(outlet=ids[source], shape=shape, samples=tuple(samples),
+                          edges=tuple(edges))
+                for (source, shape), (samples, edges, _) in found.items()]
+
+    def articles_with_shapes(self, outlet: str, shapes: Sequence[str]) -> list[str]:
+        p = t.article_paragraphs.c
+        query = sa.select(p.article_id).where(
+            p.source_id == _source_id(outlet), p.shape.in_(list(shapes))
+        ).distinct().order_by(p.article_id)
+        with self._engine.connect() as conn:
+            return [row.article_id for row in conn.execute(query)]
+
+    def apply_boilerplate(self, learned: Sequence[LearnedBoilerplate],
+                          rewrites: Sequence[Rewrite]) -> None:
+        """Record learned boilerplate and rewrite the stored articles it occurs in, at once."""
+        with self._write() as conn:
+            for item in learned:
+                conn.execute(t.boilerplate.insert().values(
+                    source_id=_source_id(item.outlet), shape=item.shape, sample=item.sample,
+                    articles=item.articles))
+            for rewrite in rewrites:
+                _delete_analysis(conn, rewrite.article_id)
+                conn.execute(t.articles.update().where(t.articles.c.id == rewrite.article_id)
+                             .values(text=rewrite.text))
+                _insert_analysis(conn, rewrite.article_id, rewrite.analysis, rewrite.band_keys)
+            conn.execute(t.entities.delete().where(~sa.exists().where(
+                t.mentions.c.entity_id == t.entities.c.id)))
+            if rewrites:
+                _set_setting(conn, STORIES_STALE, "1")
+
+    # -- feeds ------------------------------------------------------------------------------
+
+    def feed_validators(self, url: str) -> FeedValidators | None:
+        query = sa.select(t.feeds).where(t.feeds.c.url == url)
+        with self._engine.connect() as conn:
+            row = conn.execute(query).first()
+        return FeedValidators(etag=row.etag, last_modified=row.last_modified) if row else None
+
+    def remember_feed(self, url: str, validators: FeedValidators) -> None:
+        with self._write() as conn:
+            conn.execute(t.feeds.delete().where(t.feeds.c.url == url))
+            conn.execute(t.feeds.insert().values(url=url, etag=validators.etag,
+                                                 last_modified=validators.last_modified,
+                                                 checked_at=_now()))
 
     def article(self, article_id: str) -> Article:
         query = sa.select(t.articles, t.sources.c.name.label("outlet")).select_from(
@@ -229,7 +304,9 @@ class SQLiteStore:
     # -- stories ----------------------------------------------------------------------------
 
     def replace_stories(self, stories: Sequence[Story]) -> None:
+        """Replace all stories; the store no longer needs its stories rebuilt."""
         with self._write() as conn:
+            _set_setting(conn, STORIES_STALE, "0")
             conn.execute(t.story_articles.delete())
             conn.execute(t.stories.delete())
             if stories:
@@ -279,8 +356,7 @@ class SQLiteStore:
 
     def set_setting(self, key: str, value: str) -> None:
         with self._write() as conn:
-            conn.execute(t.settings_kv.delete().where(t.settings_kv.c.key == key))
-            conn.execute(t.settings_kv.insert().values(key=key, value=value))
+            _set_setting(conn, key, value)
 
     # -- internals --------------------------------------------------------------------------
 
@@ -328,10 +404,90 @@ def _stable_id(*parts: str) -> str:
     return hashlib.sha256("\x1f".join(parts).encode("utf-8")).hexdigest()[:16]
 
 
+def _set_setting(conn: Connection, key: str, value: str) -> None:
+    conn.execute(t.settings_kv.delete().where(t.settings_kv.c.key == key))
+    conn.execute(t.settings_kv.insert().values(key=key, value=value))
+
+
+def _source_id(outlet: str) -> str:
+    return _stable_id("source", outlet)
+
+
+def _insert_article(conn: Connection, item: NewArticle) -> None:
+    article = item.article
+    source_id = _ensure_source(conn, article.outlet, article.url)
+    conn.execute(t.articles.insert().values(
+        id=article.id, source_id=source_id, url=article.url, title=article.title,
+        author=article.author, published_at=article.published_at,
+        language=article.language, text=article.text, text_hash=article.text_hash,
+        input=article.input, ingested_at=_now(),
+    ))
+    _insert_analysis(conn, article.id, item.analysis, item.band_keys)
+    if source_id is not None and item.paragraphs:
+        conn.execute(t.article_paragraphs.insert(), [
+            {"article_id": article.id, "source_id": source_id, "shape": p.shape,
+             "edge": p.edge, "text": p.text} for p in item.paragraphs
+        ])
+
+
+def _insert_analysis(conn: Connection, article_id: str, analysis: Analysis,
+                     band_keys: Sequence[int]) -> None:
+    if analysis.sentences:
+        conn.execute(t.sentences.insert(), [
+            {"id": s.id, "article_id": s.article_id, "idx": s.index, "start": s.start,
+             "end": s.end, "text": s.text} for s in analysis.sentences
+        ])
+    conn.exec_driver_sql(
+        "INSERT INTO sentences_fts(rowid, text) "
+        "SELECT pk, text FROM sentences WHERE article_id = ?", (article_id,)
+    )
+    rows = []
+    for mention in analysis.mentions:
+        rows.append({
+            "entity_id": _ensure_entity(conn, mention.name, mention.type),
+            "article_id": article_id,
+            "sentence_id": analysis.sentences[mention.sentence_index].id,
+            "start": mention.start, "end": mention.end, "text": mention.text,
+        })
+    if rows:
+        conn.execute(t.mentions.insert(), rows)
+    if band_keys:
+        conn.execute(t.minhash_bands.insert(),
+                     [{"key": key, "article_id": article_id} for key in set(band_keys)])
+
+
+def _delete_analysis(conn: Connection, article_id: str) -> None:
+    # External-content FTS5 rows are removed by repeating their content with 'delete'.
+    conn.exec_driver_sql(
+        "INSERT INTO sentences_fts(sentences_fts, rowid, text) "
+        "SELECT 'delete', pk, text FROM sentences WHERE article_id = ?", (article_id,)
+    )
+    for table in (t.mentions, t.sentences, t.minhash_bands):
+        conn.execute(table.delete().where(table.c.article_id == article_id))
+
+
+def _insert_copy(conn: Connection, item: NewCopy) -> None:
+    copy = item.copy
+    source_id = _ensure_source(conn, copy.outlet, copy.url)
+    c = t.article_copies.c
+    exists = conn.execute(sa.select(sa.literal(1)).where(
+        c.article_id == item.original_id,
+        c.source_id.is_(None) if source_id is None else c.source_id == source_id,
+        c.url.is_(None) if copy.url is None else c.url == copy.url,
+        c.input == copy.input,
+    )).first()
+    if not exists:
+        conn.execute(t.article_copies.insert().values(
+            article_id=item.original_id, source_id=source_id, url=copy.url, title=copy.title,
+            published_at=copy.published_at, input=copy.input, seen_at=_now(),
+            similarity=round(item.similarity, 4),
+        ))
+
+
 def _ensure_source(conn: Connection, outlet: str | None, url: str | None) -> str | None:
     if not outlet:
         return None
-    source_id = _stable_id("source", outlet)
+    source_id = _source_id(outlet)
     exists = conn.execute(sa.select(t.sources.c.id).where(t.sources.c.id == source_id)).first()
     if not exists:
         domain = urlsplit(url).hostname if url else None

@@ -14,7 +14,7 @@ from backstory.ingest.text import decode_text, paragraphs_of, split_title
         (b"", "empty"),
         (b"  \n\t\n", "empty"),
         (b"\x89PNG\r\n\x1a\n\x00\x00\x00\rIHDR", "binary"),
-        ("Caf\u00e9 owners protest".encode("latin-1"), "not UTF-8 (byte 0xe9 at offset 3)"),
+        (bytes(range(0x80, 0x100)) * 4, "cannot tell the text's encoding"),
     ],
 )
 def test_bad_bytes_are_refused_with_the_reason(data: bytes, reason: str) -> None:
@@ -22,6 +22,25 @@ def test_bad_bytes_are_refused_with_the_reason(data: bytes, reason: str) -> None
         decode_text(data, source="input.txt")
     assert reason in caught.value.message
     assert caught.value.source == "input.txt"
+
+
+@pytest.mark.parametrize(
+    ("text", "encoding"),
+    [
+        ("Le caf\u00e9 du port a rouvert vendredi apr\u00e8s des r\u00e9parations.", "cp1252"),
+        ("\u201cWe had less than an hour of warning,\u201d Okonjo said.", "cp1252"),
+        ("\u041f\u043e\u0440\u0442 \u0432\u043d\u043e\u0432\u044c \u043e\u0442\u043a\u0440\u044b\u043b\u0441\u044f "
+         "\u0432 \u043f\u044f\u0442\u043d\u0438\u0446\u0443 \u043f\u043e\u0441\u043b\u0435 \u0440\u0435\u043c\u043e\u043d\u0442\u0430.", "cp1251"),
+        ("The harbour reopened on Friday.", "utf-16"),
+    ],
+)
+def test_legacy_encodings_are_detected(text: str, encoding: str) -> None:
+    assert decode_text(text.encode(encoding), source="x") == text
+
+
+def test_a_declared_charset_is_honoured() -> None:
+    data = "Na\u00efve r\u00e9sum\u00e9".encode("iso8859-15")
+    assert decode_text(data, source="x", declared="iso8859-15") == "Na\u00efve r\u00e9sum\u00e9"
 
 
 def test_utf8_with_bom_and_windows_line_ends_is_read() -> None:
