@@ -43,9 +43,10 @@ def read_warc(path: Path, *, source: str) -> Iterator[WarcPage]:
                     record = next(iterator)
                 except StopIteration:
                     return
-                except ArchiveLoadFailed as exc:
-                    yield WarcPage(number + 1, None, "", b"", error=f"unreadable WARC record: "
-                                                                 f"{exc}")
+                except Exception as exc:  # noqa: BLE001 - warcio fails in many ways on bad input
+                    # A damaged record ends what can be read of the archive; report it there.
+                    yield WarcPage(number + 1, None, "", b"", error=f"unreadable WARC record "
+                                                                 f"({type(exc).__name__}: {exc})")
                     return
                 number += 1
                 if record.rec_type != "response" or record.http_headers is None:
