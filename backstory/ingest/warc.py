@@ -43,7 +43,7 @@ def read_warc(path: Path, *, source: str) -> Iterator[WarcPage]:
                     record = next(iterator)
                 except StopIteration:
                     return
-                except Exception as exc:  # noqa: BLE001 - warcio fails in many ways on bad input
+                except Exception as exc:  # warcio fails in many ways on damaged input
                     # A damaged record ends what can be read of the archive; report it there.
                     yield WarcPage(number + 1, None, "", b"", error=f"unreadable WARC record "
                                                                  f"({type(exc).__name__}: {exc})")
