@@ -31,6 +31,7 @@ class Settings:
     # Analysis: worker processes for spaCy (1 = in process) and articles per transaction.
     workers: int = 2
     write_batch: int = 64
+    learn_every: int = 512  # articles between rounds of boilerplate learning in one run
     user_agent: str = "Backstory/0.1 (+https://example.org/backstory)"
     # Stories: articles further apart than this many days never share a story.
     story_window_days: int = 10

@@ -111,17 +111,28 @@ class Desk:
             planned = ((p.fresh, p) for p in planner.plan(results))
             analyzed = self.analyzer.analyze_stream(planned, workers=self.settings.workers,
                                                     expected=expected)
+            unlearned: set[str] = set()
+            since_learning = 0
             for batch in _batches(analyzed, self.settings.write_batch):
-                self._commit(batch, report, planner)
+                written = self._commit(batch, report, planner)
+                unlearned.update(a.outlet for a in written if a.outlet)
+                since_learning += len(written)
+                # Learning rewrites (and re-analyzes) stored articles, so it runs every
+                # `learn_every` articles rather than after each batch, and once at the end.
+                if since_learning >= self.settings.learn_every:
+                    self._learn(unlearned, planner)
+                    unlearned, since_learning = set(), 0
                 for _analysis, plan in batch:
                     if on_result is not None:
                         on_result(_input_of(plan.item))
+            self._learn(unlearned, planner)
         if self.store.get_setting(STORIES_STALE) != "0":
             self.refresh_stories()
         return report
 
     def _commit(self, batch: list[tuple[Analysis | None, Planned]], report: IngestReport,
-                planner: IngestPlanner) -> None:
+                planner: IngestPlanner) -> list[Article]:
+        """Write a batch in one transaction; return the new articles it stored."""
         writes: list[NewArticle | NewCopy] = []
         entries: list[IngestedArticle] = []
         for analysis, plan in batch:
@@ -146,12 +157,14 @@ class Desk:
             # One bad article must not sink its batch: write them one by one to find it.
             entries = self._commit_one_by_one(writes, entries, report)
         report.articles.extend(entries)
-        new_ids = [w.article.id for w in writes if isinstance(w, NewArticle)]
-        planner.committed(new_ids)
-        outlets = sorted({w.article.outlet for w in writes
-                          if isinstance(w, NewArticle) and w.article.outlet})
+        stored = {e.id for e in entries if e.duplicate_of is None}
+        new = [w.article for w in writes if isinstance(w, NewArticle) and w.article.id in stored]
+        planner.committed([a.id for a in new])
+        return new
+
+    def _learn(self, outlets: set[str], planner: IngestPlanner) -> None:
         if outlets:
-            for outlet in self._learn_boilerplate(outlets):
+            for outlet in self._learn_boilerplate(sorted(outlets)):
                 planner.forget_learned(outlet)
 
     def _commit_one_by_one(self, writes: list[NewArticle | NewCopy],

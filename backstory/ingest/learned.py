@@ -34,6 +34,20 @@ _REPORTING = re.compile(
     re.I,
 )
 _SHORT_WORDS = 14
+# "He said: …" introduces a quote, not a section label.
+_NOT_LABEL_WORDS = {"he", "she", "they", "it", "i", "we", "you", "said", "says", "told",
+                    "added", "explained", "wrote", "asked", "stated", "warned", "insisted"}
+
+
+def _label(paragraph: str) -> str | None:
+    """The short label a paragraph opens with ("Read more:", "Photo |"), if it is one."""
+    found = _LABEL.match(paragraph)
+    if not found:
+        return None
+    words = found.group(1).casefold().split()
+    if len(words) > 3 or any(w in _NOT_LABEL_WORDS for w in words):
+        return None
+    return " ".join(words)
 
 
 @dataclass(frozen=True, slots=True)
@@ -48,9 +62,9 @@ def shape_of(paragraph: str, *, position: int, count: int) -> ParagraphShape:
     """The key under which a paragraph's recurrences across articles are counted."""
     if paragraph.isupper():  # "THIS STORY HAS BEEN UPDATED." recurs as "This story…" too
         paragraph = paragraph.capitalize()
-    label = _LABEL.match(paragraph)
-    if label and len(label.group(1).split()) <= 3:
-        masked = "label:" + label.group(1).casefold()
+    label = _label(paragraph)
+    if label:
+        masked = "label:" + label
     else:
         masked = _NUMBER.sub("#", _CAPITALIZED.sub("X", paragraph))
         masked = normalize_for_hash(masked)
@@ -66,7 +80,7 @@ def is_learnable(samples: Sequence[str], edges: Sequence[bool]) -> bool:
     words = len(text.split())
     if promo_score(text) >= 1.0:
         return True
-    if _LABEL.match(text) and words <= _SHORT_WORDS * 2:
+    if _label(text) and words <= _SHORT_WORDS * 2:
         return True
     reporting = bool(_REPORTING.search(text))
     at_edge = sum(edges) * 2 >= len(edges)

@@ -40,6 +40,9 @@ XML_SUFFIXES = {".rss", ".atom", ".xml"}
 WARC_ENDINGS = (".warc", ".warc.gz", ".arc.gz")
 KNOWN_SUFFIXES = TEXT_SUFFIXES | HTML_SUFFIXES | JSONL_SUFFIXES | JSON_SUFFIXES | XML_SUFFIXES
 _MAX_SITEMAP_DEPTH = 2
+# Files that describe a folder rather than hold an article (a file named explicitly is
+# still read).
+_FOLDER_NOTES = {"readme", "license", "licence", "copying", "changelog", "source", "notice"}
 
 Result = Article | IngestFailure
 
@@ -335,11 +338,13 @@ def _is_url(source: str) -> bool:
 
 
 def _walk(folder: Path) -> Iterator[Path]:
+    """Article files under a folder: known types, not hidden, not the folder's own notes."""
     for path in sorted(folder.rglob("*")):
         hidden = any(part.startswith(".") for part in path.relative_to(folder).parts)
         name = path.name.lower()
         known = path.suffix.lower() in KNOWN_SUFFIXES or name.endswith(WARC_ENDINGS)
-        if path.is_file() and not hidden and known:
+        notes = path.stem.lower() in _FOLDER_NOTES
+        if path.is_file() and not hidden and known and not notes:
             yield path
 
 

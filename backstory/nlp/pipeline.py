@@ -4,8 +4,11 @@ from __future__ import annotations
 
 import functools
 import logging
+import multiprocessing
 import threading
+from collections import deque
 from collections.abc import Iterable, Iterator, Sequence
+from multiprocessing.pool import AsyncResult
 from typing import TypeVar
 
 import spacy
@@ -20,6 +23,7 @@ __all__ = ["Analyzer"]
 
 LOGGER = logging.getLogger(__name__)
 C = TypeVar("C")
+T = TypeVar("T")
 # Backstory reads sentences and entities. The NER component carries its own embedding, so
 # the shared tok2vec, tagger, parser, lemmatizer and attribute ruler feed nothing it uses;
 # a rule-based sentencizer (plus paragraph boundaries) replaces the parser's sentences.
@@ -28,6 +32,7 @@ _EXCLUDE = ("tok2vec", "tagger", "parser", "senter", "attribute_ruler", "lemmati
 _BATCH = 32
 # Below this many articles, starting worker processes costs more than it saves.
 _MIN_FOR_WORKERS = 64
+_CHUNK = 16  # articles sent to a worker at a time
 
 
 @Language.component("paragraph_boundaries")
@@ -66,21 +71,61 @@ class Analyzer:
         """Analyze a stream of articles in order, with `workers` processes for long runs.
 
         Items without an article (duplicates, failures) pass through with no analysis,
-        so the caller keeps one ordered stream. Not for use by two threads at once.
+        so the caller keeps one ordered stream. The stream is read in the calling thread
+        only (it may query the store); workers receive texts and send back finished
+        `Analysis` records, which are far lighter to pass between processes than Docs.
         """
-        nlp, _lock = _shared_pipeline(self._model_name)
-        processes = workers if expected >= _MIN_FOR_WORKERS else 1
-        texts = ((article.text if article else "", (article, context))
-                 for article, context in items)
-        for doc, (article, context) in nlp.pipe(texts, as_tuples=True, batch_size=_BATCH,
-                                                n_process=processes):
-            yield (_analysis_of(article, doc) if article else None), context
+        processes = workers if expected >= _MIN_FOR_WORKERS and workers > 1 else 1
+        if processes == 1:
+            nlp, _lock = _shared_pipeline(self._model_name)
+            texts = ((article.text if article else "", (article, context))
+                     for article, context in items)
+            for doc, (article, context) in nlp.pipe(texts, as_tuples=True, batch_size=_BATCH):
+                yield (_analysis_of(article, doc) if article else None), context
+            return
+        _shared_pipeline(self._model_name)  # load before forking: workers share the weights
+        with multiprocessing.get_context("fork").Pool(processes) as pool:
+            window: deque[tuple[list[tuple[Article | None, C]], AsyncResult[list[Analysis]]]]
+            window = deque()
+            for chunk in _chunks(items, _CHUNK):
+                articles = [article for article, _ in chunk if article is not None]
+                window.append((chunk, pool.apply_async(
+                    _analyze_in_worker, (self._model_name, articles))))
+                if len(window) > processes * 2:
+                    yield from _merge(*window.popleft())
+            while window:
+                yield from _merge(*window.popleft())
 
     def analyze_text(self, text: str) -> Doc:
         """Run the pipeline over a short text, such as a question."""
         nlp, lock = _shared_pipeline(self._model_name)
         with lock:
             return nlp(text)
+
+
+def _analyze_in_worker(model: str, articles: list[Article]) -> list[Analysis]:
+    """Runs in a worker process (forked with the model already loaded)."""
+    nlp, _lock = _shared_pipeline(model)
+    docs = nlp.pipe((a.text for a in articles), batch_size=_BATCH)
+    return [_analysis_of(article, doc) for article, doc in zip(articles, docs, strict=True)]
+
+
+def _merge(chunk: list[tuple[Article | None, C]], result: AsyncResult[list[Analysis]]
+           ) -> Iterator[tuple[Analysis | None, C]]:
+    analyses = iter(result.get())
+    for article, context in chunk:
+        yield (next(analyses) if article is not None else None), context
+
+
+def _chunks(items: Iterable[T], size: int) -> Iterator[list[T]]:
+    chunk: list[T] = []
+    for item in items:
+        chunk.append(item)
+        if len(chunk) == size:
+            yield chunk
+            chunk = []
+    if chunk:
+        yield chunk
 
 
 @functools.cache

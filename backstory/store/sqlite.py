@@ -11,6 +11,7 @@ from typing import Any
 from urllib.parse import urlsplit
 
 import sqlalchemy as sa
+from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.engine import Connection, Engine, Row
 from sqlalchemy.exc import SQLAlchemyError
 
@@ -441,14 +442,18 @@ def _insert_analysis(conn: Connection, article_id: str, analysis: Analysis,
         "INSERT INTO sentences_fts(rowid, text) "
         "SELECT pk, text FROM sentences WHERE article_id = ?", (article_id,)
     )
-    rows = []
-    for mention in analysis.mentions:
-        rows.append({
-            "entity_id": _ensure_entity(conn, mention.name, mention.type),
-            "article_id": article_id,
-            "sentence_id": analysis.sentences[mention.sentence_index].id,
-            "start": mention.start, "end": mention.end, "text": mention.text,
-        })
+    entities = {(m.name, m.type) for m in analysis.mentions}
+    if entities:
+        conn.execute(sqlite_insert(t.entities).on_conflict_do_nothing(), [
+            {"id": _entity_id(name, type_), "name": name, "type": type_}
+            for name, type_ in sorted(entities)
+        ])
+    rows = [
+        {"entity_id": _entity_id(m.name, m.type), "article_id": article_id,
+         "sentence_id": analysis.sentences[m.sentence_index].id,
+         "start": m.start, "end": m.end, "text": m.text}
+        for m in analysis.mentions
+    ]
     if rows:
         conn.execute(t.mentions.insert(), rows)
     if band_keys:
@@ -488,19 +493,14 @@ def _ensure_source(conn: Connection, outlet: str | None, url: str | None) -> str
     if not outlet:
         return None
     source_id = _source_id(outlet)
-    exists = conn.execute(sa.select(t.sources.c.id).where(t.sources.c.id == source_id)).first()
-    if not exists:
-        domain = urlsplit(url).hostname if url else None
-        conn.execute(t.sources.insert().values(id=source_id, name=outlet, domain=domain))
+    domain = urlsplit(url).hostname if url else None
+    conn.execute(sqlite_insert(t.sources).on_conflict_do_nothing(),
+                 {"id": source_id, "name": outlet, "domain": domain})
     return source_id
 
 
-def _ensure_entity(conn: Connection, name: str, type_: str) -> str:
-    entity_id = _stable_id("entity", type_, name)
-    exists = conn.execute(sa.select(t.entities.c.id).where(t.entities.c.id == entity_id)).first()
-    if not exists:
-        conn.execute(t.entities.insert().values(id=entity_id, name=name, type=type_))
-    return entity_id
+def _entity_id(name: str, type_: str) -> str:
+    return _stable_id("entity", type_, name)
 
 
 def _meta_columns(prefix: str = "") -> list[Any]:

@@ -6,6 +6,7 @@ import json
 import sqlite3
 from pathlib import Path
 
+from backstory.ingest.learned import is_learnable, shape_of
 from backstory.pipeline import Desk
 
 PROMO = "Get the Morning Ledger every weekday at 7am: the harbour, the council and the coast."
@@ -62,3 +63,15 @@ def test_learning_is_per_outlet(desk: Desk, tmp_path: Path) -> None:
     path.write_text("".join(json.dumps(r) + "\n" for r in rows))
     for entry in desk.ingest([str(path)]).articles:
         assert PROMO in desk.article(entry.id).article.text
+
+
+def test_quotes_introduced_with_a_colon_are_not_labels() -> None:
+    quotes = ['He said: "I am going to give it everything in the final."',
+              'He said: "We were the better side for most of the match."',
+              'He said: "Nobody expected the vote to be this close."']
+    shapes = {shape_of(q, position=3, count=8).key for q in quotes}
+    assert len(shapes) == 3
+    labelled = ["Read more: Ferry timetable cut", "Read more: Beach huts broken into",
+                "READ MORE: Council votes on gates"]
+    assert len({shape_of(p, position=4, count=8).key for p in labelled}) == 1
+    assert is_learnable(labelled, [False, False, False])
