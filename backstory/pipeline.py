@@ -36,7 +36,7 @@ from backstory.models import (
 )
 from backstory.nlp import Analyzer
 from backstory.qa import AnswerEngine
-from backstory.store import STORIES_STALE, Store, open_store
+from backstory.store import LEARNING_PENDING, STORIES_STALE, Store, open_store
 from backstory.stories import StoryClusterer
 
 __all__ = ["ArticleView", "Desk", "StoryView", "sample_corpus_path"]
@@ -111,21 +111,23 @@ class Desk:
             planned = ((p.fresh, p) for p in planner.plan(results))
             analyzed = self.analyzer.analyze_stream(planned, workers=self.settings.workers,
                                                     expected=expected)
-            unlearned: set[str] = set()
-            since_learning = 0
+            if self.store.get_setting(LEARNING_PENDING) == "1":
+                self._learn(None, planner)  # a killed run left learning undone
+            recent: dict[str, list[str]] = {}
             for batch in _batches(analyzed, self.settings.write_batch):
-                written = self._commit(batch, report, planner)
-                unlearned.update(a.outlet for a in written if a.outlet)
-                since_learning += len(written)
+                for article in self._commit(batch, report, planner):
+                    if article.outlet:
+                        recent.setdefault(article.outlet, []).append(article.id)
                 # Learning rewrites (and re-analyzes) stored articles, so it runs every
                 # `learn_every` articles rather than after each batch, and once at the end.
-                if since_learning >= self.settings.learn_every:
-                    self._learn(unlearned, planner)
-                    unlearned, since_learning = set(), 0
+                if sum(map(len, recent.values())) >= self.settings.learn_every:
+                    self._learn(recent, planner)
+                    recent = {}
                 for _analysis, plan in batch:
                     if on_result is not None:
                         on_result(_input_of(plan.item))
-            self._learn(unlearned, planner)
+            if recent or self.store.get_setting(LEARNING_PENDING) == "1":
+                self._learn(recent, planner)
         if self.store.get_setting(STORIES_STALE) != "0":
             self.refresh_stories()
         return report
@@ -162,10 +164,11 @@ class Desk:
         planner.committed([a.id for a in new])
         return new
 
-    def _learn(self, outlets: set[str], planner: IngestPlanner) -> None:
-        if outlets:
-            for outlet in self._learn_boilerplate(sorted(outlets)):
-                planner.forget_learned(outlet)
+    def _learn(self, recent: dict[str, list[str]] | None, planner: IngestPlanner) -> None:
+        """A round of boilerplate learning over the outlets of recently written articles
+        (`recent`: outlet → article ids), or over everything (`None`, after a crash)."""
+        for outlet in self._learn_boilerplate(recent):
+            planner.forget_learned(outlet)
 
     def _commit_one_by_one(self, writes: list[NewArticle | NewCopy],
                            entries: list[IngestedArticle], report: IngestReport
@@ -179,30 +182,35 @@ class Desk:
                 report.failed.append(IngestFailure(source=entry.input, error=exc.message))
         return kept
 
-    def _learn_boilerplate(self, outlets: Sequence[str]) -> list[str]:
-        """Learn the paragraphs these outlets keep repeating; strip them from stored articles.
+    def _learn_boilerplate(self, recent: dict[str, list[str]] | None) -> list[str]:
+        """Learn the paragraphs outlets keep repeating; strip them from stored articles.
 
+        Rewrites the articles holding a newly learned shape, and the recent articles
+        (read ahead of the last round) holding any learned shape; everything when
+        `recent` is None. All in one transaction, which also clears the pending mark.
         Returns the outlets whose learned boilerplate changed.
         """
-        seen = self.store.recurring_shapes(outlets, min_articles=MIN_ARTICLES)
+        outlets = sorted(recent) if recent is not None else self.store.outlets()
+        seen = self.store.recurring_shapes(outlets, min_articles=MIN_ARTICLES) if outlets else []
         learned = [LearnedBoilerplate(outlet=s.outlet, shape=s.shape, sample=s.samples[0],
                                       articles=len(s.samples))
                    for s in seen if is_learnable(s.samples, s.edges)]
-        if not learned:
-            return []
-        changed = sorted({item.outlet for item in learned})
         rewritten: list[tuple[str, str]] = []
-        for outlet in changed:
-            shapes = self.store.learned_shapes(outlet) | {
-                item.shape for item in learned if item.outlet == outlet}
-            new_shapes = [item.shape for item in learned if item.outlet == outlet]
-            affected = self.store.articles_with_shapes(outlet, new_shapes)
-            for article_id, text in self.store.texts(affected).items():
+        for outlet in outlets:
+            new_shapes = {item.shape for item in learned if item.outlet == outlet}
+            shapes = self.store.learned_shapes(outlet) | new_shapes
+            if not shapes:
+                continue
+            holders = set(self.store.articles_with_shapes(outlet, sorted(shapes)))
+            if recent is not None:
+                holders &= set(recent[outlet]) | set(
+                    self.store.articles_with_shapes(outlet, sorted(new_shapes)))
+            for article_id, text in sorted(self.store.texts(sorted(holders)).items()):
                 cleaned = remove_shapes(text, shapes)
                 if cleaned != text:
                     rewritten.append((article_id, cleaned))
         articles = [Article.create(text, input="") for _, text in rewritten]
-        analyses = self.analyzer.analyze(articles)
+        analyses = self.analyzer.analyze(articles) if articles else []
         rewrites = [
             Rewrite(article_id=article_id, text=text,
                     analysis=_reassign(analysis, article_id),
@@ -210,9 +218,10 @@ class Desk:
             for (article_id, text), analysis in zip(rewritten, analyses, strict=True)
         ]
         self.store.apply_boilerplate(learned, rewrites)
-        LOGGER.info("learned %d boilerplate paragraph shape(s) of %s; rewrote %d article(s)",
-                    len(learned), ", ".join(changed), len(rewrites))
-        return changed
+        if learned or rewrites:
+            LOGGER.info("learned %d boilerplate paragraph shape(s); rewrote %d article(s)",
+                        len(learned), len(rewrites))
+        return sorted({item.outlet for item in learned})
 
     def load_sample(self, *, on_result: ProgressCallback | None = None) -> IngestReport | None:
         """Ingest the bundled sample corpus unless this store already holds this version."""

@@ -38,9 +38,11 @@ __all__ = ["SQLiteStore"]
 
 LOGGER = logging.getLogger(__name__)
 _FTS_TOKEN = re.compile(r"\w+", re.UNICODE)
-# Set in the transaction that adds or rewrites articles; cleared when stories are rebuilt,
-# so a run killed in between rebuilds them on its next start.
+# Set in the transaction that adds or rewrites articles; cleared when stories are rebuilt
+# (and when a round of boilerplate learning has run), so that a run killed in between
+# finishes that work on its next start.
 STORIES_STALE = "stories_stale"
+LEARNING_PENDING = "learning_pending"
 
 
 class SQLiteStore:
@@ -84,6 +86,7 @@ class SQLiteStore:
                 else:
                     _insert_copy(conn, item)
             _set_setting(conn, STORIES_STALE, "1")
+            _set_setting(conn, LEARNING_PENDING, "1")
 
     def near_candidates(self, band_keys: Sequence[int]) -> list[str]:
         """Stored articles sharing at least one MinHash band with the given keys."""
@@ -101,6 +104,11 @@ class SQLiteStore:
             return {row.id: row.text for row in conn.execute(query)}
 
     # -- learned boilerplate ----------------------------------------------------------------
+
+    def outlets(self) -> list[str]:
+        with self._engine.connect() as conn:
+            return [row.name for row in conn.execute(sa.select(t.sources.c.name)
+                                                     .order_by(t.sources.c.name))]
 
     def learned_shapes(self, outlet: str) -> set[str]:
         query = sa.select(t.boilerplate.c.shape).where(
@@ -153,10 +161,11 @@ class SQLiteStore:
                 conn.execute(t.articles.update().where(t.articles.c.id == rewrite.article_id)
                              .values(text=rewrite.text))
                 _insert_analysis(conn, rewrite.article_id, rewrite.analysis, rewrite.band_keys)
-            conn.execute(t.entities.delete().where(~sa.exists().where(
-                t.mentions.c.entity_id == t.entities.c.id)))
             if rewrites:
+                conn.execute(t.entities.delete().where(~sa.exists().where(
+                    t.mentions.c.entity_id == t.entities.c.id)))
                 _set_setting(conn, STORIES_STALE, "1")
+            _set_setting(conn, LEARNING_PENDING, "0")
 
     # -- feeds ------------------------------------------------------------------------------
 
@@ -473,6 +482,12 @@ def _delete_analysis(conn: Connection, article_id: str) -> None:
 
 def _insert_copy(conn: Connection, item: NewCopy) -> None:
     copy = item.copy
+    original = conn.execute(sa.select(t.articles.c.input, t.articles.c.url,
+                                      t.articles.c.source_id)
+                            .where(t.articles.c.id == item.original_id)).first()
+    if original is not None and (original.input, original.url) == (copy.input, copy.url) \
+            and original.source_id == (_source_id(copy.outlet) if copy.outlet else None):
+        return  # the same input read again: not a copy, just already stored
     source_id = _ensure_source(conn, copy.outlet, copy.url)
     c = t.article_copies.c
     exists = conn.execute(sa.select(sa.literal(1)).where(
