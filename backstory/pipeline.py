@@ -4,12 +4,12 @@ from __future__ import annotations
 
 import hashlib
 import logging
-from collections.abc import Callable, Iterable, Iterator, Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from importlib import resources
 from pathlib import Path
-from typing import TypeVar
 
+from backstory.batches import batched
 from backstory.compose import build_explainer
 from backstory.config import Settings
 from backstory.errors import BackstoryError
@@ -114,7 +114,7 @@ class Desk:
             if self.store.get_setting(LEARNING_PENDING) == "1":
                 self._learn(None, planner)  # a killed run left learning undone
             recent: dict[str, list[str]] = {}
-            for batch in _batches(analyzed, self.settings.write_batch):
+            for batch in batched(analyzed, self.settings.write_batch):
                 for article in self._commit(batch, report, planner):
                     if article.outlet:
                         recent.setdefault(article.outlet, []).append(article.id)
@@ -292,15 +292,3 @@ def _reassign(analysis: Analysis, article_id: str) -> Analysis:
     return Analysis(article_id=article_id, sentences=sentences, mentions=analysis.mentions)
 
 
-T = TypeVar("T")
-
-
-def _batches(items: Iterable[T], size: int) -> Iterator[list[T]]:
-    batch: list[T] = []
-    for item in items:
-        batch.append(item)
-        if len(batch) == size:
-            yield batch
-            batch = []
-    if batch:
-        yield batch

@@ -15,6 +15,7 @@ import spacy
 from spacy.language import Language
 from spacy.tokens import Doc
 
+from backstory.batches import batched
 from backstory.errors import AnalysisError
 from backstory.models import Analysis, Article, Sentence
 from backstory.nlp.entities import canonical_mentions
@@ -23,7 +24,6 @@ __all__ = ["Analyzer"]
 
 LOGGER = logging.getLogger(__name__)
 C = TypeVar("C")
-T = TypeVar("T")
 # Backstory reads sentences and entities. The NER component carries its own embedding, so
 # the shared tok2vec, tagger, parser, lemmatizer and attribute ruler feed nothing it uses;
 # a rule-based sentencizer (plus paragraph boundaries) replaces the parser's sentences.
@@ -87,7 +87,7 @@ class Analyzer:
         with multiprocessing.get_context("fork").Pool(processes) as pool:
             window: deque[tuple[list[tuple[Article | None, C]], AsyncResult[list[Analysis]]]]
             window = deque()
-            for chunk in _chunks(items, _CHUNK):
+            for chunk in batched(items, _CHUNK):
                 articles = [article for article, _ in chunk if article is not None]
                 window.append((chunk, pool.apply_async(
                     _analyze_in_worker, (self._model_name, articles))))
@@ -115,17 +115,6 @@ def _merge(chunk: list[tuple[Article | None, C]], result: AsyncResult[list[Analy
     analyses = iter(result.get())
     for article, context in chunk:
         yield (next(analyses) if article is not None else None), context
-
-
-def _chunks(items: Iterable[T], size: int) -> Iterator[list[T]]:
-    chunk: list[T] = []
-    for item in items:
-        chunk.append(item)
-        if len(chunk) == size:
-            yield chunk
-            chunk = []
-    if chunk:
-        yield chunk
 
 
 @functools.cache
