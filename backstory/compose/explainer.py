@@ -24,9 +24,15 @@ def build_explainer(story: Story, sentences: Sequence[SentenceHit]) -> Explainer
             and not h.sentence.text.endswith("?")]
     if not pool:
         return Explainer(story_id=story.id, title=story.title, statements=())
-    vectors = TfidfVectorizer(sublinear_tf=True, stop_words="english").fit_transform(
-        [h.sentence.text for h in pool]
-    )
+    try:
+        vectors = TfidfVectorizer(sublinear_tf=True, stop_words="english").fit_transform(
+            [h.sentence.text for h in pool])
+    except ValueError:  # no content words at all: keep the sentences in their order
+        vectors = None
+    if vectors is None:
+        return Explainer(story_id=story.id, title=story.title, statements=tuple(
+            Statement(text=h.sentence.text, citations=(h.citation(),))
+            for h in pool[:_MAX_STATEMENTS]))
     centroid = np.asarray(vectors.mean(axis=0))
     centrality = np.asarray(vectors @ centroid.T).ravel()
     chosen: list[SentenceHit] = []

@@ -79,6 +79,11 @@ class Fetcher:
             headers["If-None-Match"] = validators.etag
         if validators and validators.last_modified:
             headers["If-Modified-Since"] = validators.last_modified
+        try:
+            httpx.URL(url)  # validates scheme, host, port and length
+            urlsplit(url).port  # noqa: B018 - raises on a bad port or IPv6 literal
+        except (httpx.InvalidURL, ValueError, UnicodeError) as exc:
+            raise FetchError(f"not a valid URL: {exc}", source=url[:200]) from exc
         attempts = self._settings.fetch_retries + 1
         for attempt in range(attempts):
             try:
@@ -152,6 +157,8 @@ class Fetcher:
             raise FetchError("only http and https URLs can be fetched", source=url) from exc
         except httpx.HTTPError as exc:
             raise FetchError(f"the request failed: {exc}", source=url) from exc
+        except (httpx.InvalidURL, ValueError, UnicodeError) as exc:
+            raise FetchError(f"not a valid URL: {exc}", source=url[:200]) from exc
 
 
 class _Retryable(Exception):

@@ -25,11 +25,17 @@ def read_jsonl(text: str) -> Iterator[JsonlRecord]:
     for number, line in enumerate(text.split("\n"), start=1):
         if not line.strip():
             continue
+        if "\x00" in line:
+            yield JsonlRecord(number, {}, f"line {number} contains NUL bytes")
+            continue
         try:
             value = json.loads(line)
         except json.JSONDecodeError as exc:
             yield JsonlRecord(number, {}, f"line {number} is not valid JSON ({exc.msg} "
                                           f"at column {exc.colno})")
+            continue
+        except RecursionError:
+            yield JsonlRecord(number, {}, f"line {number} is nested too deeply to read")
             continue
         if not isinstance(value, dict):
             yield JsonlRecord(number, {}, f"line {number} is a JSON {type(value).__name__}, "

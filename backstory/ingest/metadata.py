@@ -41,5 +41,8 @@ def normalize_published(value: str | None, *, source: str) -> str | None:
             and parsed.tzinfo is None):
         return parsed.date().isoformat()
     if parsed.tzinfo is not None:
-        parsed = parsed.astimezone(UTC).replace(tzinfo=None)
+        try:
+            parsed = parsed.astimezone(UTC).replace(tzinfo=None)
+        except OverflowError as exc:
+            raise IngestError(f"published date {raw!r} is out of range", source=source) from exc
     return parsed.isoformat(timespec="seconds") + "Z"

@@ -40,6 +40,7 @@ XML_SUFFIXES = {".rss", ".atom", ".xml"}
 WARC_ENDINGS = (".warc", ".warc.gz", ".arc.gz")
 KNOWN_SUFFIXES = TEXT_SUFFIXES | HTML_SUFFIXES | JSONL_SUFFIXES | JSON_SUFFIXES | XML_SUFFIXES
 _MAX_SITEMAP_DEPTH = 2
+MAX_TEXT_CHARS = 1_000_000  # spaCy's own limit; a text this long is not one article
 # Files that describe a folder rather than hold an article (a file named explicitly is
 # still read).
 _FOLDER_NOTES = {"readme", "license", "licence", "copying", "changelog", "source", "notice"}
@@ -127,7 +128,9 @@ class _Reader:
             if suffix in XML_SUFFIXES:
                 raise ExtractionError("this XML file is neither an RSS/Atom feed nor a "
                                       "sitemap", source=source)
-        text = decode_text(data, source=source, declared=declared_charset(data))
+        # In JSON Lines a NUL byte spoils only its own line (read_jsonl reports it).
+        text = decode_text(data, source=source, declared=declared_charset(data),
+                           allow_nul=suffix in JSONL_SUFFIXES)
         if suffix in JSONL_SUFFIXES:
             yield from self.jsonl(text, source=source)
         elif suffix in JSON_SUFFIXES:
@@ -174,7 +177,8 @@ class _Reader:
                 continue
             try:
                 child = self.fetcher.fetch(entry.url)
-                yield from self.sitemap(child.body, source=entry.url, depth=depth + 1)
+                # Records of a child sitemap are named after the input: index.xml#2#5.
+                yield from self.sitemap(child.body, source=item, depth=depth + 1)
             except IngestError as exc:
                 yield IngestFailure(source=item, error=f"{exc.message} ({entry.url})")
         pages_wanted = [e for e in entries if not e.is_sitemap]
@@ -219,6 +223,8 @@ class _Reader:
         except (json.JSONDecodeError, RecursionError) as exc:
             raise ExtractionError(f"not valid JSON: {exc}", source=source) from exc
         records = data if isinstance(data, list) else [data]
+        if not records:
+            raise ExtractionError("the JSON file holds no articles", source=source)
         for number, record in enumerate(records, start=1):
             item = source if len(records) == 1 else f"{source}#{number}"
             if not isinstance(record, dict):
@@ -286,6 +292,13 @@ def _build(paragraphs: list[str], *, source: str, meta: InputMeta, title: str | 
            author: str | None = None, language: str | None = None,
            published_at: str | None = None, outlet: str | None = None,
            url: str | None = None) -> Article:
+    paragraphs = [_valid_unicode(p) for p in paragraphs]
+    title, author, outlet = (_valid_unicode(v) if v else v for v in (title, author, outlet))
+    meta = InputMeta(*(_valid_unicode(v) if v else v for v in (
+        meta.outlet, meta.published_at, meta.title, meta.url)))
+    if sum(len(p) + 1 for p in paragraphs) > MAX_TEXT_CHARS:
+        raise ExtractionError(f"the text is longer than {MAX_TEXT_CHARS:,} characters; "
+                              "that is not one article", source=source)
     kept, dropped = split_promos(paragraphs)
     if not kept:
         raise ExtractionError("no article text left after removing boilerplate",
@@ -305,6 +318,11 @@ def _build(paragraphs: list[str], *, source: str, meta: InputMeta, title: str | 
         language=(language or detect_language(text)).lower()[:2],
         dropped=tuple(dropped),
     )
+
+
+def _valid_unicode(text: str) -> str:
+    """Text with lone surrogates (from JSON escapes such as "\\ud800") replaced."""
+    return text.encode("utf-8", "replace").decode("utf-8")
 
 
 def _news_please_fields(record: dict[str, Any]) -> dict[str, str | None]:

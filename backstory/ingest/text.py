@@ -20,7 +20,8 @@ _INNER_SPACE = re.compile(r"[ \t\u00a0]+")
 _MAX_TITLE = 160
 
 
-def decode_text(data: bytes, *, source: str, declared: str | None = None) -> str:
+def decode_text(data: bytes, *, source: str, declared: str | None = None,
+                allow_nul: bool = False) -> str:
     """Decode text in whatever encoding it is in, refusing empty and binary input.
 
     UTF-8 (with or without BOM) and UTF-16 with a BOM are read directly; otherwise the
@@ -31,7 +32,7 @@ def decode_text(data: bytes, *, source: str, declared: str | None = None) -> str
         raise ExtractionError("the file is empty", source=source)
     if data[:2] in (codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE):
         return _normalize_newlines(data.decode("utf-16", errors="replace"))
-    if b"\x00" in data[:8192]:
+    if not allow_nul and b"\x00" in data[:8192]:
         raise ExtractionError("this is a binary file, not text (it contains NUL bytes)",
                               source=source)
     try:

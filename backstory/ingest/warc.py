@@ -36,12 +36,18 @@ def read_warc(path: Path, *, source: str) -> Iterator[WarcPage]:
     """
     try:
         with path.open("rb") as handle:
-            number = 0
+            number = pages = 0
             iterator = ArchiveIterator(handle, check_digests=False)
             while True:
                 try:
                     record = next(iterator)
                 except StopIteration:
+                    if number == 0:
+                        raise ExtractionError("no WARC records found: not a WARC file, or "
+                                              "damaged at the start", source=source) from None
+                    if pages == 0:
+                        raise ExtractionError(f"the archive's {number} record(s) hold no HTML "
+                                              "page", source=source) from None
                     return
                 except Exception as exc:  # warcio fails in many ways on damaged input
                     # A damaged record ends what can be read of the archive; report it there.
@@ -62,6 +68,7 @@ def read_warc(path: Path, *, source: str) -> Iterator[WarcPage]:
                     yield WarcPage(number, url, content_type, b"",
                                    error=f"cannot read the record body: {exc}")
                     continue
+                pages += 1
                 yield WarcPage(number, url, content_type, body)
     except ArchiveLoadFailed as exc:
         raise ExtractionError(f"not a readable WARC file: {exc}", source=source) from exc

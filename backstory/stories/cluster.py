@@ -55,9 +55,12 @@ class StoryClusterer:
     def similarity(self, articles: Sequence[ArticleFeatures]) -> NDArray[np.float64]:
         """Pairwise similarity in [0, 1]; zero across the time window."""
         texts = [f"{a.meta.title or ''}\n{a.text}" for a in articles]
-        vectors = TfidfVectorizer(sublinear_tf=True, stop_words="english", min_df=1,
-                                  max_df=0.5 if len(texts) > 20 else 1.0).fit_transform(texts)
-        text_sim = (vectors @ vectors.T).toarray()
+        try:
+            vectors = TfidfVectorizer(sublinear_tf=True, stop_words="english", min_df=1,
+                                      max_df=0.5 if len(texts) > 20 else 1.0).fit_transform(texts)
+            text_sim = (vectors @ vectors.T).toarray()
+        except ValueError:  # no article has a content word: only names can join them
+            text_sim = np.zeros((len(texts), len(texts)))
         entity_sim = _jaccard([frozenset(n.casefold() for n in a.entities) for a in articles])
         similarity = _TEXT_WEIGHT * text_sim + _ENTITY_WEIGHT * entity_sim
         days = np.array([_day(a.meta.published_at) for a in articles], dtype=np.float64)

@@ -28,8 +28,9 @@ def test_a_news_sitemap_gives_articles_with_its_metadata(desk: Desk, site: str) 
 def test_a_sitemap_index_is_followed(desk: Desk, site: str) -> None:
     report = desk.ingest([f"{site}/sitemap-index.xml"])
     assert report.added == 2
-    assert {a.input for a in report.articles} == {f"{site}/sitemap.xml#1",
-                                                  f"{site}/sitemap.xml#2"}
+    # Records of a child sitemap are named after the input that led to them.
+    assert {a.input for a in report.articles} == {f"{site}/sitemap-index.xml#1#1",
+                                                  f"{site}/sitemap-index.xml#1#2"}
 
 
 def test_json_ld_metadata_and_a_declared_legacy_charset(desk: Desk, site: str) -> None:
