@@ -246,7 +246,6 @@ class Rewrite:
     article_id: str
     text: str
     analysis: Analysis
-    band_keys: tuple[int, ...]
 
 
 @dataclass(frozen=True, slots=True)

@@ -14,7 +14,6 @@ from backstory.compose import build_explainer
 from backstory.config import Settings
 from backstory.errors import BackstoryError
 from backstory.ingest import Fetcher, InputMeta, estimate_articles, read_sources
-from backstory.ingest.dedup import fingerprint
 from backstory.ingest.learned import MIN_ARTICLES, is_learnable
 from backstory.ingest.planner import IngestPlanner, Planned, remove_shapes
 from backstory.models import (
@@ -210,11 +209,11 @@ class Desk:
                 if cleaned != text:
                     rewritten.append((article_id, cleaned))
         articles = [Article.create(text, input="") for _, text in rewritten]
-        analyses = self.analyzer.analyze(articles) if articles else []
+        analyses = [analysis for analysis, _ in self.analyzer.analyze_stream(
+            ((article, None) for article in articles), workers=self.settings.workers,
+            expected=len(articles)) if analysis is not None]
         rewrites = [
-            Rewrite(article_id=article_id, text=text,
-                    analysis=_reassign(analysis, article_id),
-                    band_keys=fingerprint(text).band_keys)
+            Rewrite(article_id=article_id, text=text, analysis=_reassign(analysis, article_id))
             for (article_id, text), analysis in zip(rewritten, analyses, strict=True)
         ]
         self.store.apply_boilerplate(learned, rewrites)

@@ -27,7 +27,7 @@ class DedupStore(Protocol):
 
     def find_by_hash(self, text_hash: str) -> ArticleMeta | None: ...
     def near_candidates(self, band_keys: Sequence[int]) -> list[str]: ...
-    def texts(self, article_ids: Sequence[str]) -> dict[str, str]: ...
+    def original_texts(self, article_ids: Sequence[str]) -> dict[str, str]: ...
     def learned_shapes(self, outlet: str) -> set[str]: ...
 
 
@@ -85,14 +85,15 @@ class IngestPlanner:
         if original is not None:
             return Planned(item, duplicate_of=original)
         records = paragraph_records(item.text)
-        article = self._without_learned(item)
-        print_ = fingerprint(article.text)
+        # Copies are compared as read, before learned boilerplate is removed, so that the
+        # decision and its similarity do not depend on when the learning happened.
+        print_ = fingerprint(item.text)
         match = best_match(print_, self._candidates(print_))
         if match is not None:
             return Planned(item, duplicate_of=match[0], similarity=match[1])
-        self._in_flight.add(article.id, print_)
-        self._hashes[article.text_hash] = article.id
-        return Planned(article, fingerprint=print_, paragraphs=records)
+        self._in_flight.add(item.id, print_)
+        self._hashes[item.text_hash] = item.id
+        return Planned(self._without_learned(item), fingerprint=print_, paragraphs=records)
 
     def _without_learned(self, article: Article) -> Article:
         if not article.outlet:
@@ -108,7 +109,7 @@ class IngestPlanner:
         stored = [a for a in self._store.near_candidates(list(print_.band_keys))
                   if a not in self._in_flight]
         if stored:
-            for article_id, text in self._store.texts(stored).items():
+            for article_id, text in self._store.original_texts(stored).items():
                 yield article_id, _stored_fingerprint(text)
 
 

@@ -97,6 +97,20 @@ class SQLiteStore:
         with self._engine.connect() as conn:
             return [row.article_id for row in conn.execute(query)]
 
+    def original_texts(self, article_ids: Sequence[str]) -> dict[str, str]:
+        """Articles' texts as first stored, before any learned boilerplate was removed."""
+        p = t.article_paragraphs.c
+        query = sa.select(p.article_id, p.text).where(p.article_id.in_(list(article_ids))
+                                                      ).order_by(p.article_id,
+                                                                 sa.literal_column("rowid"))
+        paragraphs: dict[str, list[str]] = {}
+        with self._engine.connect() as conn:
+            for row in conn.execute(query):
+                paragraphs.setdefault(row.article_id, []).append(row.text)
+        texts = {a: "\n".join(ps) for a, ps in paragraphs.items()}
+        missing = [a for a in article_ids if a not in texts]
+        return {**texts, **self.texts(missing)} if missing else texts
+
     def texts(self, article_ids: Sequence[str]) -> dict[str, str]:
         query = sa.select(t.articles.c.id, t.articles.c.text).where(
             t.articles.c.id.in_(list(article_ids)))
@@ -160,7 +174,8 @@ class SQLiteStore:
                 _delete_analysis(conn, rewrite.article_id)
                 conn.execute(t.articles.update().where(t.articles.c.id == rewrite.article_id)
                              .values(text=rewrite.text))
-                _insert_analysis(conn, rewrite.article_id, rewrite.analysis, rewrite.band_keys)
+                # MinHash bands stay those of the text as first read (see the planner).
+                _insert_analysis(conn, rewrite.article_id, rewrite.analysis, ())
             if rewrites:
                 conn.execute(t.entities.delete().where(~sa.exists().where(
                     t.mentions.c.entity_id == t.entities.c.id)))
@@ -476,7 +491,7 @@ def _delete_analysis(conn: Connection, article_id: str) -> None:
         "INSERT INTO sentences_fts(sentences_fts, rowid, text) "
         "SELECT 'delete', pk, text FROM sentences WHERE article_id = ?", (article_id,)
     )
-    for table in (t.mentions, t.sentences, t.minhash_bands):
+    for table in (t.mentions, t.sentences):
         conn.execute(table.delete().where(table.c.article_id == article_id))
 
 
