@@ -17,13 +17,13 @@ from urllib.parse import urlsplit
 
 from backstory.errors import ExtractionError, FetchError, IngestError
 from backstory.ingest.boilerplate import split_promos
-from backstory.ingest.feeds import looks_like_feed, parse_feed
+from backstory.ingest.feeds import FeedEntry, looks_like_feed, parse_feed
 from backstory.ingest.fetch import Fetched, Fetcher
 from backstory.ingest.html import extract_page
 from backstory.ingest.jsonl import read_jsonl
 from backstory.ingest.language import detect_language
 from backstory.ingest.metadata import InputMeta, normalize_published
-from backstory.ingest.sitemaps import looks_like_sitemap, parse_sitemap
+from backstory.ingest.sitemaps import SitemapEntry, looks_like_sitemap, parse_sitemap
 from backstory.ingest.text import declared_charset, decode_text, paragraphs_of, split_title
 from backstory.ingest.warc import read_warc
 from backstory.models import Article, FeedValidators, IngestFailure
@@ -152,14 +152,9 @@ class _Reader:
             if not entry.link:
                 yield IngestFailure(source=item, error="the feed entry has no link to an article")
                 continue
-            entry_meta = InputMeta(
-                outlet=self.meta.outlet or entry.outlet,
-                published_at=self.meta.published_at or entry.published_at,
-                title=self.meta.title or entry.title,
-                url=entry.link,
-            )
             yield self._page_or_failure(pages[entry.link], item=item, link=entry.link,
-                                        meta=entry_meta, author=entry.author)
+                                        meta=self._entry_meta(entry, url=entry.link),
+                                        author=entry.author)
 
     def sitemap(self, body: bytes, *, source: str, depth: int) -> Iterator[Result]:
         try:
@@ -186,14 +181,9 @@ class _Reader:
         for number, entry in enumerate(entries, start=1):
             if entry.is_sitemap:
                 continue
-            entry_meta = InputMeta(
-                outlet=self.meta.outlet or entry.outlet,
-                published_at=self.meta.published_at or entry.published_at,
-                title=self.meta.title or entry.title,
-                url=entry.url,
-            )
             yield self._page_or_failure(pages[entry.url], item=f"{source}#{number}",
-                                        link=entry.url, meta=entry_meta)
+                                        link=entry.url, meta=self._entry_meta(entry,
+                                                                              url=entry.url))
 
     def warc(self, path: Path) -> Iterator[Result]:
         source = str(path)
@@ -233,6 +223,15 @@ class _Reader:
             yield self._record(_news_please_fields(record), source=item)
 
     # -- one article ------------------------------------------------------------------------
+
+    def _entry_meta(self, entry: FeedEntry | SitemapEntry, *, url: str) -> InputMeta:
+        """A feed or sitemap entry's metadata, under what the user gave for the whole call."""
+        return InputMeta(
+            outlet=self.meta.outlet or entry.outlet,
+            published_at=self.meta.published_at or entry.published_at,
+            title=self.meta.title or entry.title,
+            url=url,
+        )
 
     def _record(self, fields: dict[str, str | None], *, source: str) -> Result:
         meta = InputMeta(
