@@ -91,8 +91,9 @@ def ingest(
                              published_at=normalize_published(published, source="--published"))
         except BackstoryError as exc:
             _fail(f"--published: {exc.message}", code=2)
-        with _progress(estimate_articles(sources), quiet=as_json) as advance:
-            report = desk.ingest(sources, meta=meta, on_result=advance)
+        expected = estimate_articles(sources)
+        with _progress(expected, quiet=as_json) as advance:
+            report = desk.ingest(sources, meta=meta, on_result=advance, expected=expected)
     _print_report(report, as_json=as_json)
     if report.failed:
         raise typer.Exit(1)

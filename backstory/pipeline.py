@@ -93,17 +93,20 @@ class Desk:
     # -- ingest -----------------------------------------------------------------------------
 
     def ingest(self, sources: Sequence[str], *, meta: InputMeta | None = None,
-               on_result: ProgressCallback | None = None) -> IngestReport:
+               on_result: ProgressCallback | None = None,
+               expected: int | None = None) -> IngestReport:
         """Read, analyze and store every article in the sources; regroup stories after.
 
         Articles stream through reading, planning (duplicates, learned boilerplate) and
         analysis (worker processes on long runs) and are written in batched transactions,
         each holding whole articles with their analysis: a run killed at any point leaves
-        only whole articles, and a re-run skips what is already stored.
+        only whole articles, and a re-run skips what is already stored. `expected` is
+        the caller's estimate of the article count, if it already made one.
         """
         report = IngestReport()
         planner = IngestPlanner(self.store)
-        expected = estimate_articles(list(sources))
+        if expected is None:
+            expected = estimate_articles(list(sources))
         with Fetcher(self.settings) as fetcher:
             results = read_sources(list(sources), meta=meta or InputMeta(), fetcher=fetcher,
                                    feeds=self.store)
@@ -142,11 +145,11 @@ class Desk:
                 report.failed.append(item)
                 LOGGER.warning("%s: %s", item.source, item.error)
                 continue
-            if plan.duplicate_of is None and analysis is not None:
+            if plan.duplicate_of is not None:
+                writes.append(NewCopy(plan.duplicate_of, item, plan.similarity))
+            elif analysis is not None:  # a fresh article always comes back analyzed
                 writes.append(NewArticle(item, analysis, plan.fingerprint.band_keys
                                          if plan.fingerprint else (), plan.paragraphs))
-            else:
-                writes.append(NewCopy(plan.duplicate_of or item.id, item, plan.similarity))
             entries.append(IngestedArticle(
                 id=plan.duplicate_of or item.id, title=item.title, outlet=item.outlet,
                 published_at=item.published_at, url=item.url, input=item.input,

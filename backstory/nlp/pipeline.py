@@ -105,9 +105,7 @@ class Analyzer:
 
 def _analyze_in_worker(model: str, articles: list[Article]) -> list[Analysis]:
     """Runs in a worker process (forked with the model already loaded)."""
-    nlp, _lock = _shared_pipeline(model)
-    docs = nlp.pipe((a.text for a in articles), batch_size=_BATCH)
-    return [_analysis_of(article, doc) for article, doc in zip(articles, docs, strict=True)]
+    return Analyzer(model).analyze(articles)
 
 
 def _merge(chunk: list[tuple[Article | None, C]], result: AsyncResult[list[Analysis]]

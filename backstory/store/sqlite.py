@@ -72,9 +72,6 @@ class SQLiteStore:
     def add_article(self, article: Article, analysis: Analysis) -> None:
         self.write([NewArticle(article, analysis, (), ())])
 
-    def add_copy(self, original_id: str, copy: Article) -> None:
-        self.write([NewCopy(original_id, copy, 1.0)])
-
     def write(self, items: Sequence[NewArticle | NewCopy]) -> None:
         """Store articles and link copies, all in one transaction, in the given order."""
         if not items:
