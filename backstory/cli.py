@@ -290,6 +290,10 @@ def main() -> None:
 def _desk(ctx: typer.Context) -> Iterator[Desk]:
     try:
         desk = Desk(ctx.obj)
+        if desk.reanalysis_pending():  # the store predates this version's analysis
+            with _progress(desk.store.count_articles(), quiet=False,
+                           label="re-analyzing stored articles") as tick:
+                desk.reanalyze(on_result=tick)
     except BackstoryError as exc:
         _fail(exc.message)
     try:

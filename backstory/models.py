@@ -13,6 +13,8 @@ __all__ = [
     "Article",
     "ArticleMeta",
     "Citation",
+    "Claim",
+    "Event",
     "Explainer",
     "FeedValidators",
     "IngestFailure",
@@ -23,12 +25,15 @@ __all__ = [
     "NewArticle",
     "NewCopy",
     "ParagraphRecord",
+    "Quote",
     "Rewrite",
+    "Role",
     "Sentence",
     "SentenceHit",
     "ShapeSeen",
     "Statement",
     "Story",
+    "TimeExpr",
     "normalize_for_hash",
 ]
 
@@ -98,12 +103,112 @@ class Mention:
 
 
 @dataclass(frozen=True, slots=True)
+class Role:
+    """A role or title the article gives an entity ("China's public security minister")."""
+
+    name: str  # canonical entity name
+    role: str
+    sentence_index: int
+    start: int  # span of the role phrase in the article text
+    end: int
+
+
+@dataclass(frozen=True, slots=True)
+class TimeExpr:
+    """A time expression and its value, resolved against the publication date.
+
+    `value` is an ISO 8601 / TimeML value: "2024-02-18", "2024-02", "2024", "2024-W07",
+    "2024-Q1", "P3W" (a duration), "PRESENT_REF"…; None when it cannot be resolved.
+    `precision` is one of day, week, month, quarter, year, decade, century, time,
+    duration, ref (past/present/future reference), or None.
+    """
+
+    sentence_index: int
+    text: str
+    start: int
+    end: int
+    value: str | None
+    precision: str | None
+
+
+@dataclass(frozen=True, slots=True)
+class Quote:
+    """Who said what, according to whom: one attribution with its spans in the article.
+
+    `speaker` and `via`, `addressee` are canonical entity names (None when unknown);
+    `speaker_text` is the speaker as written ("a ministry spokesman", "he"). `start`/`end`
+    delimit the content. Offsets are into the article text; `sentence_index` is the
+    sentence holding the cue.
+    """
+
+    sentence_index: int
+    speaker: str | None
+    speaker_text: str | None
+    speaker_start: int | None
+    speaker_end: int | None
+    cue: str | None
+    cue_start: int | None
+    cue_end: int | None
+    content: str
+    start: int
+    end: int
+    direct: bool
+    via: str | None = None
+    addressee: str | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class Claim:
+    """A numeric or quantified statement: "at least 11 Chinese students … deported".
+
+    `value` is a number, or a vague amount as written ("tens", "dozens"). `source` is the
+    canonical name of who makes the claim (the speaker of the quote holding it, or the
+    outlet's own statement when None). `start`/`end` span the evidence in the article.
+    """
+
+    sentence_index: int
+    value: float | str
+    qualifier: str | None
+    unit: str | None
+    per: str | None
+    object: str | None
+    predicate: str | None
+    place: str | None
+    time: str | None
+    source: str | None
+    text: str
+    start: int
+    end: int
+
+
+@dataclass(frozen=True, slots=True)
+class Event:
+    """A typed event (meeting, summit, protest, deportation…) with its participants."""
+
+    type: str
+    participants: tuple[str, ...]
+    place: str | None
+    time: str | None
+    precision: str | None
+    sentence_index: int
+    trigger: str
+    start: int  # span of the trigger word in the article text
+    end: int
+    topic: str | None = None
+
+
+@dataclass(frozen=True, slots=True)
 class Analysis:
     """What the NLP stage found in one article."""
 
     article_id: str
     sentences: tuple[Sentence, ...]
     mentions: tuple[Mention, ...]
+    roles: tuple[Role, ...] = ()
+    quotes: tuple[Quote, ...] = ()
+    claims: tuple[Claim, ...] = ()
+    times: tuple[TimeExpr, ...] = ()
+    events: tuple[Event, ...] = ()
 
 
 @dataclass(frozen=True, slots=True)

@@ -2,14 +2,20 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from typing import Any
 
 from backstory.models import (
     Answer,
+    Article,
     ArticleMeta,
     Citation,
+    Claim,
+    Event,
     Explainer,
     IngestReport,
+    Quote,
+    Sentence,
     Story,
 )
 from backstory.pipeline import ArticleView, StoryView
@@ -18,8 +24,11 @@ __all__ = [
     "answer_payload",
     "article_payload",
     "article_view_payload",
+    "claim_payload",
+    "event_payload",
     "explainer_payload",
     "ingest_payload",
+    "quote_payload",
     "stories_payload",
     "story_payload",
     "story_view_payload",
@@ -47,11 +56,15 @@ def article_payload(meta: ArticleMeta) -> JSON:
 
 
 def article_view_payload(view: ArticleView) -> JSON:
-    article = view.article
+    article, analysis = view.article, view.analysis
+    roles: dict[str, str] = {}
+    for role in analysis.roles:
+        roles.setdefault(role.name, role.role)
     entities: dict[tuple[str, str], JSON] = {}
-    for mention in view.mentions:
+    for mention in analysis.mentions:
         entity = entities.setdefault((mention.name, mention.type), {
-            "name": mention.name, "type": mention.type, "role": None, "mentions": [],
+            "name": mention.name, "type": mention.type, "role": roles.get(mention.name),
+            "mentions": [],
         })
         entity["mentions"].append({"start": mention.start, "end": mention.end,
                                    "text": mention.text})
@@ -60,15 +73,42 @@ def article_view_payload(view: ArticleView) -> JSON:
                     "url": article.url, "published_at": article.published_at,
                     "text": article.text},
         "sentences": [{"id": s.id, "start": s.start, "end": s.end, "text": s.text}
-                      for s in view.sentences],
+                      for s in analysis.sentences],
         "entities": list(entities.values()),
-        # Quotes, claims, time values and events come with the analysis stage's next step.
-        "quotes": [],
-        "claims": [],
-        "times": [],
-        "events": [],
+        "quotes": [quote_payload(q) for q in analysis.quotes],
+        "claims": [claim_payload(c) for c in analysis.claims],
+        "times": [{"text": x.text, "start": x.start, "end": x.end, "value": x.value,
+                   "precision": x.precision} for x in analysis.times],
+        "events": [event_payload(e, article, analysis.sentences) for e in analysis.events],
         "copies": [article_payload(c) for c in view.copies],
     }
+
+
+def quote_payload(quote: Quote) -> JSON:
+    return {"speaker": quote.speaker, "speaker_start": quote.speaker_start,
+            "speaker_end": quote.speaker_end, "via": quote.via, "addressee": quote.addressee,
+            "cue": quote.cue, "cue_start": quote.cue_start, "cue_end": quote.cue_end,
+            "content": quote.content, "start": quote.start, "end": quote.end,
+            "direct": quote.direct}
+
+
+def claim_payload(claim: Claim) -> JSON:
+    # DESIGN's claim shape has no `per`: a rate reads as its unit ("per month").
+    unit = " ".join(part for part in (claim.unit, f"per {claim.per}" if claim.per else None)
+                    if part) or None
+    return {"value": claim.value, "qualifier": claim.qualifier, "unit": unit,
+            "object": claim.object, "predicate": claim.predicate, "place": claim.place,
+            "time": claim.time, "source": claim.source, "start": claim.start, "end": claim.end}
+
+
+def event_payload(event: Event, article: Article, sentences: Sequence[Sentence]) -> JSON:
+    sentence = sentences[event.sentence_index]
+    citation = Citation(article_id=article.id, sentence_id=sentence.id, sentence=sentence.text,
+                        start=sentence.start, end=sentence.end, outlet=article.outlet,
+                        url=article.url, published_at=article.published_at)
+    return {"type": event.type, "participants": list(event.participants), "place": event.place,
+            "time": event.time, "precision": event.precision,
+            "citations": [citation_payload(citation)]}
 
 
 def answer_payload(answer: Answer) -> JSON:

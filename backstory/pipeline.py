@@ -26,7 +26,6 @@ from backstory.models import (
     IngestFailure,
     IngestReport,
     LearnedBoilerplate,
-    Mention,
     NewArticle,
     NewCopy,
     Rewrite,
@@ -35,7 +34,13 @@ from backstory.models import (
 )
 from backstory.nlp import Analyzer
 from backstory.qa import AnswerEngine
-from backstory.store import LEARNING_PENDING, STORIES_STALE, Store, open_store
+from backstory.store import (
+    LEARNING_PENDING,
+    REANALYZE_PENDING,
+    STORIES_STALE,
+    Store,
+    open_store,
+)
 from backstory.stories import StoryClusterer
 
 __all__ = ["ArticleView", "Desk", "StoryView", "sample_corpus_path"]
@@ -52,9 +57,12 @@ class ArticleView:
     """An article with its analysis and the other places it was published."""
 
     article: Article
-    sentences: list[Sentence]
-    mentions: list[Mention]
+    analysis: Analysis
     copies: list[ArticleMeta]
+
+    @property
+    def sentences(self) -> tuple[Sentence, ...]:
+        return self.analysis.sentences
 
 
 @dataclass(frozen=True, slots=True)
@@ -69,6 +77,9 @@ class StoryView:
 def sample_corpus_path() -> Path:
     """The bundled sample corpus (written for Backstory; fictional or retold in our words)."""
     return Path(str(resources.files("backstory") / "sample" / "corpus.jsonl"))
+
+
+_REANALYZE_BATCH = 256
 
 
 class Desk:
@@ -104,6 +115,8 @@ class Desk:
         the caller's estimate of the article count, if it already made one.
         """
         report = IngestReport()
+        if self.reanalysis_pending():
+            self.reanalyze()
         planner = IngestPlanner(self.store)
         if expected is None:
             expected = estimate_articles(list(sources))
@@ -211,19 +224,48 @@ class Desk:
                 cleaned = remove_shapes(text, shapes)
                 if cleaned != text:
                     rewritten.append((article_id, cleaned))
-        articles = [Article.create(text, input="") for _, text in rewritten]
-        analyses = [analysis for analysis, _ in self.analyzer.analyze_stream(
-            ((article, None) for article in articles), workers=self.settings.workers,
-            expected=len(articles)) if analysis is not None]
-        rewrites = [
-            Rewrite(article_id=article_id, text=text, analysis=_reassign(analysis, article_id))
-            for (article_id, text), analysis in zip(rewritten, analyses, strict=True)
-        ]
+        rewrites = self._analyze_again(rewritten)
         self.store.apply_boilerplate(learned, rewrites)
         if learned or rewrites:
             LOGGER.info("learned %d boilerplate paragraph shape(s); rewrote %d article(s)",
                         len(learned), len(rewrites))
         return sorted({item.outlet for item in learned})
+
+    def _analyze_again(self, texts: Sequence[tuple[str, str]]) -> list[Rewrite]:
+        """New analyses of stored articles, (article id, text) each, dated as stored."""
+        meta = self.store.article_meta([article_id for article_id, _ in texts])
+        articles = [Article.create(text, input="", published_at=meta[article_id].published_at
+                                   if article_id in meta else None)
+                    for article_id, text in texts]
+        analyses = [analysis for analysis, _ in self.analyzer.analyze_stream(
+            ((article, None) for article in articles), workers=self.settings.workers,
+            expected=len(articles)) if analysis is not None]
+        return [
+            Rewrite(article_id=article_id, text=text, analysis=_reassign(analysis, article_id))
+            for (article_id, text), analysis in zip(texts, analyses, strict=True)
+        ]
+
+    def reanalyze(self, *, on_result: ProgressCallback | None = None) -> int:
+        """Analyze every stored article again (after an upgrade of the analysis), in
+        batches, each committed whole; returns how many articles were analyzed."""
+        ids = [meta.id for meta in self.store.articles(limit=self.store.count_articles())]
+        done = 0
+        for chunk in batched(ids, _REANALYZE_BATCH):
+            texts = sorted(self.store.texts(chunk).items())
+            rewrites = self._analyze_again(texts)
+            done += len(rewrites)
+            self.store.replace_analyses(rewrites, finished=done >= len(ids))
+            if on_result is not None:
+                for article_id, _ in texts:
+                    on_result(article_id)
+        if not ids:
+            self.store.replace_analyses([], finished=True)
+        if self.store.get_setting(STORIES_STALE) != "0":
+            self.refresh_stories()
+        return done
+
+    def reanalysis_pending(self) -> bool:
+        return self.store.get_setting(REANALYZE_PENDING) == "1"
 
     def load_sample(self, *, on_result: ProgressCallback | None = None) -> IngestReport | None:
         """Ingest the bundled sample corpus unless this store already holds this version."""
@@ -268,8 +310,7 @@ class Desk:
     def article(self, article_id: str) -> ArticleView:
         return ArticleView(
             article=self.store.article(article_id),
-            sentences=self.store.sentences(article_id),
-            mentions=self.store.mentions(article_id),
+            analysis=self.store.analysis(article_id),
             copies=self.store.copies(article_id),
         )
 

@@ -7,23 +7,24 @@ import logging
 import multiprocessing
 import threading
 from collections import deque
-from collections.abc import Iterable, Iterator, Sequence
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from multiprocessing.pool import AsyncResult
-from typing import TypeVar
+from typing import Any, TypeVar
 
 import spacy
 from spacy.language import Language
-from spacy.tokens import Doc
+from spacy.tokens import Doc, Span
 
 from backstory.batches import batched
 from backstory.errors import AnalysisError
 from backstory.models import Analysis, Article, Sentence
-from backstory.nlp.entities import canonical_mentions
+from backstory.nlp.entities import canonical_mentions, find_roles
 
 __all__ = ["Analyzer"]
 
 LOGGER = logging.getLogger(__name__)
 C = TypeVar("C")
+R = TypeVar("R")
 # Backstory reads sentences and entities. The NER component carries its own embedding, so
 # the shared tok2vec, tagger, parser, lemmatizer and attribute ruler feed nothing it uses;
 # a rule-based sentencizer (plus paragraph boundaries) replaces the parser's sentences.
@@ -131,7 +132,20 @@ def _shared_pipeline(model: str) -> tuple[Language, threading.Lock]:
 
 
 def _analysis_of(article: Article, doc: Doc) -> Analysis:
+    sentences, _spans = _sentences_of(article, doc)
+    mentions = tuple(canonical_mentions(doc.ents, sentences))
+    return Analysis(
+        article_id=article.id,
+        sentences=tuple(sentences),
+        mentions=mentions,
+        roles=tuple(_guarded(article, "roles", find_roles, doc, mentions)),
+    )
+
+
+def _sentences_of(article: Article, doc: Doc) -> tuple[list[Sentence], list[Span]]:
+    """The article's non-empty sentences, trimmed, with the doc spans they come from."""
     sentences: list[Sentence] = []
+    spans: list[Span] = []
     for span in doc.sents:
         text = span.text.strip()
         if not text:
@@ -145,9 +159,16 @@ def _analysis_of(article: Article, doc: Doc) -> Analysis:
             end=start + len(text),
             text=text,
         ))
-    return Analysis(
-        article_id=article.id,
-        sentences=tuple(sentences),
-        mentions=tuple(canonical_mentions(doc.ents, sentences)),
-    )
+        spans.append(span)
+    return sentences, spans
 
+
+def _guarded(article: Article, what: str, extract: Callable[..., Iterable[R]], *args: Any,
+             **kwargs: Any) -> list[R]:
+    """Run one extractor; a failure costs that article these records, not its ingest."""
+    try:
+        return list(extract(*args, **kwargs))
+    except Exception:  # any rule bug must not stop a batch; it is logged
+        LOGGER.exception("extracting %s from article %s (%s) failed; stored without them",
+                         what, article.id, article.input)
+        return []

@@ -4,10 +4,15 @@ from __future__ import annotations
 
 from backstory.errors import ConfigError
 from backstory.store.base import ArticleFeatures, Store
-from backstory.store.sqlite import LEARNING_PENDING, STORIES_STALE, SQLiteStore
+from backstory.store.sqlite import (
+    LEARNING_PENDING,
+    REANALYZE_PENDING,
+    STORIES_STALE,
+    SQLiteStore,
+)
 
-__all__ = ["LEARNING_PENDING", "STORIES_STALE", "ArticleFeatures", "SQLiteStore", "Store",
-           "open_store"]
+__all__ = ["LEARNING_PENDING", "REANALYZE_PENDING", "STORIES_STALE", "ArticleFeatures",
+           "SQLiteStore", "Store", "open_store"]
 
 
 def open_store(url: str) -> Store:

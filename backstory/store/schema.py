@@ -8,7 +8,7 @@ from datetime import UTC, datetime
 import sqlalchemy as sa
 from sqlalchemy.engine import Connection
 
-__all__ = ["MIGRATIONS", "metadata", "migrate"]
+__all__ = ["ANALYSIS_TABLES", "MIGRATIONS", "metadata", "migrate"]
 
 metadata = sa.MetaData()
 
@@ -145,6 +145,82 @@ feeds = sa.Table(
     sa.Column("checked_at", sa.Text, nullable=False),
 )
 
+# -- version 3: the analysis records: roles, quotes, claims, time expressions, events -------
+# Names (speaker, via, place…) are canonical entity names as text: an attribution may name
+# a speaker that is not a tagged entity ("both sides"), and the name is what readers see.
+
+
+def _article_fk() -> sa.Column[str]:
+    return sa.Column("article_id", sa.Text, sa.ForeignKey("articles.id", ondelete="CASCADE"),
+                     nullable=False, index=True)
+
+
+roles = sa.Table(
+    "roles", metadata, _article_fk(),
+    sa.Column("sentence_id", sa.Text, nullable=False),
+    sa.Column("name", sa.Text, nullable=False, index=True),
+    sa.Column("role", sa.Text, nullable=False),
+    sa.Column("start", sa.Integer, nullable=False),
+    sa.Column("end", sa.Integer, nullable=False),
+)
+quotes = sa.Table(
+    "quotes", metadata, _article_fk(),
+    sa.Column("sentence_id", sa.Text, nullable=False),
+    sa.Column("speaker", sa.Text, index=True),
+    sa.Column("speaker_text", sa.Text),
+    sa.Column("speaker_start", sa.Integer),
+    sa.Column("speaker_end", sa.Integer),
+    sa.Column("via", sa.Text),
+    sa.Column("addressee", sa.Text),
+    sa.Column("cue", sa.Text),
+    sa.Column("cue_start", sa.Integer),
+    sa.Column("cue_end", sa.Integer),
+    sa.Column("content", sa.Text, nullable=False),
+    sa.Column("start", sa.Integer, nullable=False),
+    sa.Column("end", sa.Integer, nullable=False),
+    sa.Column("direct", sa.Boolean, nullable=False),
+)
+claims = sa.Table(
+    "claims", metadata, _article_fk(),
+    sa.Column("sentence_id", sa.Text, nullable=False),
+    sa.Column("value_number", sa.Float),  # the value when it is a number
+    sa.Column("value_text", sa.Text),  # a vague amount as written: "tens", "dozens"
+    sa.Column("qualifier", sa.Text),
+    sa.Column("unit", sa.Text),
+    sa.Column("per", sa.Text),
+    sa.Column("object", sa.Text),
+    sa.Column("predicate", sa.Text),
+    sa.Column("place", sa.Text),
+    sa.Column("time", sa.Text),
+    sa.Column("source", sa.Text),
+    sa.Column("text", sa.Text, nullable=False),
+    sa.Column("start", sa.Integer, nullable=False),
+    sa.Column("end", sa.Integer, nullable=False),
+)
+time_exprs = sa.Table(
+    "time_exprs", metadata, _article_fk(),
+    sa.Column("sentence_id", sa.Text, nullable=False),
+    sa.Column("text", sa.Text, nullable=False),
+    sa.Column("start", sa.Integer, nullable=False),
+    sa.Column("end", sa.Integer, nullable=False),
+    sa.Column("value", sa.Text),
+    sa.Column("precision", sa.Text),
+)
+events = sa.Table(
+    "events", metadata, _article_fk(),
+    sa.Column("sentence_id", sa.Text, nullable=False),
+    sa.Column("type", sa.Text, nullable=False, index=True),
+    sa.Column("participants", sa.Text, nullable=False),  # JSON list of canonical names
+    sa.Column("place", sa.Text),
+    sa.Column("time", sa.Text),
+    sa.Column("precision", sa.Text),
+    sa.Column("trigger", sa.Text, nullable=False),
+    sa.Column("start", sa.Integer, nullable=False),
+    sa.Column("end", sa.Integer, nullable=False),
+    sa.Column("topic", sa.Text),
+)
+ANALYSIS_TABLES = (roles, quotes, claims, time_exprs, events)
+
 _V1_TABLES = (settings_kv, sources, articles, article_copies, sentences, entities, mentions,
               stories, story_articles)
 
@@ -166,8 +242,19 @@ def _v2(conn: Connection) -> None:
         table.create(conn)
 
 
+def _v3(conn: Connection) -> None:
+    for table in ANALYSIS_TABLES:
+        table.create(conn)
+    # Articles stored before version 3 have no records yet; the next ingest re-analyzes them.
+    conn.execute(sa.text("INSERT OR REPLACE INTO settings_kv(key, value) "
+                         "VALUES ('reanalyze_pending', '1')")
+                 if conn.dialect.name == "sqlite" else
+                 sa.text("INSERT INTO settings_kv(key, value) VALUES ('reanalyze_pending', '1') "
+                         "ON CONFLICT (key) DO UPDATE SET value = '1'"))
+
+
 # Append only: a migration, once released, never changes.
-MIGRATIONS: tuple[Callable[[Connection], None], ...] = (_v1, _v2)
+MIGRATIONS: tuple[Callable[[Connection], None], ...] = (_v1, _v2, _v3)
 
 
 def migrate(conn: Connection) -> int:

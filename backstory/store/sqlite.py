@@ -33,16 +33,22 @@ from backstory.models import (
 )
 from backstory.store import schema as t
 from backstory.store.base import ArticleFeatures
+from backstory.store.records import delete_records, insert_records, read_records
 
 __all__ = ["SQLiteStore"]
 
 LOGGER = logging.getLogger(__name__)
 _FTS_TOKEN = re.compile(r"\w+", re.UNICODE)
+_POSSESSIVE = re.compile(r"(?:'s|’s|'|’)$")
+_THE = re.compile(r"^the\s+", re.I)
 # Set in the transaction that adds or rewrites articles; cleared when stories are rebuilt
 # (and when a round of boilerplate learning has run), so that a run killed in between
 # finishes that work on its next start.
 STORIES_STALE = "stories_stale"
 LEARNING_PENDING = "learning_pending"
+# Set by migration 3 (stored articles predate the analysis records); cleared when every
+# stored article has been analyzed again.
+REANALYZE_PENDING = "reanalyze_pending"
 
 
 class SQLiteStore:
@@ -167,17 +173,16 @@ class SQLiteStore:
                 conn.execute(t.boilerplate.insert().values(
                     source_id=_source_id(item.outlet), shape=item.shape, sample=item.sample,
                     articles=item.articles))
-            for rewrite in rewrites:
-                _delete_analysis(conn, rewrite.article_id)
-                conn.execute(t.articles.update().where(t.articles.c.id == rewrite.article_id)
-                             .values(text=rewrite.text))
-                # MinHash bands stay those of the text as first read (see the planner).
-                _insert_analysis(conn, rewrite.article_id, rewrite.analysis, ())
-            if rewrites:
-                conn.execute(t.entities.delete().where(~sa.exists().where(
-                    t.mentions.c.entity_id == t.entities.c.id)))
-                _set_setting(conn, STORIES_STALE, "1")
+            _rewrite(conn, rewrites)
             _set_setting(conn, LEARNING_PENDING, "0")
+
+    def replace_analyses(self, rewrites: Sequence[Rewrite], *, finished: bool = False) -> None:
+        """Store new analyses of stored articles; `finished` clears the mark that a
+        re-analysis of the whole store is pending."""
+        with self._write() as conn:
+            _rewrite(conn, rewrites)
+            if finished:
+                _set_setting(conn, REANALYZE_PENDING, "0")
 
     # -- feeds ------------------------------------------------------------------------------
 
@@ -255,6 +260,29 @@ class SQLiteStore:
         with self._engine.connect() as conn:
             return [Mention(name=r.name, type=r.type, sentence_index=r.idx, start=r.start,
                             end=r.end, text=r.text) for r in conn.execute(query)]
+
+    def analysis(self, article_id: str) -> Analysis:
+        """The stored analysis of an article: sentences, mentions and every record."""
+        sentences = self.sentences(article_id)
+        if not sentences and article_id not in self.article_meta([article_id]):
+            raise NotFoundError(f"no article with id {article_id!r}; `backstory articles` "
+                                "lists the stored ones", article_id=article_id)
+        with self._engine.connect() as conn:
+            roles, quotes, claims, times, events = read_records(conn, article_id, sentences)
+        return Analysis(article_id=article_id, sentences=tuple(sentences),
+                        mentions=tuple(self.mentions(article_id)), roles=roles, quotes=quotes,
+                        claims=claims, times=times, events=events)
+
+    def entity_aliases(self, name: str) -> list[str]:
+        """The other ways articles name an entity ("Beijing", "China's") — all its
+        mention texts, without possessives, the canonical name first."""
+        query = sa.select(t.mentions.c.text).distinct().select_from(
+            t.mentions.join(t.entities, t.mentions.c.entity_id == t.entities.c.id)
+        ).where(t.entities.c.name == name)
+        with self._engine.connect() as conn:
+            texts = {_POSSESSIVE.sub("", _THE.sub("", row.text)).strip()
+                     for row in conn.execute(query)}
+        return [name, *sorted(texts - {name, ""})]
 
     def article_features(self) -> Iterator[ArticleFeatures]:
         names: dict[str, list[str]] = {}
@@ -477,9 +505,23 @@ def _insert_analysis(conn: Connection, article_id: str, analysis: Analysis,
     ]
     if rows:
         conn.execute(t.mentions.insert(), rows)
+    insert_records(conn, article_id, analysis)
     if band_keys:
         conn.execute(t.minhash_bands.insert(),
                      [{"key": key, "article_id": article_id} for key in set(band_keys)])
+
+
+def _rewrite(conn: Connection, rewrites: Sequence[Rewrite]) -> None:
+    for rewrite in rewrites:
+        _delete_analysis(conn, rewrite.article_id)
+        conn.execute(t.articles.update().where(t.articles.c.id == rewrite.article_id)
+                     .values(text=rewrite.text))
+        # MinHash bands stay those of the text as first read (see the planner).
+        _insert_analysis(conn, rewrite.article_id, rewrite.analysis, ())
+    if rewrites:
+        conn.execute(t.entities.delete().where(~sa.exists().where(
+            t.mentions.c.entity_id == t.entities.c.id)))
+        _set_setting(conn, STORIES_STALE, "1")
 
 
 def _delete_analysis(conn: Connection, article_id: str) -> None:
@@ -488,6 +530,7 @@ def _delete_analysis(conn: Connection, article_id: str) -> None:
         "INSERT INTO sentences_fts(sentences_fts, rowid, text) "
         "SELECT 'delete', pk, text FROM sentences WHERE article_id = ?", (article_id,)
     )
+    delete_records(conn, article_id)
     for table in (t.mentions, t.sentences):
         conn.execute(table.delete().where(table.c.article_id == article_id))
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass
 
 from backstory.models import Sentence
@@ -17,7 +18,7 @@ class PageSentence:
     text: str
 
 
-def article_paragraphs(text: str, sentences: list[Sentence]) -> list[list[PageSentence]]:
+def article_paragraphs(text: str, sentences: Sequence[Sentence]) -> list[list[PageSentence]]:
     """The article's sentences grouped into its paragraphs (lines of the stored text)."""
     paragraphs: list[list[PageSentence]] = []
     last_line = -1

@@ -84,3 +84,42 @@ def test_an_unopenable_path_is_a_store_error(tmp_path: Path) -> None:
     with pytest.raises(StoreError) as caught:
         SQLiteStore(f"sqlite:///{tmp_path}/no/such/folder/x.db")
     assert "cannot open the database" in caught.value.message
+
+
+def test_analysis_records_round_trip_and_go_with_a_rewrite(store: SQLiteStore) -> None:
+    from dataclasses import replace
+
+    from backstory.models import Claim, Event, Quote, Rewrite, Role, TimeExpr
+
+    article = _article("Mayor Ines Varga said the harbour reopened on Friday. "
+                       "Crews repaired at least 12 gates.")
+    base = _analysis(article)
+    text = article.text
+    records = replace(
+        base,
+        roles=(Role("Ines Varga", "Mayor", 0, 0, 5),),
+        quotes=(Quote(0, "Ines Varga", "Ines Varga", 6, 16, "said", 17, 21,
+                      "the harbour reopened on Friday", 22, 52, False, via="Test Gazette"),),
+        claims=(Claim(1, 12.0, "at least", None, None, "gates", "repaired", None, None, None,
+                      text[54:], 54, len(text)),
+                Claim(1, "dozens", None, None, "day", "gates", None, None, None, None,
+                      text[54:], 54, len(text))),
+        times=(TimeExpr(0, "Friday", 46, 52, "2025-03-07", "day"),),
+        events=(Event("reopening", ("Ines Varga",), "harbour", "2025-03-07", "day", 0,
+                      "reopened", 30, 38),),
+    )
+    store.add_article(article, records)
+    stored = store.analysis(article.id)
+    assert stored.roles == records.roles
+    assert stored.quotes == records.quotes
+    assert stored.claims == records.claims  # numbers stay numbers, vague amounts stay words
+    assert stored.times == records.times
+    assert stored.events == records.events
+    store.replace_analyses([Rewrite(article.id, text, base)], finished=True)
+    assert store.analysis(article.id).quotes == ()
+    assert store.get_setting("reanalyze_pending") == "0"
+
+
+def test_analysis_of_an_unknown_article_is_not_found(store: SQLiteStore) -> None:
+    with pytest.raises(NotFoundError):
+        store.analysis("0000")

