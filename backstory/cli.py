@@ -160,10 +160,7 @@ def show(ctx: typer.Context, article_id: str, as_json: JsonOption = False) -> No
     out.print(f"{escape(art['outlet'] or 'unknown outlet')} · {art['published_at'] or 'undated'}"
               f" · {art['url'] or ''}\n")
     out.print(escape(art["text"]) + "\n")
-    table = Table("entity", "type", "mentions")
-    for entity in payload["entities"]:
-        table.add_row(entity["name"], entity["type"], str(len(entity["mentions"])))
-    out.print(table)
+    _show_analysis(payload)
 
 
 @app.command()
@@ -342,6 +339,44 @@ class _RateColumn(ProgressColumn):
 
     def render(self, task: Task) -> Text:
         return Text(f"{task.speed:.1f}/s" if task.speed else "-/s", style="progress.data.speed")
+
+
+_NAMED_TYPES = ("PERSON", "ORG", "GPE", "LOC", "FAC", "NORP", "EVENT", "PRODUCT")
+
+
+def _show_analysis(payload: dict[str, Any]) -> None:
+    """The analysis records of `show` as tables: who is named, who says what, numbers,
+    dates and events."""
+    entities = Table("entity", "type", "role", "mentions", title="Entities")
+    for entity in payload["entities"]:
+        if entity["type"] in _NAMED_TYPES:
+            entities.add_row(escape(entity["name"]), entity["type"], escape(entity["role"] or ""),
+                             str(len(entity["mentions"])))
+    quotes = Table("speaker", "via", "cue", "says", title="Quotes")
+    for q in payload["quotes"]:
+        content = q["content"] if len(q["content"]) < 90 else q["content"][:87] + "…"
+        quotes.add_row(escape(q["speaker"] or "unknown"), escape(q["via"] or ""),
+                       escape(q["cue"] or ""), escape(("“%s”" if q["direct"] else "%s") % content))
+    claims = Table("value", "of", "claimed by", "time", title="Numbers")
+    for c in payload["claims"]:
+        value = " ".join(str(part) for part in (c["qualifier"], _number(c["value"]), c["unit"])
+                         if part)
+        claims.add_row(escape(value), escape(c["object"] or ""),
+                       escape(c["source"] or "the outlet"), c["time"] or "")
+    times = Table("as written", "value", "precision", title="Dates and times")
+    for x in payload["times"]:
+        times.add_row(escape(x["text"]), x["value"] or "?", x["precision"] or "")
+    events = Table("event", "who", "where", "when", title="Events")
+    for e in payload["events"]:
+        events.add_row(e["type"], escape(", ".join(e["participants"])), escape(e["place"] or ""),
+                       e["time"] or "")
+    for table in (entities, quotes, claims, times, events):
+        if table.row_count:
+            out.print(table)
+
+
+def _number(value: Any) -> str:
+    return f"{value:g}" if isinstance(value, float) else str(value)
 
 
 def _print_json(payload: Any) -> None:

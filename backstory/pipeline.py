@@ -5,7 +5,7 @@ from __future__ import annotations
 import hashlib
 import logging
 from collections.abc import Callable, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from importlib import resources
 from pathlib import Path
 
@@ -33,6 +33,7 @@ from backstory.models import (
     Story,
 )
 from backstory.nlp import Analyzer
+from backstory.nlp.entities import PeopleIndex, rename_entities
 from backstory.qa import AnswerEngine
 from backstory.store import (
     LEARNING_PENDING,
@@ -118,6 +119,7 @@ class Desk:
         if self.reanalysis_pending():
             self.reanalyze()
         planner = IngestPlanner(self.store)
+        people = PeopleIndex(self.store.person_names())
         if expected is None:
             expected = estimate_articles(list(sources))
         with Fetcher(self.settings) as fetcher:
@@ -130,7 +132,7 @@ class Desk:
                 self._learn(None, planner)  # a killed run left learning undone
             recent: dict[str, list[str]] = {}
             for batch in batched(analyzed, self.settings.write_batch):
-                for article in self._commit(batch, report, planner):
+                for article in self._commit(batch, report, planner, people):
                     if article.outlet:
                         recent.setdefault(article.outlet, []).append(article.id)
                 # Learning rewrites (and re-analyzes) stored articles, so it runs every
@@ -148,7 +150,7 @@ class Desk:
         return report
 
     def _commit(self, batch: list[tuple[Analysis | None, Planned]], report: IngestReport,
-                planner: IngestPlanner) -> list[Article]:
+                planner: IngestPlanner, people: PeopleIndex) -> list[Article]:
         """Write a batch in one transaction; return the new articles it stored."""
         writes: list[NewArticle | NewCopy] = []
         entries: list[IngestedArticle] = []
@@ -161,6 +163,7 @@ class Desk:
             if plan.duplicate_of is not None:
                 writes.append(NewCopy(plan.duplicate_of, item, plan.similarity))
             elif analysis is not None:  # a fresh article always comes back analyzed
+                analysis = _named_across(analysis, people)
                 writes.append(NewArticle(item, analysis, plan.fingerprint.band_keys
                                          if plan.fingerprint else (), plan.paragraphs))
             entries.append(IngestedArticle(
@@ -240,8 +243,10 @@ class Desk:
         analyses = [analysis for analysis, _ in self.analyzer.analyze_stream(
             ((article, None) for article in articles), workers=self.settings.workers,
             expected=len(articles)) if analysis is not None]
+        people = PeopleIndex(self.store.person_names())
         return [
-            Rewrite(article_id=article_id, text=text, analysis=_reassign(analysis, article_id))
+            Rewrite(article_id=article_id, text=text,
+                    analysis=_named_across(_reassign(analysis, article_id), people))
             for (article_id, text), analysis in zip(texts, analyses, strict=True)
         ]
 
@@ -325,6 +330,14 @@ def _input_of(item: Article | IngestFailure) -> str:
     return item.input if isinstance(item, Article) else item.source
 
 
+def _named_across(analysis: Analysis, people: PeopleIndex) -> Analysis:
+    """The analysis with surnames completed from other articles; its own full names are
+    then known to the articles after it."""
+    analysis = rename_entities(analysis, people.full_names(analysis))
+    people.add(m.name for m in analysis.mentions if m.type == "PERSON")
+    return analysis
+
+
 def _reassign(analysis: Analysis, article_id: str) -> Analysis:
     """An analysis made for a text, re-labelled with the id of the article it belongs to."""
     sentences = tuple(
@@ -332,6 +345,6 @@ def _reassign(analysis: Analysis, article_id: str) -> Analysis:
                  start=s.start, end=s.end, text=s.text)
         for s in analysis.sentences
     )
-    return Analysis(article_id=article_id, sentences=sentences, mentions=analysis.mentions)
+    return replace(analysis, article_id=article_id, sentences=sentences)
 
 

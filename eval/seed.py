@@ -134,7 +134,11 @@ def score_claims(gold: list[JSON], shown: JSON) -> Score:
         if claim is not None:
             ok &= score.check("qualifier", _fold(item.get("qualifier") or "")
                               == _fold(claim["qualifier"] or ""))
-            ok &= score.check("object", _overlaps(item["object"], claim["object"] or ""))
+            # Where gold folds the predicate into the object ("Chinese nationals denied
+            # entry"), the shown object is read with its predicate.
+            shown_object = claim["object"] or "" if "predicate" in item else \
+                f"{claim['object'] or ''} {claim['predicate'] or ''}"
+            ok &= score.check("object", _overlaps(item["object"], shown_object))
             ok &= score.check("source", _fold(item["source"] or "")
                               == _fold(claim["source"] or ""))
             for key in ("unit", "per"):

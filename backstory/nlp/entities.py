@@ -11,11 +11,12 @@ from __future__ import annotations
 
 import bisect
 import re
-from collections.abc import Iterable, Iterator, Sequence
+from collections.abc import Iterable, Iterator, Mapping, Sequence
+from dataclasses import replace
 
 from spacy.tokens import Doc, Span, Token
 
-from backstory.models import Mention, Role, Sentence
+from backstory.models import Analysis, Mention, Role, Sentence
 from backstory.nlp.gazetteer import (
     CAPITALS,
     COUNTRY_ALIASES,
@@ -25,7 +26,7 @@ from backstory.nlp.gazetteer import (
     TITLE_NOUNS,
 )
 
-__all__ = ["canonical_mentions", "clean_name", "find_roles"]
+__all__ = ["PeopleIndex", "canonical_mentions", "clean_name", "find_roles", "rename_entities"]
 
 # Entity types Backstory keeps; the rest (ORDINAL, LAW, LANGUAGE…) are noise for now.
 KEPT_TYPES = {"PERSON", "ORG", "GPE", "LOC", "NORP", "FAC", "EVENT", "PRODUCT", "DATE", "TIME",
@@ -97,6 +98,54 @@ def find_roles(doc: Doc, mentions: Sequence[Mention]) -> list[Role]:
                                      sentence_index=role.sentence_index, start=role.start,
                                      end=role.end)
     return sorted([*explicit.values(), *derived.values()], key=lambda r: r.start)
+
+
+class PeopleIndex:
+    """Full names of people seen so far, by surname, to name a person across articles:
+    an article that only says "Mayorkas" gets "Alejandro Mayorkas" when the store knows
+    exactly one person of that surname."""
+
+    def __init__(self, names: Iterable[str] = ()) -> None:
+        self._by_last: dict[str, set[str]] = {}
+        self.add(names)
+
+    def add(self, names: Iterable[str]) -> None:
+        for name in names:
+            if " " in name:
+                self._by_last.setdefault(name.rsplit(" ", 1)[1], set()).add(name)
+
+    def full_names(self, analysis: Analysis) -> dict[str, str]:
+        """Single-word person names of the analysis that one known full name completes."""
+        found = {}
+        for mention in analysis.mentions:
+            # The small model often tags a lone surname as an organisation.
+            if mention.type in ("PERSON", "ORG") and " " not in mention.name:
+                owners = self._by_last.get(mention.name, set())
+                if len(owners) == 1:
+                    found[mention.name] = next(iter(owners))
+        return found
+
+
+def rename_entities(analysis: Analysis, names: Mapping[str, str]) -> Analysis:
+    """The analysis with people's names replaced wherever they appear in its records."""
+    if not names:
+        return analysis
+
+    def new(name: str | None) -> str | None:
+        return names.get(name, name) if name is not None else None
+
+    return replace(
+        analysis,
+        mentions=tuple(replace(m, name=names[m.name], type="PERSON") if m.name in names else m
+                       for m in analysis.mentions),
+        roles=tuple(replace(r, name=names.get(r.name, r.name)) for r in analysis.roles),
+        quotes=tuple(replace(q, speaker=new(q.speaker), via=new(q.via),
+                             addressee=new(q.addressee)) for q in analysis.quotes),
+        claims=tuple(replace(c, source=new(c.source), place=new(c.place))
+                     for c in analysis.claims),
+        events=tuple(replace(e, participants=tuple(names.get(p, p) for p in e.participants),
+                             place=new(e.place)) for e in analysis.events),
+    )
 
 
 def _institution(span: Span) -> Span | None:

@@ -1,13 +1,20 @@
-"""The spaCy pipeline: sentences and named entities as character offsets into the text."""
+"""The NLP stage: sentences, entities and roles, quotes, claims, time values and events.
+
+Every sentence goes through spaCy's NER; only the sentences an extractor asks for (an
+attribution cue, a quotation mark, an event word…) also get a dependency parse, in one
+batch per group of articles. All spans are character offsets into the article text.
+"""
 
 from __future__ import annotations
 
+import datetime
 import functools
 import logging
 import multiprocessing
 import threading
 from collections import deque
 from collections.abc import Callable, Iterable, Iterator, Sequence
+from dataclasses import dataclass, field
 from multiprocessing.pool import AsyncResult
 from typing import Any, TypeVar
 
@@ -17,8 +24,10 @@ from spacy.tokens import Doc, Span
 
 from backstory.batches import batched
 from backstory.errors import AnalysisError
-from backstory.models import Analysis, Article, Sentence
+from backstory.models import Analysis, Article, Mention, Sentence
+from backstory.nlp import claims, events, quotes
 from backstory.nlp.entities import canonical_mentions, find_roles
+from backstory.nlp.times import resolve_times
 
 __all__ = ["Analyzer"]
 
@@ -30,7 +39,11 @@ R = TypeVar("R")
 # a rule-based sentencizer (plus paragraph boundaries) replaces the parser's sentences.
 # On BBC articles this runs 2.6x faster than the full pipeline (see BENCHMARKS.md).
 _EXCLUDE = ("tok2vec", "tagger", "parser", "senter", "attribute_ruler", "lemmatizer")
+# The parser pipeline reads single sentences: tok2vec, tagger, parser, attribute ruler and
+# lemmatizer (POS, lemmas and dependencies), no NER (the article's entities come from above).
+_PARSER_EXCLUDE = ("ner", "senter")
 _BATCH = 32
+_PARSE_BATCH = 128
 # Below this many articles, starting worker processes costs more than it saves.
 _MIN_FOR_WORKERS = 64
 _CHUNK = 16  # articles sent to a worker at a time
@@ -62,10 +75,17 @@ class Analyzer:
     def analyze(self, articles: Sequence[Article]) -> list[Analysis]:
         """Analyze a batch of articles; results come back in the same order."""
         nlp, lock = _shared_pipeline(self._model_name)
+        parser = _shared_parser(self._model_name)
         with lock:
-            docs = nlp.pipe((a.text for a in articles), batch_size=_BATCH)
-            return [_analysis_of(article, doc)
-                    for article, doc in zip(articles, docs, strict=True)]
+            drafts = [_Draft.of(article, doc) for article, doc in zip(
+                articles, nlp.pipe((a.text for a in articles), batch_size=_BATCH),
+                strict=True)]
+            wanted = [(draft, i) for draft in drafts for i in draft.wanted]
+            parses = parser.pipe((draft.sentences[i].text for draft, i in wanted),
+                                 batch_size=_PARSE_BATCH)
+            for (draft, i), parsed in zip(wanted, parses, strict=True):
+                draft.parsed[i] = parsed
+        return [draft.finish() for draft in drafts]
 
     def analyze_stream(self, items: Iterable[tuple[Article | None, C]], *, workers: int = 1,
                        expected: int = 0) -> Iterator[tuple[Analysis | None, C]]:
@@ -78,13 +98,13 @@ class Analyzer:
         """
         processes = workers if expected >= _MIN_FOR_WORKERS and workers > 1 else 1
         if processes == 1:
-            nlp, _lock = _shared_pipeline(self._model_name)
-            texts = ((article.text if article else "", (article, context))
-                     for article, context in items)
-            for doc, (article, context) in nlp.pipe(texts, as_tuples=True, batch_size=_BATCH):
-                yield (_analysis_of(article, doc) if article else None), context
+            for chunk in batched(items, _BATCH):
+                yield from _merge(chunk, self.analyze(
+                    [article for article, _ in chunk if article is not None]))
             return
-        _shared_pipeline(self._model_name)  # load before forking: workers share the weights
+        # Load before forking: the workers share the weights.
+        _shared_pipeline(self._model_name)
+        _shared_parser(self._model_name)
         with multiprocessing.get_context("fork").Pool(processes) as pool:
             window: deque[tuple[list[tuple[Article | None, C]], AsyncResult[list[Analysis]]]]
             window = deque()
@@ -93,9 +113,11 @@ class Analyzer:
                 window.append((chunk, pool.apply_async(
                     _analyze_in_worker, (self._model_name, articles))))
                 if len(window) > processes * 2:
-                    yield from _merge(*window.popleft())
+                    chunk, result = window.popleft()
+                    yield from _merge(chunk, result.get())
             while window:
-                yield from _merge(*window.popleft())
+                chunk, result = window.popleft()
+                yield from _merge(chunk, result.get())
 
     def analyze_text(self, text: str) -> Doc:
         """Run the pipeline over a short text, such as a question."""
@@ -109,9 +131,10 @@ def _analyze_in_worker(model: str, articles: list[Article]) -> list[Analysis]:
     return Analyzer(model).analyze(articles)
 
 
-def _merge(chunk: list[tuple[Article | None, C]], result: AsyncResult[list[Analysis]]
+def _merge(chunk: list[tuple[Article | None, C]], analyses_of_articles: list[Analysis]
            ) -> Iterator[tuple[Analysis | None, C]]:
-    analyses = iter(result.get())
+    """The chunk's items with their analyses (articles only; the rest pass through)."""
+    analyses = iter(analyses_of_articles)
     for article, context in chunk:
         yield (next(analyses) if article is not None else None), context
 
@@ -131,7 +154,72 @@ def _shared_pipeline(model: str) -> tuple[Language, threading.Lock]:
     return nlp, threading.Lock()
 
 
+@functools.cache
+def _shared_parser(model: str) -> Language:
+    try:
+        return spacy.load(model, exclude=list(_PARSER_EXCLUDE))
+    except OSError as exc:
+        raise AnalysisError(
+            f"the spaCy model {model!r} is not installed; run "
+            "`pip install -r requirements.lock` in Backstory's environment",
+            model=model,
+        ) from exc
+
+
+@dataclass
+class _Draft:
+    """One article between its NER pass and its records: the parses it asked for."""
+
+    article: Article
+    doc: Doc
+    sentences: list[Sentence]
+    mentions: tuple[Mention, ...]
+    wanted: list[int]  # indices of the sentences to parse
+    parsed: dict[int, Doc] = field(default_factory=dict)
+
+    @classmethod
+    def of(cls, article: Article, doc: Doc) -> _Draft:
+        sentences, spans = _sentences_of(article, doc)
+        wanted = [i for i, span in enumerate(spans)
+                  if quotes.needs_parse(span) or claims.needs_parse(span)
+                  or events.needs_parse(span)]
+        return cls(article, doc, sentences, tuple(canonical_mentions(doc.ents, sentences)),
+                   wanted)
+
+    def finish(self) -> Analysis:
+        article, doc, sentences, mentions = self.article, self.doc, self.sentences, self.mentions
+        anchor = _anchor(article.published_at)
+        times = _guarded(article, "time expressions", resolve_times, doc, sentences,
+                         anchor=anchor)
+        found_quotes = _guarded(article, "quotes", quotes.extract_quotes, article.text,
+                                sentences, self.parsed, mentions)
+        return Analysis(
+            article_id=article.id,
+            sentences=tuple(sentences),
+            mentions=mentions,
+            roles=tuple(_guarded(article, "roles", find_roles, doc, mentions)),
+            quotes=tuple(found_quotes),
+            claims=tuple(_guarded(article, "claims", claims.extract_claims, doc, sentences,
+                                  self.parsed, mentions=mentions, times=times,
+                                  quotes=found_quotes)),
+            times=tuple(times),
+            events=tuple(_guarded(article, "events", events.extract_events, doc, sentences,
+                                  self.parsed, mentions=mentions, times=times)),
+        )
+
+
+def _anchor(published_at: str | None) -> datetime.date | None:
+    """The publication date that relative times ("Sunday", "last year") count from."""
+    if not published_at:
+        return None
+    try:
+        return datetime.date.fromisoformat(published_at[:10])
+    except ValueError:
+        return None
+
+
 def _analysis_of(article: Article, doc: Doc) -> Analysis:
+    """Sentences, entities and roles from the NER pass alone (no parses, so no quotes)."""
     sentences, _spans = _sentences_of(article, doc)
     mentions = tuple(canonical_mentions(doc.ents, sentences))
     return Analysis(

@@ -284,6 +284,13 @@ class SQLiteStore:
                      for row in conn.execute(query)}
         return [name, *sorted(texts - {name, ""})]
 
+    def person_names(self) -> list[str]:
+        """The stored people known by more than one word ("Alejandro Mayorkas")."""
+        query = sa.select(t.entities.c.name).where(t.entities.c.type == "PERSON",
+                                                   t.entities.c.name.contains(" "))
+        with self._engine.connect() as conn:
+            return [row.name for row in conn.execute(query)]
+
     def article_features(self) -> Iterator[ArticleFeatures]:
         names: dict[str, list[str]] = {}
         entity_query = sa.select(t.mentions.c.article_id, t.entities.c.name).select_from(

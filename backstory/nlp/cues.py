@@ -1,0 +1,122 @@
+"""Lexicons for attribution: the verbs that introduce who says, thinks or found what.
+
+Kept as data so that rules in `quotes.py` stay short. Lemmas are matched on the parsed
+sentence; surface forms (`CUE_FORMS`) are matched on unparsed text to decide what to parse.
+"""
+
+from __future__ import annotations
+
+__all__ = [
+    "ADDRESSEE_LEMMAS",
+    "AS_LEMMAS",
+    "CIRCUMSTANCE_WORDS",
+    "COLLECTIVE_DETERMINERS",
+    "CUE_FORMS",
+    "CUE_LEMMAS",
+    "DOCUMENT_NOUNS",
+    "GLUE_WORDS",
+    "INDEFINITE_DETERMINERS",
+    "PERSONAL_PRONOUNS",
+    "PLURAL_PRONOUNS",
+    "QUOTE_MARKS",
+    "RELATIVE_PRONOUNS",
+    "RELAY_LEMMAS",
+    "ROLE_NOUNS",
+    "SPEECH_LEMMAS",
+    "UNNAMED_SPEAKERS",
+    "XCOMP_LEMMAS",
+]
+
+
+def _set(words: str) -> frozenset[str]:
+    return frozenset(words.split())
+
+
+# Verbs of saying and writing: their clausal complement is what was said.
+_SPEECH = """
+say tell add state note report announce suggest argue explain claim insist warn write tweet
+declare acknowledge admit reply respond answer stress reiterate confirm deny predict promise
+pledge vow recall complain contend assert conclude observe remark comment testify indicate
+reveal accuse charge propose demand emphasize emphasise concede disclose estimate mention joke
+quip boast brag caution threaten maintain allege signal hint instruct recommend advise wonder
+inform assure remind notify affirm counter retort urge ask tell post email write declare
+contend speculate lament acknowledge scoff muse repeat agree
+"""
+# Verbs of belief, intention and finding, which PolNeAR annotates as attributions too.
+_COGNITION = """
+think believe hope want plan expect fear know feel worry intend seek wish doubt suspect
+consider assume understand decide prefer guess find show reckon learn
+"""
+SPEECH_LEMMAS: frozenset[str] = _set(_SPEECH)
+CUE_LEMMAS: frozenset[str] = _set(_SPEECH + _COGNITION)
+
+# Cues whose complement is an infinitive ("urged the US to stop"), not a finite clause.
+XCOMP_LEMMAS: frozenset[str] = _set("""
+urge ask call want plan hope promise pledge vow seek intend expect threaten decide agree
+propose demand tell order warn advise encourage instruct wish prefer remind
+""")
+
+# Cues whose object is the person spoken to ("Wang told Mayorkas …").
+ADDRESSEE_LEMMAS: frozenset[str] = _set("tell inform assure remind notify")
+
+# Cues that relay someone else's statement: "Xinhua reported (that) Wang said …".
+RELAY_LEMMAS: frozenset[str] = _set("report")
+
+# "described the talks as 'candid'": the `as` phrase is the content.
+AS_LEMMAS: frozenset[str] = _set("describe characterize characterise portray")
+
+# Heads of nominal speakers that stand for an organisation ("a ministry spokesman").
+ROLE_NOUNS: frozenset[str] = _set("""
+spokesman spokeswoman spokesperson official officials source sources aide aides
+representative representatives spokespeople staffer staffers
+""")
+
+# "according to a statement from the embassy": the document stands for its author.
+DOCUMENT_NOUNS: frozenset[str] = _set("""
+statement report readout release announcement letter filing memo document data study survey
+""")
+
+# Pronouns and determiners that decide how a speaker phrase is named.
+PERSONAL_PRONOUNS: frozenset[str] = _set("he him she her")
+PLURAL_PRONOUNS: frozenset[str] = _set("they them")
+RELATIVE_PRONOUNS: frozenset[str] = _set("who which that whom")
+# Speakers Backstory cannot name: first and second person (mostly inside quotes) and "it".
+UNNAMED_SPEAKERS: frozenset[str] = _set("i we you me us it this there")
+COLLECTIVE_DETERMINERS: frozenset[str] = _set("both all")
+INDEFINITE_DETERMINERS: frozenset[str] = _set("a an some one another many several any")
+# Words that may join quotations without making them reported speech.
+GLUE_WORDS: frozenset[str] = _set("and or but as well")
+# The writer's framing after a comma ("…, following renewed reports") is not the content.
+CIRCUMSTANCE_WORDS: frozenset[str] = _set("following amid despite ahead")
+
+QUOTE_MARKS = "\"“”„«»"
+
+# Surface forms that regular inflection gets wrong.
+_IRREGULAR: dict[str, tuple[str, ...]] = {
+    "say": ("said",), "tell": ("told",), "write": ("wrote", "written"),
+    "think": ("thought",), "know": ("knew", "known"), "feel": ("felt",),
+    "find": ("found",), "show": ("shown",), "understand": ("understood",),
+    "admit": ("admitted", "admitting"), "plan": ("planned", "planning"),
+    "prefer": ("preferred", "preferring"), "quip": ("quipped", "quipping"),
+    "learn": ("learnt",), "email": ("emailed", "e-mailed"),
+}
+
+
+def _forms(lemma: str) -> set[str]:
+    forms = {lemma, *_IRREGULAR.get(lemma, ())}
+    if lemma.endswith("ee"):
+        forms |= {lemma + "s", lemma + "d", lemma + "ing"}
+    elif lemma.endswith("e"):
+        forms |= {lemma + "s", lemma + "d", lemma[:-1] + "ing"}
+    elif lemma.endswith("y") and lemma[-2] not in "aeiou":
+        forms |= {lemma[:-1] + "ies", lemma[:-1] + "ied", lemma + "ing"}
+    elif lemma.endswith(("s", "sh", "ch", "x")):
+        forms |= {lemma + "es", lemma + "ed", lemma + "ing"}
+    else:
+        forms |= {lemma + "s", lemma + "ed", lemma + "ing"}
+    return forms
+
+
+_ALL = CUE_LEMMAS | XCOMP_LEMMAS | AS_LEMMAS
+CUE_FORMS: frozenset[str] = frozenset(
+    {form for lemma in _ALL for form in _forms(lemma)} | {"according"})

@@ -1,0 +1,489 @@
+"""Attribution: who said, wrote, found or believes what, and according to whom.
+
+Rules over a dependency parse of the sentences that may hold an attribution (`needs_parse`
+picks them from the NER doc); quotation marks are read from the article text, so a quote
+may run over several sentences.
+"""
+
+from __future__ import annotations
+
+import itertools
+import logging
+import re
+from collections.abc import Iterable, Mapping, Sequence
+from dataclasses import dataclass
+
+from spacy.tokens import Doc, Span, Token
+
+from backstory.models import Mention, Quote, Sentence
+from backstory.nlp.cues import (
+    ADDRESSEE_LEMMAS,
+    AS_LEMMAS,
+    CIRCUMSTANCE_WORDS,
+    COLLECTIVE_DETERMINERS,
+    CUE_FORMS,
+    CUE_LEMMAS,
+    DOCUMENT_NOUNS,
+    GLUE_WORDS,
+    INDEFINITE_DETERMINERS,
+    PERSONAL_PRONOUNS,
+    PLURAL_PRONOUNS,
+    QUOTE_MARKS,
+    RELATIVE_PRONOUNS,
+    RELAY_LEMMAS,
+    ROLE_NOUNS,
+    SPEECH_LEMMAS,
+    UNNAMED_SPEAKERS,
+    XCOMP_LEMMAS,
+)
+
+__all__ = ["extract_quotes", "needs_parse"]
+
+LOGGER = logging.getLogger(__name__)
+
+_ACCORDING = "according to"
+# A quoted stretch this long makes the quote direct even inside reported speech
+# ("said Washington should "lift visa restrictions on …"").
+_DIRECT_WORDS = 8
+# How many sentences back a pronoun or a "ministry spokesman" looks for its entity.
+_LOOKBACK = 5
+_WORD = re.compile(r"\w+")
+_DATELINE = frozenset({")", "—", "–", "-", "--"})
+# "said on Friday he met…": the parser often hangs the day on the reported clause.
+_LEADING_DAY = re.compile(r"(?:on\s+)?(?:monday|tuesday|wednesday|thursday|friday|saturday|sunday"
+                          r"|yesterday|today|tonight)\b,?\s*", re.IGNORECASE)
+# "LOS ANGELES, Feb. 2 (UPI) — " opening an article.
+_DATELINE_START = re.compile(
+    r"[A-Z][A-Z .,'-]+(?:,[^—–(]{0,20})?\s*(?:\([^)]{1,30}\))?\s*[—–-]+\s*")
+_BETWEEN = " ,:—–-"
+_TRAILING = " \t\n,;:—–-"
+
+
+def needs_parse(sentence: Span) -> bool:
+    """Whether a sentence may hold an attribution: a cue word or a quotation mark."""
+    return any(token.lower_ in CUE_FORMS or token.text in QUOTE_MARKS
+               or any(mark in token.text for mark in QUOTE_MARKS)
+               for token in sentence)
+
+
+def extract_quotes(text: str, sentences: Sequence[Sentence], parsed: Mapping[int, Doc],
+                   mentions: Sequence[Mention]) -> list[Quote]:
+    """The attributions of an article, in order, with offsets into `text`.
+
+    `parsed` holds the dependency parse of each sentence worth reading, keyed by sentence
+    index; each doc is of the sentence text alone.
+    """
+    by_index = {sentence.index: sentence for sentence in sentences}
+    segments = _quote_segments(text)
+    context = _Context(text, sorted(mentions, key=lambda m: m.start), segments, [])
+    quotes: list[Quote] = []
+    for index in sorted(parsed):
+        sentence = by_index.get(index)
+        if sentence is None:
+            continue
+        found = _attributions(parsed[index], sentence.start)
+        for raw in _chain(found):
+            quote = context.quote(raw, index)
+            if quote is not None:
+                quotes.append(quote)
+                context.speakers.append((index, quote.speaker))
+    return quotes
+
+
+@dataclass(slots=True)
+class _Raw:
+    """An attribution found in one parsed sentence, in article offsets."""
+
+    cue: tuple[int, int]
+    cue_lemma: str
+    source: tuple[int, int] | None
+    source_head: Token | None
+    content: tuple[int, int] | None  # None: a speech verb beside a quotation, read later
+    addressee: Token | None
+    offset: int
+    via: _Raw | None = None
+
+
+def _attributions(doc: Doc, offset: int) -> list[_Raw]:
+    found: list[_Raw] = []
+    for token in doc:
+        raw = (_according(token, offset) if token.lower_ == "according"
+               else _verb_cue(token, offset))
+        if raw is not None:
+            found.append(raw)
+    return found
+
+
+def _chain(found: list[_Raw]) -> Iterable[_Raw]:
+    """Fold relays ("Xinhua reported", "according to Xinhua") into the quote they relay."""
+    dropped: set[int] = set()
+    for outer_i, outer in enumerate(found):
+        if outer.cue_lemma not in RELAY_LEMMAS and outer.cue_lemma != _ACCORDING:
+            continue
+        for inner in found:
+            if (inner is not outer and inner.via is None and outer.content is not None
+                    and _inside(inner.cue, outer.content)):
+                inner.via = outer
+                dropped.add(outer_i)
+    kept = [raw for i, raw in enumerate(found) if i not in dropped]
+    # What someone says another thinks is the first one's statement, not a second quote.
+    return [raw for raw in kept
+            if not any(other is not raw and other.content is not None
+                       and _inside(raw.cue, other.content) for other in kept)]
+
+
+def _according(token: Token, offset: int) -> _Raw | None:
+    to = token.doc[token.i + 1] if token.i + 1 < len(token.doc) else None
+    if to is None or to.lower_ != "to":
+        return None
+    objects = [child for child in to.children if child.dep_ == "pobj"]
+    if not objects:
+        return None
+    source = _phrase(objects[0])
+    # "according to state news agency Xinhua": the parser often leaves the name outside.
+    while (source[-1].i + 1 < len(token.doc) and source[-1].pos_ != "PUNCT"
+           and token.doc[source[-1].i + 1].pos_ == "PROPN"):
+        source.append(token.doc[source[-1].i + 1])
+    phrase = {t.i for t in token.subtree} | {t.i for t in to.subtree} | {t.i for t in source}
+    head = token.head
+    clause = [t for t in head.subtree if t.i not in phrase]
+    before = [t for t in clause if t.i < token.i]
+    after = [t for t in clause if t.i > max(phrase)]
+    # "X, according to Y, did Z" splits the content in two: leave it.
+    content = (after if not _words(before) else before if not _words(after) else None)
+    if content is None:
+        return None
+    span = _shift(_trimmed(content, infinitive=False), offset)
+    if span is None:
+        return None
+    speaker_head = source[-1] if source[-1].i > objects[0].i else _document_author(objects[0])
+    return _Raw(cue=(offset + token.idx, offset + to.idx + len(to.text)),
+                cue_lemma=_ACCORDING, source=_offsets(source, offset),
+                source_head=speaker_head, content=span,
+                addressee=None, offset=offset)
+
+
+def _verb_cue(token: Token, offset: int) -> _Raw | None:
+    lemma = token.lemma_.lower()
+    if token.pos_ != "VERB" or lemma not in CUE_LEMMAS | XCOMP_LEMMAS | AS_LEMMAS:
+        return None
+    if any(child.dep_ in ("auxpass", "nsubjpass") for child in token.children):
+        return None
+    if token.tag_ == "VBN" and any(c.dep_ == "aux" and c.lemma_ == "be" for c in token.children):
+        return None  # "is expected to": a passive the parser took for active
+    content = _shift(_content(token, lemma), offset)
+    if content is None and lemma not in SPEECH_LEMMAS:
+        return None
+    subject = _subject(token)
+    if subject is None:
+        return None
+    addressee = None
+    if lemma in ADDRESSEE_LEMMAS:
+        addressee = next((c for c in token.children if c.dep_ in ("dobj", "dative")), None)
+    return _Raw(cue=(offset + token.idx, offset + token.idx + len(token.text)),
+                cue_lemma=lemma, source=_offsets(_phrase(subject), offset),
+                source_head=subject, content=content,
+                addressee=addressee, offset=offset)
+
+
+def _content(cue: Token, lemma: str) -> tuple[int, int] | None:
+    """The character span (in the sentence) of what the cue attributes."""
+    children = list(cue.children)
+    clauses = [c for c in children if c.dep_ == "ccomp"]
+    if clauses:
+        tokens = [t for clause in clauses for t in clause.subtree]
+        return _trimmed(tokens, infinitive=False)
+    if lemma in XCOMP_LEMMAS:
+        infinitives = [c for c in children if c.dep_ == "xcomp" and c.pos_ in ("VERB", "AUX")]
+        if infinitives:
+            return _trimmed(list(infinitives[0].subtree), infinitive=True)
+    if lemma in AS_LEMMAS:
+        objects = [c for c in children if c.dep_ == "dobj"]
+        for prep in children + [c for o in objects for c in o.children]:
+            if prep.dep_ == "prep" and prep.lower_ == "as":
+                objects = [c for c in prep.children if c.dep_ == "pobj"]
+                if objects:
+                    return _trimmed(list(objects[0].subtree), infinitive=False)
+    if cue.dep_ == "parataxis" and lemma in CUE_LEMMAS:
+        own = {t.i for t in cue.subtree}
+        return _trimmed([t for t in cue.head.subtree if t.i not in own], infinitive=False)
+    return None
+
+
+def _subject(cue: Token) -> Token | None:
+    token: Token | None = cue
+    # "… and added", "…, saying": the subject belongs to the verb they hang from.
+    while token is not None:
+        for child in token.children:
+            if child.dep_ == "nsubj":
+                return child
+            if child.dep_ == "nsubjpass":
+                return None
+        climbs = token.dep_ in ("conj", "xcomp") or (token.dep_ == "advcl" and token.tag_ == "VBG")
+        token = token.head if climbs else None
+    return None
+
+
+def _document_author(noun: Token) -> Token:
+    """ "a statement from the embassy" is the embassy's statement."""
+    if noun.lemma_.lower() in DOCUMENT_NOUNS:
+        for prep in noun.children:
+            if prep.dep_ == "prep" and prep.lower_ in ("from", "by", "of"):
+                objects = [c for c in prep.children if c.dep_ == "pobj"]
+                if objects:
+                    return objects[0]
+    return noun
+
+
+def _phrase(head: Token) -> list[Token]:
+    """The words of a speaker phrase, without a dateline before it ("MACAU (Reuters) -")."""
+    # A clause the parser hung on the speaker ("“…,” Sarandon told") is not part of it.
+    cut = {t.i for child in head.children if child.dep_ in ("ccomp", "advcl", "parataxis")
+           for t in child.subtree}
+    run = [t for t in head.subtree if t.i not in cut]
+    tokens = [t for t in run if not any(head.i < c < t.i or t.i < c < head.i for c in cut)]
+    breaks = [k for k, t in enumerate(tokens) if t.i < head.i and t.text in _DATELINE]
+    return tokens[breaks[-1] + 1:] if breaks else tokens
+
+
+def _trimmed(tokens: list[Token], *, infinitive: bool) -> tuple[int, int] | None:
+    """Token span with edge punctuation, a leading "that" or an infinitive "to" removed."""
+    tokens = sorted(tokens, key=lambda t: t.i)
+    for k, token in enumerate(tokens[:-1]):
+        if token.text == "," and tokens[k + 1].lower_ in CIRCUMSTANCE_WORDS:
+            tokens = tokens[:k]
+            break
+    while tokens and _droppable(tokens[0], infinitive=infinitive):
+        tokens.pop(0)
+    while tokens and tokens[-1].is_punct and tokens[-1].text not in QUOTE_MARKS:
+        tokens.pop()
+    if not _words(tokens):
+        return None
+    return tokens[0].idx, tokens[-1].idx + len(tokens[-1].text)
+
+
+def _droppable(token: Token, *, infinitive: bool) -> bool:
+    if token.is_punct:
+        return token.text not in QUOTE_MARKS
+    if token.dep_ == "mark" and token.lower_ == "that":
+        return True
+    return token.dep_ == "cc" or (infinitive and token.lower_ == "to" and token.dep_ == "aux")
+
+
+def _words(tokens: list[Token]) -> bool:
+    return any(not t.is_punct and not t.is_space for t in tokens)
+
+
+def _offsets(tokens: list[Token], offset: int) -> tuple[int, int] | None:
+    """A speaker phrase's span, without punctuation or quotation marks at its edges."""
+    words = [t for t in tokens if not t.is_punct]
+    if not words:
+        return None
+    inside = [t for t in tokens if words[0].i <= t.i <= words[-1].i]
+    return _shift(_trimmed(inside, infinitive=False), offset)
+
+
+def _shift(span: tuple[int, int] | None, offset: int) -> tuple[int, int] | None:
+    return None if span is None else (span[0] + offset, span[1] + offset)
+
+
+def _inside(inner: tuple[int, int], outer: tuple[int, int]) -> bool:
+    return outer[0] <= inner[0] and inner[1] <= outer[1]
+
+
+def _overlaps(a: tuple[int, int], b: tuple[int, int]) -> bool:
+    return a[0] < b[1] and b[0] < a[1]
+
+
+def _quote_segments(text: str) -> list[tuple[int, int]]:
+    """Quoted stretches, marks included; a quote left open runs to the paragraph's end."""
+    segments: list[tuple[int, int]] = []
+    for paragraph in re.finditer(r"[^\n]+", text):
+        start: int | None = None
+        for match in re.finditer(r"[\"“”]", paragraph.group()):
+            mark, at = match.group(), paragraph.start() + match.start()
+            if start is None and mark != "”":
+                start = at
+            elif start is not None and mark != "“":
+                segments.append((start, at + 1))
+                start = None
+            elif mark == "“":
+                start = at  # an unclosed quote inside the paragraph: restart here
+        if start is not None:
+            segments.append((start, paragraph.end()))
+    return segments
+
+
+@dataclass(slots=True)
+class _Context:
+    """What an article offers to name speakers: its text, entities and earlier speakers."""
+
+    text: str
+    mentions: list[Mention]
+    segments: list[tuple[int, int]]
+    speakers: list[tuple[int, str | None]]
+
+    def quote(self, raw: _Raw, index: int) -> Quote | None:
+        if raw.source is None or raw.source_head is None:
+            return None
+        if any(_overlaps(segment, raw.cue) for segment in self.segments):
+            return None  # a cue word inside a quotation belongs to the quoted speaker
+        if raw.source_head.lower_ in UNNAMED_SPEAKERS and raw.source[1] - raw.source[0] <= 5:
+            return None
+        content = self._content(raw)
+        if content is None:
+            return None
+        start, end, direct = content
+        via = self._speaker(raw.via.source_head, raw.via.offset, index) if raw.via else None
+        addressee = None
+        if raw.addressee is not None:
+            addressee = self._mention_at(raw.offset + raw.addressee.idx)
+        return Quote(
+            sentence_index=index,
+            speaker=self._speaker(raw.source_head, raw.offset, index),
+            speaker_text=self.text[raw.source[0]:raw.source[1]],
+            speaker_start=raw.source[0], speaker_end=raw.source[1],
+            cue=self.text[raw.cue[0]:raw.cue[1]], cue_start=raw.cue[0], cue_end=raw.cue[1],
+            content=self.text[start:end], start=start, end=end, direct=direct,
+            via=via, addressee=addressee,
+        )
+
+    def _content(self, raw: _Raw) -> tuple[int, int, bool] | None:
+        """Content span widened to whole quotations; direct when it is (mostly) quoted."""
+        if raw.content is None:
+            return self._beside(raw)
+        start, end = self._without_cue(raw, raw.content)
+        quoted = [seg for seg in self.segments if _overlaps(seg, (start, end))
+                  and not _overlaps(seg, raw.cue)
+                  and not (raw.source and _overlaps(seg, raw.source))]
+        if not quoted:
+            return self._stripped(start, end, direct=False)
+        start, end = min(start, quoted[0][0]), max(end, quoted[-1][1])
+        residue = self.text[start:quoted[0][0]] + self.text[quoted[-1][1]:end] + "".join(
+            self.text[a[1]:b[0]] for a, b in itertools.pairwise(quoted))
+        if all(word.lower() in GLUE_WORDS for word in _WORD.findall(residue)):
+            direct = quoted
+        else:
+            direct = [seg for seg in quoted
+                      if len(_WORD.findall(self.text[seg[0]:seg[1]])) >= _DIRECT_WORDS]
+        if not direct:
+            return self._stripped(start, end, direct=False)
+        start, end = direct[0][0], direct[-1][1]
+        if len(direct) == 1:  # one quotation: its marks are not part of what was said
+            start, end = start + 1, end - (self.text[end - 1] in QUOTE_MARKS)
+        return self._stripped(start, end, direct=True)
+
+    def _beside(self, raw: _Raw) -> tuple[int, int, bool] | None:
+        """ "“…,” he said" or "he said: “…”" when the parse did not link the quotation."""
+        if raw.source is None:
+            return None
+        before, after = min(raw.source[0], raw.cue[0]), max(raw.source[1], raw.cue[1])
+        for start, end in self.segments:
+            if ((end <= before and not self.text[end:before].strip(_BETWEEN))
+                    or (start >= after and not self.text[after:start].strip(_BETWEEN))):
+                return self._stripped(start + 1, end - (self.text[end - 1] in QUOTE_MARKS),
+                                      direct=True)
+        return None
+
+    def _without_cue(self, raw: _Raw, span: tuple[int, int]) -> tuple[int, int]:
+        """A content that swallowed its own cue keeps the larger side of it."""
+        start, end = span
+        if not _inside(raw.cue, span):
+            return span
+        left = min(raw.cue[0], raw.source[0] if raw.source else raw.cue[0])
+        right = max(raw.cue[1], raw.source[1] if raw.source else raw.cue[1])
+        return (start, left) if left - start >= end - right else (right, end)
+
+    def _stripped(self, start: int, end: int, *, direct: bool) -> tuple[int, int, bool] | None:
+        piece = self.text[start:end]
+        for lead in (_DATELINE_START, _LEADING_DAY):
+            found = lead.match(piece) if not direct else None
+            if found is not None:
+                start, piece = start + found.end(), piece[found.end():]
+        left = len(piece) - len(piece.lstrip(_TRAILING))
+        right = len(piece.rstrip(_TRAILING))
+        if right <= left:
+            return None
+        return start + left, start + right, direct
+
+    def _speaker(self, head: Token | None, offset: int, index: int) -> str | None:
+        """The canonical name of the entity a speaker phrase stands for, if we can tell."""
+        if head is None:
+            return None
+        at = offset + head.idx
+        named = self._mention_at(at)
+        if named is not None:
+            return named
+        low = head.lower_
+        if low in PERSONAL_PRONOUNS:
+            return self._person(at, index)
+        if low in PLURAL_PRONOUNS:
+            return self._recent(at, index - 1, ("ORG", "NORP"))
+        if low in RELATIVE_PRONOUNS:
+            verb = head.head
+            return self._speaker(verb.head, offset, index) if verb.dep_ == "relcl" else None
+        if low in UNNAMED_SPEAKERS or head.pos_ in ("PRON", "NUM"):
+            return None
+        if head.lemma_.lower() in ROLE_NOUNS:
+            return self._organisation(head, offset, index)
+        return self._nominal(head)
+
+    def _organisation(self, head: Token, offset: int, index: int) -> str | None:
+        """ "a ministry spokesman" speaks for the ministry named nearby, if one is."""
+        keys: set[str] = set()
+        for child in head.children:
+            if child.dep_ in ("compound", "amod") and not child.is_stop:
+                keys.add(child.lower_)
+            elif child.dep_ == "prep" and child.lower_ in ("for", "of", "at", "from"):
+                for obj in child.children:
+                    named = self._mention_at(offset + obj.idx) if obj.dep_ == "pobj" else None
+                    if named is not None:
+                        return named
+                    keys |= {t.lower_ for t in obj.subtree if not t.is_stop and t.is_alpha}
+        if not keys:
+            return None
+        at = offset + head.idx
+        earlier = [(m.sentence_index, m.start, m.name) for m in self.mentions
+                   if m.start < at and m.type in ("ORG", "GPE", "NORP")]
+        earlier += [(i, -1, name) for i, name in self.speakers if name is not None]
+        for sentence, _, name in sorted(earlier, reverse=True):
+            if sentence >= index - _LOOKBACK and keys & set(name.lower().split()):
+                return name
+        return None
+
+    def _nominal(self, head: Token) -> str | None:
+        """ "the Chinese foreign ministry" names itself; "a man" or "his aide" does not."""
+        left = [t for t in head.lefts if t.dep_ in ("det", "predet", "compound", "amod",
+                                                     "nummod", "poss")]
+        if any(t.dep_ == "poss" and t.pos_ == "PRON" for t in left):
+            return None
+        if any(t.dep_ == "det" and t.lower_ in INDEFINITE_DETERMINERS for t in left):
+            return None
+        if not any(t.lower_ in COLLECTIVE_DETERMINERS or t.text[:1].isupper() for t in left):
+            return None  # "the singer": a description, not a name
+        words = [t.text for t in left if t.lower_ != "the"] + [head.text]
+        return " ".join(words)
+
+    def _person(self, at: int, index: int) -> str | None:
+        """ "he"/"she": a person named earlier in the sentence, else the latest person quoted,
+        else the latest person named."""
+        same = self._recent(at, index, ("PERSON",))
+        if same is not None:
+            return same
+        people = {m.name for m in self.mentions if m.type == "PERSON"}
+        for sentence, name in reversed(self.speakers):
+            if sentence >= index - _LOOKBACK and name in people:
+                return name
+        return self._recent(at, index - _LOOKBACK, ("PERSON",))
+
+    def _recent(self, at: int, since: int, types: tuple[str, ...]) -> str | None:
+        for mention in reversed(self.mentions):
+            if mention.start < at and mention.type in types and mention.sentence_index >= since:
+                return mention.name
+        return None
+
+    def _mention_at(self, at: int) -> str | None:
+        for mention in self.mentions:
+            if mention.start <= at < mention.end:
+                return mention.name
+        return None

