@@ -26,13 +26,15 @@ test: install
 	$(BIN)/python -m pytest -q
 
 lint: install
-	$(BIN)/ruff check backstory tests eval
+	$(BIN)/ruff check backstory tests eval bench
 
 typecheck: install
 	$(BIN)/mypy backstory
 
 eval: install
+	$(BIN)/python -m eval.analysis
 	$(BIN)/python -m eval.stories
+	$(BIN)/python -m eval.ask
 
 clean:
 	rm -rf $(VENV) backstory.db backstory.db-wal backstory.db-shm

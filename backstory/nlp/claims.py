@@ -69,7 +69,9 @@ _PREPOSITIONS = {"against", "across", "through", "toward", "towards", "among", "
 _QUOTES = "\"'“”‘’"
 _DURATION_VERBS = {"for", "lasted", "lasting", "spent", "waited", "served"}
 _PHONE = re.compile(r"^\+?\(?\d[\d\s().-]{6,}\d$")
-_NUMBER = re.compile(r"^(?P<num>\d+(?:[.,]\d+)*)(?P<scale>bn|m|k)?$", re.I)
+# Thousands separated by commas, one decimal point: "1,200", "2.5"; not "3.817.69".
+_NUMBER = re.compile(r"^(?P<num>\d{1,3}(?:,\d{3})+(?:\.\d+)?|\d+(?:\.\d+)?)(?P<scale>bn|m|k)?$",
+                     re.I)
 
 
 def needs_parse(sentence: Span) -> bool:

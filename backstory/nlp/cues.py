@@ -13,6 +13,7 @@ __all__ = [
     "COLLECTIVE_DETERMINERS",
     "CUE_FORMS",
     "CUE_LEMMAS",
+    "CUE_LEMMA_OF",
     "DOCUMENT_NOUNS",
     "GLUE_WORDS",
     "INDEFINITE_DETERMINERS",
@@ -120,3 +121,8 @@ def _forms(lemma: str) -> set[str]:
 _ALL = CUE_LEMMAS | XCOMP_LEMMAS | AS_LEMMAS
 CUE_FORMS: frozenset[str] = frozenset(
     {form for lemma in _ALL for form in _forms(lemma)} | {"according"})
+
+# The lemma of each cue form ("urged" → "urge"): the parse pipeline skips spaCy's rule
+# lemmatizer (it costs as much as the parser) and reads cue lemmas from here.
+CUE_LEMMA_OF: dict[str, str] = {
+    form: lemma for lemma in sorted(_ALL) for form in _forms(lemma)}

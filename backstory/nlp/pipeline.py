@@ -26,6 +26,7 @@ from backstory.batches import batched
 from backstory.errors import AnalysisError
 from backstory.models import Analysis, Article, Mention, Sentence
 from backstory.nlp import claims, events, quotes
+from backstory.nlp.attributes import COMPONENT as LIGHT_ATTRIBUTES
 from backstory.nlp.entities import canonical_mentions, find_roles
 from backstory.nlp.times import resolve_times
 
@@ -39,9 +40,11 @@ R = TypeVar("R")
 # a rule-based sentencizer (plus paragraph boundaries) replaces the parser's sentences.
 # On BBC articles this runs 2.6x faster than the full pipeline (see BENCHMARKS.md).
 _EXCLUDE = ("tok2vec", "tagger", "parser", "senter", "attribute_ruler", "lemmatizer")
-# The parser pipeline reads single sentences: tok2vec, tagger, parser, attribute ruler and
-# lemmatizer (POS, lemmas and dependencies), no NER (the article's entities come from above).
-_PARSER_EXCLUDE = ("ner", "senter")
+# The parser pipeline reads single sentences: tok2vec, tagger and parser, then our light
+# attributes (POS from the tag, the lemmas the extractors read). No NER: the article's
+# entities come from the first pass. spaCy's attribute ruler and lemmatizer are left out:
+# on news text they cost more than the parser (see BENCHMARKS.md).
+_PARSER_EXCLUDE = ("ner", "senter", "attribute_ruler", "lemmatizer")
 _BATCH = 32
 _PARSE_BATCH = 128
 # Below this many articles, starting worker processes costs more than it saves.
@@ -157,13 +160,15 @@ def _shared_pipeline(model: str) -> tuple[Language, threading.Lock]:
 @functools.cache
 def _shared_parser(model: str) -> Language:
     try:
-        return spacy.load(model, exclude=list(_PARSER_EXCLUDE))
+        parser = spacy.load(model, exclude=list(_PARSER_EXCLUDE))
     except OSError as exc:
         raise AnalysisError(
             f"the spaCy model {model!r} is not installed; run "
             "`pip install -r requirements.lock` in Backstory's environment",
             model=model,
         ) from exc
+    parser.add_pipe(LIGHT_ATTRIBUTES, last=True)
+    return parser
 
 
 @dataclass

@@ -126,3 +126,9 @@ def test_since_that_event_takes_the_time_an_earlier_sentence_gives_it(nlp: Langu
     assert (claim.value, claim.qualifier, claim.object) == (12, "at least", "traders")
     assert claim.predicate == "fined"
     assert claim.time == "2023-11"
+
+
+def test_a_malformed_number_is_no_claim_and_separators_are_read(nlp: Language) -> None:
+    assert not claims_in(nlp, "The index closed at 3.817.69 points on the day.")
+    [claim] = claims_in(nlp, "The firm hired 1,200 engineers last year.")
+    assert claim.value == 1200
