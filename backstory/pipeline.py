@@ -322,8 +322,10 @@ class Desk:
     def articles(self, *, limit: int = 100, offset: int = 0) -> list[ArticleMeta]:
         return self.store.articles(limit=limit, offset=offset)
 
-    def ask(self, question: str) -> Answer:
-        return self._answers.ask(question)
+    def ask(self, question: str, *, threshold: float | None = None) -> Answer:
+        """Answer a question with citations, or abstain below the confidence `threshold`
+        (the setting's by default; 0 answers whenever there is any candidate)."""
+        return self._answers.ask(question, threshold=threshold)
 
 
 def _input_of(item: Article | IngestFailure) -> str:

@@ -10,6 +10,7 @@ system abstains.
 
 from __future__ import annotations
 
+import argparse
 import json
 import re
 import tempfile
@@ -71,11 +72,13 @@ def baseline(desk: Desk, question: str) -> Answer:
 
 def score(desk: Desk, questions: list[GoldQuestion], name: str) -> list[list[Any]]:
     rows = []
-    for system, answer_fn in (("backstory", desk.ask), ("baseline: top BM25 sentence",
-                                                         lambda q: baseline(desk, q))):
+    unthresholded = [(q, desk.ask(q.text, threshold=0.0)) for q in questions]
+    SWEEPS.append((name, unthresholded))
+    for system, results in (
+            ("backstory", [(q, _at(a, desk.settings.answer_threshold)) for q, a in unthresholded]),
+            ("baseline: top BM25 sentence", [(q, baseline(desk, q.text)) for q in questions])):
         answerable = [q for q in questions if q.answerable]
         unanswerable = [q for q in questions if not q.answerable]
-        results = [(q, answer_fn(q.text)) for q in questions]
         correct = sum(is_correct(q, a) for q, a in results if q.answerable)
         abstained_right = sum(a.abstained for q, a in results if not q.answerable)
         false_abstentions = sum(a.abstained for q, a in results if q.answerable)
@@ -86,6 +89,43 @@ def score(desk: Desk, questions: list[GoldQuestion], name: str) -> list[list[Any
             f"{false_abstentions}/{len(answerable)} "
             f"({false_abstentions / max(len(answerable), 1):.0%})",
         ])
+    return rows
+
+
+# Each data set's answers with no threshold, kept to choose the threshold (calibration).
+SWEEPS: list[tuple[str, list[tuple[GoldQuestion, Answer]]]] = []
+
+
+def _at(answer: Answer, threshold: float) -> Answer:
+    """The answer as the engine gives it at `threshold`: abstained below it."""
+    if answer.abstained or answer.confidence >= threshold:
+        return answer
+    return Answer(question=answer.question, answer=None, abstained=True,
+                  confidence=answer.confidence)
+
+
+def sweep_rows(thresholds: list[float]) -> list[list[Any]]:
+    """Correct answers, right abstentions and false abstentions at each threshold."""
+    rows = []
+    for name, results in SWEEPS:
+        answerable = sum(q.answerable for q, _ in results)
+        unanswerable = len(results) - answerable
+        for threshold in thresholds:
+            at = [(q, _at(a, threshold)) for q, a in results]
+            rows.append([name, threshold,
+                         sum(is_correct(q, a) for q, a in at if q.answerable),
+                         f"{sum(a.abstained for q, a in at if not q.answerable)}/{unanswerable}",
+                         f"{sum(a.abstained for q, a in at if q.answerable)}/{answerable}",
+                         sum(not a.abstained and not is_correct(q, a) for q, a in at)])
+    return rows
+
+
+def detail_rows() -> list[list[Any]]:
+    rows = []
+    for name, results in SWEEPS:
+        for q, a in results:
+            rows.append([name, q.text[:60], "yes" if is_correct(q, a) else "no",
+                         f"{a.confidence:.2f}", (a.answer or "(abstained)")[:70]])
     return rows
 
 
@@ -120,10 +160,21 @@ def news_dev_rows() -> list[list[Any]]:
 
 
 def main() -> None:
+    parser = argparse.ArgumentParser(description="Score ask against gold questions.")
+    parser.add_argument("--thresholds", default="0.3,0.4,0.5,0.6,0.7",
+                        help="confidence thresholds to sweep (calibration on news-dev)")
+    parser.add_argument("--details", action="store_true", help="print every question")
+    args = parser.parse_args()
     rows = seed_rows() + news_dev_rows()
     print_table("Ask: answers against gold", [
         "data", "system", "questions", "correct with citation", "abstained on unanswerable",
         "false abstention"], rows)
+    print_table("Ask: the abstention threshold swept (choose it on news-dev)", [
+        "data", "threshold", "correct", "abstained on unanswerable", "false abstention",
+        "wrong answers"], sweep_rows([float(t) for t in args.thresholds.split(",")]))
+    if args.details:
+        print_table("Ask: every question (no threshold)",
+                    ["data", "question", "correct", "confidence", "answer"], detail_rows())
 
 
 if __name__ == "__main__":

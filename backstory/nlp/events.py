@@ -14,8 +14,8 @@ from spacy.tokens import Doc, Span, Token
 
 from backstory.models import Event, Mention, Sentence, TimeExpr
 
-__all__ = ["COMMON_VERBS", "FUNCTION_WORDS", "OPENERS", "dated_times", "extract_events",
-           "needs_parse", "place_before", "since_time"]
+__all__ = ["COMMON_VERBS", "FUNCTION_WORDS", "OPENERS", "dated_times", "event_type",
+           "extract_events", "needs_parse", "place_before", "since_time"]
 
 _TRIGGERS: dict[str, str] = {
     **dict.fromkeys(("meeting", "meetings", "met", "meet", "meets", "talks"), "meeting"),
@@ -42,6 +42,13 @@ _TRIGGERS: dict[str, str] = {
     **dict.fromkeys(("strike", "strikes", "walkout"), "strike"),
     **dict.fromkeys(("launch", "launched", "launches"), "launch"),
 }
+
+
+def event_type(word: str) -> str | None:
+    """The event type a word names ("met" → meeting), if it is one of our triggers."""
+    return _TRIGGERS.get(word.lower())
+
+
 _TWO_WORD_TRIGGERS = {("opened", "fire"): "attack", ("stepped", "down"): "resignation",
                       ("air", "strike"): "attack", ("air", "strikes"): "attack"}
 # Words after which a trigger is not the event: "talks to", "deal with", "ruling party".

@@ -14,6 +14,7 @@ from dataclasses import dataclass
 
 from backstory.models import Answer, Mention, SentenceHit
 from backstory.nlp import Analyzer
+from backstory.qa.facts import FactAnswer, answer_from_facts
 from backstory.qa.question import Question, read_question
 from backstory.search import QueryTerms, query_terms, search_sentences
 from backstory.store import Store
@@ -28,6 +29,7 @@ _MISSING_NAME_PENALTY = 0.25
 # A typed question whose best sentences hold no entity of that type is answered only weakly.
 _UNTYPED_PENALTY = 0.6
 _TYPED_POOL = 10  # how many of the best sentences typed answers are drawn from
+_FACT_POOL = 15  # the articles of this many best sentences lend their records
 _NAMED = {"PERSON", "ORG", "GPE", "LOC", "FAC", "NORP"}
 _PLACE_PREPS = {"in", "at", "near", "outside", "inside", "from"}
 _NO_PREP_FIT = 0.5
@@ -48,7 +50,8 @@ class AnswerEngine:
         self._analyzer = analyzer
         self._threshold = threshold
 
-    def ask(self, text: str) -> Answer:
+    def ask(self, text: str, *, threshold: float | None = None) -> Answer:
+        limit = self._threshold if threshold is None else threshold
         question = read_question(self._analyzer.analyze_text(text.strip()))
         terms = query_terms(self._store, question.text)
         hits = search_sentences(self._store, terms, limit=_CANDIDATES)
@@ -57,12 +60,23 @@ class AnswerEngine:
                         key=lambda j: j.support, reverse=True)
         if not judged:
             return Answer(question=text, answer=None, abstained=True, confidence=0.0)
+        facts = self._from_facts(question, terms, judged)
+        if facts is not None and facts.speaker_silent:
+            # Asked for someone's words that no stored quote of theirs gives: a sentence
+            # about them is not their words, so say the sources do not answer.
+            return Answer(question=text, answer=None, abstained=True, confidence=0.0)
         if question.entity_types:
             answer, confidence, support = _typed_answer(question, judged, reader)
         else:
             best = judged[0]
             answer, confidence, support = best.hit.sentence.text, best.support, [best]
-        if confidence < self._threshold or answer is None:
+        if facts is not None and facts.answer and facts.confidence >= confidence:
+            if facts.confidence < limit:
+                return Answer(question=text, answer=None, abstained=True,
+                              confidence=round(facts.confidence, 3))
+            return Answer(question=text, answer=facts.answer, abstained=False,
+                          confidence=round(facts.confidence, 3), citations=facts.citations)
+        if confidence < limit or answer is None:
             return Answer(question=text, answer=None, abstained=True,
                           confidence=round(confidence, 3))
         lead = support[0].hit.article
@@ -73,6 +87,14 @@ class AnswerEngine:
             question=text, answer=answer, abstained=False, confidence=round(confidence, 3),
             citations=tuple(j.hit.citation() for j in support[:_MAX_CITATIONS]),
         )
+
+
+    def _from_facts(self, question: Question, terms: QueryTerms, judged: list[_Judged]
+                    ) -> FactAnswer | None:
+        """An answer from the analysis records of the best sentences' articles."""
+        articles = {j.hit.article.id: j.hit.article for j in judged[:_FACT_POOL]}
+        analyses = self._store.analyses(list(articles))
+        return answer_from_facts(question, terms, analyses, articles)
 
 
 class _ArticleReader:

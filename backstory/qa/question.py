@@ -7,6 +7,8 @@ from dataclasses import dataclass
 from spacy.tokens import Doc
 
 from backstory.nlp import clean_name
+from backstory.nlp.cues import CUE_LEMMA_OF
+from backstory.nlp.events import event_type
 
 __all__ = ["Question", "read_question"]
 
@@ -22,13 +24,27 @@ ANSWER_TYPES: dict[str, dict[str, float]] = {
 _NAME_TYPES = {"PERSON", "ORG", "GPE", "LOC", "FAC", "NORP", "EVENT", "PRODUCT"}
 
 
+# Questions about someone's words: "What did X say / ask / tell…", "How did X describe…".
+_QUOTE_OPENERS = ("what", "how")
+_ROLE_WORDS = {"job", "role", "title", "position", "post"}
+_TOPIC_WORDS = {"about", "on", "over", "concerning", "regarding"}
+
+
 @dataclass(frozen=True, slots=True)
 class Question:
-    """A parsed question: its text, expected answer type (None: a sentence) and names."""
+    """A parsed question: its text, expected answer type (None: a sentence) and names.
+
+    `kind` refines the type for answers from records: role, quote, topic, reason, or the
+    answer type itself; `event` is the event type the question names ("meet" → meeting)
+    and `cue` the speech verb it uses ("say", "urge"), if any.
+    """
 
     text: str
     answer_type: str | None
     names: tuple[str, ...]
+    kind: str | None = None
+    event: str | None = None
+    cue: str | None = None
 
     @property
     def entity_types(self) -> dict[str, float]:
@@ -39,21 +55,51 @@ class Question:
 def read_question(doc: Doc) -> Question:
     """Read the answer type from the wh-word and the names from the question's entities."""
     words = [t.lower_ for t in doc]
-    answer_type: str | None = None
-    if "how" in words:
-        following = words[words.index("how") + 1:words.index("how") + 2]
-        if following and following[0] == "long":
-            answer_type = "duration"
-        elif following and following[0] in ("many", "much", "old", "far"):
-            answer_type = "number"
-    elif "who" in words or "whom" in words or "whose" in words:
-        answer_type = "person"
-    elif "where" in words:
-        answer_type = "place"
-    elif "when" in words or ("what" in words and any(w in words for w in ("date", "day", "year",
-                                                                           "month"))):
-        answer_type = "time"
+    answer_type = _answer_type(words)
     names = tuple(dict.fromkeys(
         clean_name(ent.text) for ent in doc.ents if ent.label_ in _NAME_TYPES
     ))
-    return Question(text=doc.text, answer_type=answer_type, names=names)
+    event = next((t for t in map(event_type, words) if t), None)
+    cue = next((CUE_LEMMA_OF[w] for w in words if w in CUE_LEMMA_OF
+                and event_type(w) is None), None)
+    return Question(text=doc.text, answer_type=answer_type, names=names,
+                    kind=_kind(words, answer_type, cue, event), event=event, cue=cue)
+
+
+_WH_WORDS = {"how", "who", "whom", "whose", "where", "when", "what", "which", "why"}
+
+
+def _answer_type(words: list[str]) -> str | None:
+    """The answer type the question's first wh-word asks for ("Why … when it fell?" asks
+    for a reason, not a time)."""
+    wh = next((i for i, w in enumerate(words) if w in _WH_WORDS), None)
+    if wh is None:
+        return None
+    word, following = words[wh], words[wh + 1:wh + 2]
+    if word == "how":
+        if following == ["long"]:
+            return "duration"
+        return "number" if following and following[0] in ("many", "much", "old", "far") \
+            else None
+    if word in ("who", "whom", "whose"):
+        return "person"
+    if word == "where":
+        return "place"
+    if word == "when" or (word in ("what", "which") and following
+                          and following[0] in ("date", "day", "year", "month", "time")):
+        return "time"
+    return None
+
+
+def _kind(words: list[str], answer_type: str | None, cue: str | None,
+          event: str | None) -> str | None:
+    if words[:1] == ["why"]:
+        return "reason"
+    if answer_type is None and (_ROLE_WORDS & set(words)) and ("'s" in words or "is" in words):
+        return "role"
+    if answer_type is None and event and words[-1:] and words[-1] in _TOPIC_WORDS | {"?"} \
+            and any(w in _TOPIC_WORDS for w in words[-3:]):
+        return "topic"
+    if answer_type is None and cue and words[:1] and words[0] in _QUOTE_OPENERS:
+        return "quote"
+    return answer_type

@@ -273,6 +273,16 @@ class SQLiteStore:
                         mentions=tuple(self.mentions(article_id)), roles=roles, quotes=quotes,
                         claims=claims, times=times, events=events)
 
+    def analyses(self, article_ids: Sequence[str]) -> dict[str, Analysis]:
+        """The stored analyses of several articles (unknown ids are left out)."""
+        found = {}
+        for article_id in dict.fromkeys(article_ids):
+            try:
+                found[article_id] = self.analysis(article_id)
+            except NotFoundError:
+                continue
+        return found
+
     def entity_aliases(self, name: str) -> list[str]:
         """The other ways articles name an entity ("Beijing", "China's") — all its
         mention texts, without possessives, the canonical name first."""

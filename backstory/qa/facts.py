@@ -1,0 +1,234 @@
+"""Answers from the analysis records first: roles, events, quotes and numeric claims.
+
+Each record already says who says so, so an answer built from one keeps its attribution:
+"at least 11, according to Xinhua". A question about someone's words that no stored quote
+of theirs answers is reported as such, so the engine can abstain rather than put words in
+a speaker's mouth.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
+from datetime import date
+
+from backstory.models import Analysis, ArticleMeta, Citation, Claim, Quote, Sentence
+from backstory.qa.question import Question
+from backstory.search import QueryTerms
+
+__all__ = ["FactAnswer", "answer_from_facts", "names_match"]
+
+_WORD = re.compile(r"\w+")
+# How much a fact answer trusts the speaker or participant match against the wording match.
+_NAME_WEIGHT = 0.5
+# A quote or claim must share at least this weighted share of the question's words.
+_MIN_COVERAGE = 0.3
+# A record that leaves out a name the question asks about ("at Los Angeles airport") is
+# weaker evidence for each name it misses.
+_MISSING_NAME = 0.25
+_MONTHS = ("January", "February", "March", "April", "May", "June", "July", "August",
+           "September", "October", "November", "December")
+
+
+@dataclass(frozen=True, slots=True)
+class FactAnswer:
+    """An answer built from records, with its confidence (0..1) and the sentences it
+    stands on. `speaker_silent` is set when the question asks for the words of someone
+    the sources quote nowhere."""
+
+    answer: str | None
+    confidence: float
+    citations: tuple[Citation, ...] = ()
+    speaker_silent: bool = False
+
+
+@dataclass
+class _Facts:
+    """The records of the articles retrieved for one question."""
+
+    analyses: Mapping[str, Analysis]
+    articles: Mapping[str, ArticleMeta]
+
+    def citation(self, article_id: str, sentence_index: int) -> Citation:
+        sentence = self.analyses[article_id].sentences[sentence_index]
+        return _citation(sentence, self.articles[article_id])
+
+
+def answer_from_facts(question: Question, terms: QueryTerms, analyses: Mapping[str, Analysis],
+                      articles: Mapping[str, ArticleMeta]) -> FactAnswer | None:
+    """The best answer the records give, or None when they hold nothing of the kind."""
+    facts = _Facts(analyses, articles)
+    if question.kind == "role":
+        return _role(question, facts)
+    if question.event and question.kind in ("place", "time", "person", "topic"):
+        found = _event(question, facts)
+        if found is not None:
+            return found
+    if question.kind in ("number", "duration"):
+        return _number(question, terms, facts)
+    if question.kind == "quote" or (question.kind == "person" and question.cue):
+        return _quote(question, terms, facts)
+    return None
+
+
+def names_match(asked: str, name: str) -> bool:
+    """Whether a name in a question denotes a stored name: "Mayorkas" matches
+    "Alejandro Mayorkas", "Xi" matches "Xi Jinping"."""
+    a, n = _words(asked), _words(name)
+    return bool(a) and (a <= n or n <= a)
+
+
+def _role(question: Question, facts: _Facts) -> FactAnswer | None:
+    for asked in question.names:
+        for article_id, analysis in facts.analyses.items():
+            for role in analysis.roles:
+                if names_match(asked, role.name):
+                    return FactAnswer(f"{role.role} ({role.name})", 0.9,
+                                      (facts.citation(article_id, role.sentence_index),))
+    return None
+
+
+def _event(question: Question, facts: _Facts) -> FactAnswer | None:
+    """Where, when, with whom or about what an event the question names happened."""
+    best: tuple[float, str, Citation] | None = None
+    for article_id, analysis in facts.analyses.items():
+        for event in analysis.events:
+            if event.type != question.event:
+                continue
+            matched = sum(any(names_match(n, p) for p in event.participants)
+                          for n in question.names)
+            if question.names and not matched:
+                continue
+            answer = _event_answer(question, event.place, event.time, event.topic,
+                                   [p for p in event.participants
+                                    if not any(names_match(n, p) for n in question.names)])
+            if answer is None:
+                continue
+            score = 0.6 + 0.3 * matched / max(len(question.names), 1)
+            if best is None or score > best[0]:
+                best = (score, answer, facts.citation(article_id, event.sentence_index))
+    if best is None:
+        return None
+    return FactAnswer(best[1], best[0], (best[2],))
+
+
+def _event_answer(question: Question, place: str | None, time: str | None, topic: str | None,
+                  others: Sequence[str]) -> str | None:
+    if question.kind == "place":
+        return place
+    if question.kind == "time":
+        return _readable_time(time) if time else None
+    if question.kind == "topic":
+        return topic
+    return " and ".join(others) or None
+
+
+def _quote(question: Question, terms: QueryTerms, facts: _Facts) -> FactAnswer | None:
+    """The stored words that answer a question about what someone said, or who said it."""
+    scored: list[tuple[float, Quote, str]] = []
+    for article_id, analysis in facts.analyses.items():
+        for quote in analysis.quotes:
+            who = " ".join(filter(None, (quote.speaker, quote.speaker_text)))
+            by_asked = [n for n in question.names if names_match(n, who)
+                        or names_match(n, quote.via or "")]
+            if question.kind == "quote" and question.names and not by_asked:
+                continue
+            said = f"{quote.content} {quote.cue or ''} {who} {quote.via or ''}"
+            coverage = terms.coverage(said) * _MISSING_NAME ** _missing(question, said)
+            if coverage < _MIN_COVERAGE:
+                continue
+            score = (1 - _NAME_WEIGHT) * coverage + _NAME_WEIGHT * (
+                1.0 if by_asked or not question.names else 0.0)
+            scored.append((score, quote, article_id))
+    if not scored:
+        silent = question.kind == "quote" and bool(question.names)
+        return FactAnswer(None, 0.0, speaker_silent=silent)
+    score, quote, article_id = max(scored, key=lambda s: s[0])
+    citation = facts.citation(article_id, quote.sentence_index)
+    if question.kind == "person":
+        speaker = quote.speaker or quote.speaker_text
+        return FactAnswer(speaker, score, (citation,)) if speaker else None
+    return FactAnswer(_attributed(quote), score, (citation,))
+
+
+def _number(question: Question, terms: QueryTerms, facts: _Facts) -> FactAnswer | None:
+    """The figure a claim gives; where outlets or sources give different figures for the
+    same thing, each with who gives it."""
+    scored: list[tuple[float, Claim, str]] = []
+    for article_id, analysis in facts.analyses.items():
+        for claim in analysis.claims:
+            if question.kind == "duration" and not _is_duration(claim):
+                continue
+            evidence = " ".join(filter(None, (
+                claim.text, claim.object, claim.predicate, claim.source, claim.place)))
+            coverage = terms.coverage(evidence) * _MISSING_NAME ** _missing(question, evidence)
+            if coverage >= _MIN_COVERAGE:
+                scored.append((coverage, claim, article_id))
+    if not scored:
+        return None
+    scored.sort(key=lambda s: s[0], reverse=True)
+    best_score, best, best_article = scored[0]
+    figures = [(best, best_article)]
+    for score, claim, article_id in scored[1:]:
+        same_thing = _words(claim.object or "") == _words(best.object or "")
+        if score >= best_score - 0.05 and same_thing and claim.value != best.value \
+                and claim.source != best.source and len(figures) < 3:
+            figures.append((claim, article_id))
+    answer = "; ".join(_figure(claim, facts.articles[article_id]) for claim, article_id
+                       in figures)
+    citations = tuple(facts.citation(article_id, claim.sentence_index)
+                      for claim, article_id in figures)
+    return FactAnswer(answer, best_score, citations)
+
+
+def _missing(question: Question, text: str) -> int:
+    """How many of the question's names a record's text does not contain."""
+    words = _words(text)
+    return sum(1 for name in question.names if not _words(name) & words)
+
+
+def _figure(claim: Claim, article: ArticleMeta) -> str:
+    value = f"{claim.value:g}" if isinstance(claim.value, float) else str(claim.value)
+    amount = " ".join(filter(None, (claim.qualifier, value, claim.unit)))
+    if claim.per:
+        amount += f" per {claim.per}"
+    source = claim.source or article.outlet
+    return f"{amount}, according to {source}" if source else amount
+
+
+def _attributed(quote: Quote) -> str:
+    speaker = quote.speaker or quote.speaker_text or "An unnamed source"
+    words = f"“{quote.content}”" if quote.direct else quote.content
+    said = f"{speaker} {quote.cue or 'said'}"
+    if quote.addressee:
+        said += f" ({quote.addressee})"
+    return f"{said}: {words}" + (f", according to {quote.via}" if quote.via else "")
+
+
+def _is_duration(claim: Claim) -> bool:
+    unit = (claim.unit or "").lower()
+    return any(u in unit for u in ("second", "minute", "hour", "day", "week", "month", "year"))
+
+
+def _readable_time(value: str) -> str:
+    """"2024-02-18" → "18 February 2024 (2024-02-18)"; "2023-11" → "November 2023"."""
+    try:
+        if len(value) == 10:
+            day = date.fromisoformat(value)
+            return f"{day.day} {_MONTHS[day.month - 1]} {day.year} ({value})"
+        if len(value) == 7 and value[4] == "-":
+            return f"{_MONTHS[int(value[5:]) - 1]} {value[:4]} ({value})"
+    except (ValueError, IndexError):
+        pass
+    return value
+
+
+def _words(text: str) -> set[str]:
+    return {w for w in _WORD.findall(text.casefold()) if w not in ("the", "of", "s")}
+
+
+def _citation(sentence: Sentence, article: ArticleMeta) -> Citation:
+    return Citation(article_id=article.id, sentence_id=sentence.id, sentence=sentence.text,
+                    start=sentence.start, end=sentence.end, outlet=article.outlet,
+                    url=article.url, published_at=article.published_at)
