@@ -76,7 +76,7 @@ def names_match(asked: str, name: str) -> bool:
     """Whether a name in a question denotes a stored name: "Mayorkas" matches
     "Alejandro Mayorkas", "Xi" matches "Xi Jinping"."""
     a, n = _words(asked), _words(name)
-    return bool(a) and (a <= n or n <= a)
+    return bool(a) and bool(n) and (a <= n or n <= a)
 
 
 def _role(question: Question, facts: _Facts) -> FactAnswer | None:
@@ -127,22 +127,27 @@ def _event_answer(question: Question, place: str | None, time: str | None, topic
 def _quote(question: Question, terms: QueryTerms, facts: _Facts) -> FactAnswer | None:
     """The stored words that answer a question about what someone said, or who said it."""
     scored: list[tuple[float, Quote, str]] = []
+    quoted_asked = False  # whether anyone the question names is quoted at all
     for article_id, analysis in facts.analyses.items():
         for quote in analysis.quotes:
             who = " ".join(filter(None, (quote.speaker, quote.speaker_text)))
             by_asked = [n for n in question.names if names_match(n, who)
                         or names_match(n, quote.via or "")]
+            quoted_asked |= bool(by_asked)
             if question.kind == "quote" and question.names and not by_asked:
                 continue
             said = f"{quote.content} {quote.cue or ''} {who} {quote.via or ''}"
-            coverage = terms.coverage(said) * _MISSING_NAME ** _missing(question, said)
+            # Names may sit outside the quoted words ("Washington should …", he said).
+            sentence = analysis.sentences[quote.sentence_index].text
+            coverage = terms.coverage(said) * _MISSING_NAME ** _missing(
+                question, f"{said} {sentence}")
             if coverage < _MIN_COVERAGE:
                 continue
             score = (1 - _NAME_WEIGHT) * coverage + _NAME_WEIGHT * (
                 1.0 if by_asked or not question.names else 0.0)
             scored.append((score, quote, article_id))
     if not scored:
-        silent = question.kind == "quote" and bool(question.names)
+        silent = question.kind == "quote" and bool(question.names) and not quoted_asked
         return FactAnswer(None, 0.0, speaker_silent=silent)
     score, quote, article_id = max(scored, key=lambda s: s[0])
     citation = facts.citation(article_id, quote.sentence_index)
