@@ -223,6 +223,7 @@ def story(ctx: typer.Context, story_id: str, as_json: JsonOption = False) -> Non
     for a in payload["article_details"]:
         table.add_row(a["id"], a["published_at"] or "", a["outlet"] or "", a["title"] or "")
     out.print(table)
+    _show_story_analysis(payload)
 
 
 @app.command()
@@ -371,6 +372,32 @@ def _show_analysis(payload: dict[str, Any]) -> None:
         events.add_row(e["type"], escape(", ".join(e["participants"])), escape(e["place"] or ""),
                        e["time"] or "")
     for table in (entities, quotes, claims, times, events):
+        if table.row_count:
+            out.print(table)
+
+
+def _show_story_analysis(payload: dict[str, Any]) -> None:
+    """A story's timeline, sides and how its accounts differ, as tables."""
+    timeline = Table("when", "event", "who", "where", "reported by", title="Timeline")
+    for e in payload["timeline"]:
+        outlets = sorted({c["outlet"] or "unknown" for c in e["citations"]})
+        timeline.add_row(e["time"] or "undated", e["type"], escape(", ".join(e["participants"])),
+                         escape(e["place"] or ""), escape(", ".join(outlets)))
+    sides = Table("side", "speakers", "quotes", title="Sides")
+    for side in payload["sides"]:
+        sides.add_row(escape(side["side"]), escape(", ".join(
+            f"{m['name']} ({m['kind']})" for m in side["members"])), str(len(side["quotes"])))
+    differ = Table("what", "detail", "source", title="Where accounts differ")
+    comparison = payload["comparison"] or {"conflicts": [], "omissions": []}
+    for conflict in comparison["conflicts"]:
+        figures = "; ".join(f"{_number(f['value'])} ({f['source'] or f['citations'][0]['outlet']})"
+                            for f in conflict["figures"])
+        differ.add_row("different figures", escape(f"{conflict['object']}: {figures}"), "")
+    for omission in comparison["omissions"]:
+        differ.add_row("left out", escape(f"{omission['statement']} — not in "
+                                          f"{omission['absent_from']}"),
+                       escape(omission["citations"][0]["outlet"] or ""))
+    for table in (timeline, sides, differ):
         if table.row_count:
             out.print(table)
 

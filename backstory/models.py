@@ -14,6 +14,8 @@ __all__ = [
     "ArticleMeta",
     "Citation",
     "Claim",
+    "Comparison",
+    "Conflict",
     "Event",
     "Explainer",
     "FeedValidators",
@@ -24,6 +26,7 @@ __all__ = [
     "Mention",
     "NewArticle",
     "NewCopy",
+    "Omission",
     "ParagraphRecord",
     "Quote",
     "Rewrite",
@@ -31,9 +34,13 @@ __all__ = [
     "Sentence",
     "SentenceHit",
     "ShapeSeen",
+    "Side",
+    "SourceInfo",
+    "SourcedClaim",
     "Statement",
     "Story",
     "TimeExpr",
+    "TimelineEntry",
     "normalize_for_hash",
 ]
 
@@ -296,6 +303,70 @@ class Story:
     article_ids: tuple[str, ...]
     first_seen: str | None
     last_seen: str | None
+
+
+@dataclass(frozen=True, slots=True)
+class TimelineEntry:
+    """One event of a story, merged across the articles that report it."""
+
+    type: str
+    time: str | None  # ISO value as resolved from the articles ("2024-02-18", "2023-11")
+    precision: str | None
+    participants: tuple[str, ...]
+    place: str | None
+    topic: str | None
+    citations: tuple[Citation, ...]  # one per reporting sentence, in article order
+
+
+@dataclass(frozen=True, slots=True)
+class SourceInfo:
+    """Who a source is: its kind (news outlet, state media, government, agency, company,
+    NGO, person…) and country; "unknown" where neither the table nor the text says."""
+
+    name: str
+    kind: str
+    country: str | None
+
+
+@dataclass(frozen=True, slots=True)
+class Side:
+    """Speakers grouped by the country (or camp) they speak for, with what they say."""
+
+    name: str
+    members: tuple[SourceInfo, ...]
+    quotes: tuple[tuple[Quote, Citation], ...]
+
+
+@dataclass(frozen=True, slots=True)
+class SourcedClaim:
+    claim: Claim
+    citation: Citation
+
+
+@dataclass(frozen=True, slots=True)
+class Conflict:
+    """Different figures given for the same thing by different sources."""
+
+    object: str
+    figures: tuple[SourcedClaim, ...]
+
+
+@dataclass(frozen=True, slots=True)
+class Omission:
+    """Something one account leaves out that others report."""
+
+    statement: str
+    absent_from: str
+    citations: tuple[Citation, ...]
+
+
+@dataclass(frozen=True, slots=True)
+class Comparison:
+    """How the accounts in a story differ: claims by source, conflicts, omissions."""
+
+    claims_by_source: tuple[tuple[str, tuple[SourcedClaim, ...]], ...]
+    conflicts: tuple[Conflict, ...]
+    omissions: tuple[Omission, ...]
 
 
 @dataclass(frozen=True, slots=True)

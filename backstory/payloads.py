@@ -16,6 +16,7 @@ from backstory.models import (
     IngestReport,
     Quote,
     Sentence,
+    SourcedClaim,
     Story,
 )
 from backstory.pipeline import ArticleView, StoryView
@@ -29,6 +30,7 @@ __all__ = [
     "explainer_payload",
     "ingest_payload",
     "quote_payload",
+    "sourced_claim_payload",
     "stories_payload",
     "story_payload",
     "story_view_payload",
@@ -152,9 +154,42 @@ def explainer_payload(explainer: Explainer) -> JSON:
 
 
 def story_view_payload(view: StoryView) -> JSON:
+    comparison = view.comparison
     return {
         **story_payload(view.story),
         "article_details": [article_payload(a) for a in view.articles],
         "outlets": sorted({a.outlet for a in view.articles if a.outlet}),
         "explainer": explainer_payload(view.explainer),
+        "timeline": [
+            {"type": e.type, "time": e.time, "precision": e.precision,
+             "participants": list(e.participants), "place": e.place, "topic": e.topic,
+             "citations": [citation_payload(c) for c in e.citations]}
+            for e in view.timeline
+        ],
+        "sources": [{"name": s.name, "kind": s.kind, "country": s.country}
+                    for s in view.sources.values()],
+        "sides": [
+            {"side": side.name,
+             "members": [{"name": m.name, "kind": m.kind, "country": m.country}
+                         for m in side.members],
+             "quotes": [{**quote_payload(q), "citations": [citation_payload(c)]}
+                        for q, c in side.quotes]}
+            for side in view.sides
+        ],
+        "comparison": {
+            "claims_by_source": [
+                {"source": source, "claims": [sourced_claim_payload(c) for c in claims]}
+                for source, claims in comparison.claims_by_source
+            ],
+            "conflicts": [{"object": c.object,
+                           "figures": [sourced_claim_payload(f) for f in c.figures]}
+                          for c in comparison.conflicts],
+            "omissions": [{"statement": o.statement, "absent_from": o.absent_from,
+                           "citations": [citation_payload(c) for c in o.citations]}
+                          for o in comparison.omissions],
+        } if comparison is not None else None,
     }
+
+
+def sourced_claim_payload(item: SourcedClaim) -> JSON:
+    return {**claim_payload(item.claim), "citations": [citation_payload(item.citation)]}

@@ -5,7 +5,7 @@ from __future__ import annotations
 import hashlib
 import logging
 from collections.abc import Callable, Sequence
-from dataclasses import dataclass, replace
+from dataclasses import dataclass, field, replace
 from importlib import resources
 from pathlib import Path
 
@@ -21,6 +21,7 @@ from backstory.models import (
     Answer,
     Article,
     ArticleMeta,
+    Comparison,
     Explainer,
     IngestedArticle,
     IngestFailure,
@@ -30,7 +31,10 @@ from backstory.models import (
     NewCopy,
     Rewrite,
     Sentence,
+    Side,
+    SourceInfo,
     Story,
+    TimelineEntry,
 )
 from backstory.nlp import Analyzer
 from backstory.nlp.entities import PeopleIndex, rename_entities
@@ -43,6 +47,9 @@ from backstory.store import (
     open_store,
 )
 from backstory.stories import StoryClusterer
+from backstory.stories.compare import compare_accounts
+from backstory.stories.sides import build_sides
+from backstory.stories.timeline import build_timeline
 
 __all__ = ["ArticleView", "Desk", "StoryView", "sample_corpus_path"]
 
@@ -73,6 +80,10 @@ class StoryView:
     story: Story
     articles: list[ArticleMeta]
     explainer: Explainer
+    timeline: list[TimelineEntry] = field(default_factory=list)
+    sides: list[Side] = field(default_factory=list)
+    sources: dict[str, SourceInfo] = field(default_factory=dict)
+    comparison: Comparison | None = None
 
 
 def sample_corpus_path() -> Path:
@@ -146,7 +157,7 @@ class Desk:
             if recent or self.store.get_setting(LEARNING_PENDING) == "1":
                 self._learn(recent, planner)
         if self.store.get_setting(STORIES_STALE) != "0":
-            self.refresh_stories()
+            self._update_stories()
         return report
 
     def _commit(self, batch: list[tuple[Analysis | None, Planned]], report: IngestReport,
@@ -286,12 +297,18 @@ class Desk:
     # -- organize ---------------------------------------------------------------------------
 
     def refresh_stories(self) -> list[Story]:
-        """Regroup all stored articles into stories and save them."""
-        clusterer = StoryClusterer(threshold=self.settings.story_threshold,
-                                   window_days=self.settings.story_window_days)
-        stories = clusterer.cluster(list(self.store.article_features()))
-        self.store.replace_stories(stories)
-        return stories
+        """Regroup all stored articles into stories from scratch, in order of publication,
+        and save them (ingest only places its new articles)."""
+        self._story_clusterer().rebuild(self.store)
+        return self.store.stories()
+
+    def _update_stories(self) -> None:
+        """Put the articles stored since the last update into stories, one at a time."""
+        self._story_clusterer().update(self.store)
+
+    def _story_clusterer(self) -> StoryClusterer:
+        return StoryClusterer(threshold=self.settings.story_threshold,
+                              window_days=self.settings.story_window_days)
 
     def stories(self) -> list[Story]:
         return self.store.stories()
@@ -299,10 +316,17 @@ class Desk:
     def story(self, story_id: str) -> StoryView:
         story = self.store.story(story_id)
         metas = self.store.article_meta(story.article_ids)
+        articles = [metas[a] for a in story.article_ids if a in metas]
+        analyses = self.store.analyses(story.article_ids)
+        sides, sources = build_sides(analyses, articles)
         return StoryView(
             story=story,
-            articles=[metas[a] for a in story.article_ids if a in metas],
+            articles=articles,
             explainer=self.explain(story),
+            timeline=build_timeline(analyses, articles),
+            sides=sides,
+            sources=sources,
+            comparison=compare_accounts(analyses, articles),
         )
 
     def explain(self, story: Story | str) -> Explainer:

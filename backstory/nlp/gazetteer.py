@@ -6,7 +6,8 @@ Kept as data so that an editor can extend them without touching the rules.
 
 from __future__ import annotations
 
-__all__ = ["CAPITALS", "COUNTRY_ALIASES", "INSTITUTIONS", "LOCATIVE", "ORG_NOUNS", "TITLE_NOUNS"]
+__all__ = ["CAPITALS", "COUNTRY_ALIASES", "INSTITUTIONS", "LOCATIVE", "NATIONALITIES", "ORG_NOUNS",
+           "TITLE_NOUNS"]
 
 # Other names of countries, mapped to the one canonical name Backstory shows.
 COUNTRY_ALIASES: dict[str, str] = {
@@ -82,3 +83,20 @@ INSTITUTIONS = frozenset({
     "court", "media", "agency", "department", "office", "mission", "delegation",
     "coastguard", "senate", "congress", "legislature", "presidency", "bank",
 })
+
+# Nationality words and prefixes → the country they name ("Chinese embassy" → China).
+NATIONALITIES: dict[str, str] = {
+    "Chinese": "China", "American": "United States", "US": "United States",
+    "U.S.": "United States", "British": "United Kingdom", "UK": "United Kingdom",
+    "Russian": "Russia", "Ukrainian": "Ukraine", "French": "France", "German": "Germany",
+    "Japanese": "Japan", "South Korean": "South Korea", "North Korean": "North Korea",
+    "Korean": "South Korea", "Indian": "India", "Israeli": "Israel", "Iranian": "Iran",
+    "Palestinian": "Palestine", "Canadian": "Canada", "Australian": "Australia",
+    "Mexican": "Mexico", "Brazilian": "Brazil", "Turkish": "Turkey", "Saudi": "Saudi Arabia",
+    "Egyptian": "Egypt", "Italian": "Italy", "Spanish": "Spain", "Polish": "Poland",
+    "Taiwanese": "Taiwan", "Philippine": "Philippines", "Filipino": "Philippines",
+    "Vietnamese": "Vietnam", "Indonesian": "Indonesia", "Pakistani": "Pakistan",
+    "Afghan": "Afghanistan", "Syrian": "Syria", "Iraqi": "Iraq", "Venezuelan": "Venezuela",
+    "Cuban": "Cuba", "Argentine": "Argentina", "Argentinian": "Argentina", "Dutch":
+    "Netherlands", "Swedish": "Sweden", "Norwegian": "Norway", "Irish": "Ireland",
+}

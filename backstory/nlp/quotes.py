@@ -2,7 +2,7 @@
 
 Rules over a dependency parse of the sentences that may hold an attribution (`needs_parse`
 picks them from the NER doc); quotation marks are read from the article text, so a quote
-may run over several sentences.
+may run over several sentences. `speakers` names the entity each speaker phrase stands for.
 """
 
 from __future__ import annotations
@@ -20,22 +20,17 @@ from backstory.nlp.cues import (
     ADDRESSEE_LEMMAS,
     AS_LEMMAS,
     CIRCUMSTANCE_WORDS,
-    COLLECTIVE_DETERMINERS,
     CUE_FORMS,
     CUE_LEMMAS,
     DOCUMENT_NOUNS,
     GLUE_WORDS,
-    INDEFINITE_DETERMINERS,
-    PERSONAL_PRONOUNS,
-    PLURAL_PRONOUNS,
     QUOTE_MARKS,
-    RELATIVE_PRONOUNS,
     RELAY_LEMMAS,
-    ROLE_NOUNS,
     SPEECH_LEMMAS,
     UNNAMED_SPEAKERS,
     XCOMP_LEMMAS,
 )
+from backstory.nlp.speakers import SpeakerNames
 
 __all__ = ["extract_quotes", "needs_parse"]
 
@@ -45,8 +40,6 @@ _ACCORDING = "according to"
 # A quoted stretch this long makes the quote direct even inside reported speech
 # ("said Washington should "lift visa restrictions on …"").
 _DIRECT_WORDS = 8
-# How many sentences back a pronoun or a "ministry spokesman" looks for its entity.
-_LOOKBACK = 5
 _WORD = re.compile(r"\w+")
 _DATELINE = frozenset({")", "—", "–", "-", "--"})
 # "said on Friday he met…": the parser often hangs the day on the reported clause.
@@ -75,7 +68,7 @@ def extract_quotes(text: str, sentences: Sequence[Sentence], parsed: Mapping[int
     """
     by_index = {sentence.index: sentence for sentence in sentences}
     segments = _quote_segments(text)
-    context = _Context(text, sorted(mentions, key=lambda m: m.start), segments, [])
+    context = _Context(text, segments, SpeakerNames(sorted(mentions, key=lambda m: m.start)))
     quotes: list[Quote] = []
     for index in sorted(parsed):
         sentence = by_index.get(index)
@@ -86,7 +79,7 @@ def extract_quotes(text: str, sentences: Sequence[Sentence], parsed: Mapping[int
             quote = context.quote(raw, index)
             if quote is not None:
                 quotes.append(quote)
-                context.speakers.append((index, quote.speaker))
+                context.names.remember(index, quote.speaker)
     return quotes
 
 
@@ -316,12 +309,11 @@ def _quote_segments(text: str) -> list[tuple[int, int]]:
 
 @dataclass(slots=True)
 class _Context:
-    """What an article offers to name speakers: its text, entities and earlier speakers."""
+    """What an article offers to read quotes in: its text, quotations and speaker names."""
 
     text: str
-    mentions: list[Mention]
     segments: list[tuple[int, int]]
-    speakers: list[tuple[int, str | None]]
+    names: SpeakerNames
 
     def quote(self, raw: _Raw, index: int) -> Quote | None:
         if raw.source is None or raw.source_head is None:
@@ -334,13 +326,15 @@ class _Context:
         if content is None:
             return None
         start, end, direct = content
-        via = self._speaker(raw.via.source_head, raw.via.offset, index) if raw.via else None
+        via = None
+        if raw.via is not None:
+            via = self.names.name_of(raw.via.source_head, raw.via.offset, index)
         addressee = None
         if raw.addressee is not None:
-            addressee = self._mention_at(raw.offset + raw.addressee.idx)
+            addressee = self.names.mention_at(raw.offset + raw.addressee.idx)
         return Quote(
             sentence_index=index,
-            speaker=self._speaker(raw.source_head, raw.offset, index),
+            speaker=self.names.name_of(raw.source_head, raw.offset, index),
             speaker_text=self.text[raw.source[0]:raw.source[1]],
             speaker_start=raw.source[0], speaker_end=raw.source[1],
             cue=self.text[raw.cue[0]:raw.cue[1]], cue_start=raw.cue[0], cue_end=raw.cue[1],
@@ -405,85 +399,3 @@ class _Context:
         if right <= left:
             return None
         return start + left, start + right, direct
-
-    def _speaker(self, head: Token | None, offset: int, index: int) -> str | None:
-        """The canonical name of the entity a speaker phrase stands for, if we can tell."""
-        if head is None:
-            return None
-        at = offset + head.idx
-        named = self._mention_at(at)
-        if named is not None:
-            return named
-        low = head.lower_
-        if low in PERSONAL_PRONOUNS:
-            return self._person(at, index)
-        if low in PLURAL_PRONOUNS:
-            return self._recent(at, index - 1, ("ORG", "NORP"))
-        if low in RELATIVE_PRONOUNS:
-            verb = head.head
-            return self._speaker(verb.head, offset, index) if verb.dep_ == "relcl" else None
-        if low in UNNAMED_SPEAKERS or head.pos_ in ("PRON", "NUM"):
-            return None
-        if head.lemma_.lower() in ROLE_NOUNS:
-            return self._organisation(head, offset, index)
-        return self._nominal(head)
-
-    def _organisation(self, head: Token, offset: int, index: int) -> str | None:
-        """ "a ministry spokesman" speaks for the ministry named nearby, if one is."""
-        keys: set[str] = set()
-        for child in head.children:
-            if child.dep_ in ("compound", "amod") and not child.is_stop:
-                keys.add(child.lower_)
-            elif child.dep_ == "prep" and child.lower_ in ("for", "of", "at", "from"):
-                for obj in child.children:
-                    named = self._mention_at(offset + obj.idx) if obj.dep_ == "pobj" else None
-                    if named is not None:
-                        return named
-                    keys |= {t.lower_ for t in obj.subtree if not t.is_stop and t.is_alpha}
-        if not keys:
-            return None
-        at = offset + head.idx
-        earlier = [(m.sentence_index, m.start, m.name) for m in self.mentions
-                   if m.start < at and m.type in ("ORG", "GPE", "NORP")]
-        earlier += [(i, -1, name) for i, name in self.speakers if name is not None]
-        for sentence, _, name in sorted(earlier, reverse=True):
-            if sentence >= index - _LOOKBACK and keys & set(name.lower().split()):
-                return name
-        return None
-
-    def _nominal(self, head: Token) -> str | None:
-        """ "the Chinese foreign ministry" names itself; "a man" or "his aide" does not."""
-        left = [t for t in head.lefts if t.dep_ in ("det", "predet", "compound", "amod",
-                                                     "nummod", "poss")]
-        if any(t.dep_ == "poss" and t.pos_ == "PRON" for t in left):
-            return None
-        if any(t.dep_ == "det" and t.lower_ in INDEFINITE_DETERMINERS for t in left):
-            return None
-        if not any(t.lower_ in COLLECTIVE_DETERMINERS or t.text[:1].isupper() for t in left):
-            return None  # "the singer": a description, not a name
-        words = [t.text for t in left if t.lower_ != "the"] + [head.text]
-        return " ".join(words)
-
-    def _person(self, at: int, index: int) -> str | None:
-        """ "he"/"she": a person named earlier in the sentence, else the latest person quoted,
-        else the latest person named."""
-        same = self._recent(at, index, ("PERSON",))
-        if same is not None:
-            return same
-        people = {m.name for m in self.mentions if m.type == "PERSON"}
-        for sentence, name in reversed(self.speakers):
-            if sentence >= index - _LOOKBACK and name in people:
-                return name
-        return self._recent(at, index - _LOOKBACK, ("PERSON",))
-
-    def _recent(self, at: int, since: int, types: tuple[str, ...]) -> str | None:
-        for mention in reversed(self.mentions):
-            if mention.start < at and mention.type in types and mention.sentence_index >= since:
-                return mention.name
-        return None
-
-    def _mention_at(self, at: int) -> str | None:
-        for mention in self.mentions:
-            if mention.start <= at < mention.end:
-                return mention.name
-        return None

@@ -1,0 +1,123 @@
+"""Speaker naming: the entity a speaker phrase stands for, from its head word.
+
+A name the NER found is taken as it is; "he" or "they" is the person or organisation named
+or quoted just before, "a ministry spokesman" speaks for the ministry named nearby, and
+"the Chinese foreign ministry" names itself.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+from spacy.tokens import Token
+
+from backstory.models import Mention
+from backstory.nlp.cues import (
+    COLLECTIVE_DETERMINERS,
+    INDEFINITE_DETERMINERS,
+    PERSONAL_PRONOUNS,
+    PLURAL_PRONOUNS,
+    RELATIVE_PRONOUNS,
+    ROLE_NOUNS,
+    UNNAMED_SPEAKERS,
+)
+
+__all__ = ["SpeakerNames"]
+
+# How many sentences back a pronoun or a "ministry spokesman" looks for its entity.
+_LOOKBACK = 5
+
+
+@dataclass(slots=True)
+class SpeakerNames:
+    """What an article offers to name speakers: its entities and the speakers so far."""
+
+    mentions: list[Mention]  # in text order
+    speakers: list[tuple[int, str | None]] = field(default_factory=list)
+
+    def name_of(self, head: Token | None, offset: int, index: int) -> str | None:
+        """The canonical name of the entity a speaker phrase stands for, if we can tell."""
+        if head is None:
+            return None
+        at = offset + head.idx
+        named = self.mention_at(at)
+        if named is not None:
+            return named
+        low = head.lower_
+        if low in PERSONAL_PRONOUNS:
+            return self._person(at, index)
+        if low in PLURAL_PRONOUNS:
+            return self._recent(at, index - 1, ("ORG", "NORP"))
+        if low in RELATIVE_PRONOUNS:
+            verb = head.head
+            return self.name_of(verb.head, offset, index) if verb.dep_ == "relcl" else None
+        if low in UNNAMED_SPEAKERS or head.pos_ in ("PRON", "NUM"):
+            return None
+        if head.lemma_.lower() in ROLE_NOUNS:
+            return self._organisation(head, offset, index)
+        return self._nominal(head)
+
+    def mention_at(self, at: int) -> str | None:
+        """The name of the entity mentioned at character `at`, if one is."""
+        for mention in self.mentions:
+            if mention.start <= at < mention.end:
+                return mention.name
+        return None
+
+    def remember(self, index: int, name: str | None) -> None:
+        """Note who spoke in sentence `index`, for the pronouns and roles that follow."""
+        self.speakers.append((index, name))
+
+    def _organisation(self, head: Token, offset: int, index: int) -> str | None:
+        """ "a ministry spokesman" speaks for the ministry named nearby, if one is."""
+        keys: set[str] = set()
+        for child in head.children:
+            if child.dep_ in ("compound", "amod") and not child.is_stop:
+                keys.add(child.lower_)
+            elif child.dep_ == "prep" and child.lower_ in ("for", "of", "at", "from"):
+                for obj in child.children:
+                    named = self.mention_at(offset + obj.idx) if obj.dep_ == "pobj" else None
+                    if named is not None:
+                        return named
+                    keys |= {t.lower_ for t in obj.subtree if not t.is_stop and t.is_alpha}
+        if not keys:
+            return None
+        at = offset + head.idx
+        earlier = [(m.sentence_index, m.start, m.name) for m in self.mentions
+                   if m.start < at and m.type in ("ORG", "GPE", "NORP")]
+        earlier += [(i, -1, name) for i, name in self.speakers if name is not None]
+        for sentence, _, name in sorted(earlier, reverse=True):
+            if sentence >= index - _LOOKBACK and keys & set(name.lower().split()):
+                return name
+        return None
+
+    def _nominal(self, head: Token) -> str | None:
+        """ "the Chinese foreign ministry" names itself; "a man" or "his aide" does not."""
+        left = [t for t in head.lefts if t.dep_ in ("det", "predet", "compound", "amod",
+                                                     "nummod", "poss")]
+        if any(t.dep_ == "poss" and t.pos_ == "PRON" for t in left):
+            return None
+        if any(t.dep_ == "det" and t.lower_ in INDEFINITE_DETERMINERS for t in left):
+            return None
+        if not any(t.lower_ in COLLECTIVE_DETERMINERS or t.text[:1].isupper() for t in left):
+            return None  # "the singer": a description, not a name
+        words = [t.text for t in left if t.lower_ != "the"] + [head.text]
+        return " ".join(words)
+
+    def _person(self, at: int, index: int) -> str | None:
+        """ "he"/"she": a person named earlier in the sentence, else the latest person quoted,
+        else the latest person named."""
+        same = self._recent(at, index, ("PERSON",))
+        if same is not None:
+            return same
+        people = {m.name for m in self.mentions if m.type == "PERSON"}
+        for sentence, name in reversed(self.speakers):
+            if sentence >= index - _LOOKBACK and name in people:
+                return name
+        return self._recent(at, index - _LOOKBACK, ("PERSON",))
+
+    def _recent(self, at: int, since: int, types: tuple[str, ...]) -> str | None:
+        for mention in reversed(self.mentions):
+            if mention.start < at and mention.type in types and mention.sentence_index >= since:
+                return mention.name
+        return None
