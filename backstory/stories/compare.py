@@ -73,21 +73,43 @@ def _omission(text: str) -> tuple[str, str] | None:
 
 
 def _conflicts(claims: Sequence[SourcedClaim]) -> list[Conflict]:
-    """Figures for the same counted thing that differ between sources or outlets."""
-    groups: dict[frozenset[str], list[SourcedClaim]] = {}
+    """Figures for the same counted thing, said of the same (predicate), that differ
+    between sources or outlets ("six workers presumed dead" vs "two workers rescued" are
+    different things; "about 8.5 million" vs "almost 8.5 million" is one figure)."""
+    groups: list[list[SourcedClaim]] = []
     for item in claims:
         key = _thing(item.claim)
-        if key:
-            groups.setdefault(key, []).append(item)
+        if not key:
+            continue
+        group = next((g for g in groups if _thing(g[0].claim) == key
+                      and _same_predicate(g[0].claim, item.claim)), None)
+        if group is None:
+            groups.append([item])
+        else:
+            group.append(item)
     conflicts = []
-    for key, items in groups.items():
+    for items in groups:
         values = {_value_key(i.claim) for i in items}
         sources = {i.claim.source or i.citation.outlet for i in items}
-        if len(values) > 1 and len(sources) > 1:
+        if len(values) > 1 and len(sources) > 1 and _comparable(items):
             name = max((i.claim.object or "" for i in items), key=len)
-            conflicts.append(Conflict(object=name or " ".join(sorted(key)),
-                                      figures=tuple(items)))
+            conflicts.append(Conflict(object=name, figures=tuple(items)))
     return conflicts
+
+
+def _comparable(items: Sequence[SourcedClaim]) -> bool:
+    """Numbers an order of magnitude apart are rarely two counts of one thing."""
+    numbers = [float(i.claim.value) for i in items if not isinstance(i.claim.value, str)]
+    return len(numbers) < 2 or (min(numbers) > 0 and max(numbers) / min(numbers) < 10)
+
+
+def _same_predicate(a: Claim, b: Claim) -> bool:
+    x, y = _content(a.predicate or ""), _content(b.predicate or "")
+    return bool(x) and bool(y) and len(x & y) / len(x | y) >= 0.3
+
+
+def _content(text: str) -> set[str]:
+    return {w for w in _WORD.findall(text.casefold()) if w not in _OBJECT_STOP and len(w) > 2}
 
 
 def _thing(claim: Claim) -> frozenset[str]:
@@ -97,7 +119,8 @@ def _thing(claim: Claim) -> frozenset[str]:
 
 
 def _value_key(claim: Claim) -> str:
-    return f"{claim.qualifier or ''} {claim.value} {claim.unit or ''}".strip()
+    """The figure without its qualifier: "about 8.5 million" and "almost 8.5 million" agree."""
+    return f"{claim.value} {claim.unit or ''}".strip()
 
 
 def _unique(omissions: list[Omission]) -> list[Omission]:

@@ -71,3 +71,33 @@ def test_seed_story_timeline_sides_and_omission(seed_story: StoryView) -> None:
     assert "Department of Homeland Security" in omission.absent_from
     assert "treatment" in omission.statement
     assert omission.citations[0].outlet == "South China Morning Post"
+
+
+def _claims_article(article_id: str, outlet: str, claims: list[tuple[float, str | None, str,
+                                                                     str, str | None]]
+                    ) -> tuple[ArticleMeta, Analysis]:
+    from backstory.models import Claim
+
+    sentence = Sentence(f"{article_id}:0", article_id, 0, 0, 10, "Some text.")
+    meta = ArticleMeta(id=article_id, title=None, outlet=outlet, url=None, published_at=None)
+    records = tuple(Claim(0, value, qualifier, None, None, obj, predicate, None, None, source,
+                          "Some text.", 0, 10)
+                    for value, qualifier, obj, predicate, source in claims)
+    return meta, Analysis(article_id, (sentence,), (), claims=records)
+
+
+def test_conflicting_figures_need_the_same_thing_said_of_the_same() -> None:
+    from backstory.stories.compare import compare_accounts
+
+    a = _claims_article("a", "Oslo Post", [
+        (12, None, "fishermen", "rescued from the ferry", "coastguard"),
+        (8.5, "about", "million devices", "affected by the update", None)])
+    b = _claims_article("b", "Nordic Wire", [
+        (9, "at least", "fishermen", "rescued from the ferry", "police"),
+        (8.5, "almost", "million devices", "affected by the update", None),
+        (3, None, "fishermen", "missing after the storm", None)])
+    comparison = compare_accounts({"a": a[1], "b": b[1]}, [a[0], b[0]])
+    [conflict] = comparison.conflicts
+    assert conflict.object == "fishermen"
+    assert {(f.claim.value, f.claim.source) for f in conflict.figures} == {
+        (12, "coastguard"), (9, "police")}
