@@ -8,6 +8,7 @@ import sys
 import time
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
+from datetime import date, timedelta
 from typing import Annotated, Any
 
 import typer
@@ -37,6 +38,7 @@ from backstory.payloads import (
     ingest_payload,
     stories_payload,
     story_view_payload,
+    trends_payload,
 )
 from backstory.pipeline import Desk, sample_corpus_path
 
@@ -227,6 +229,36 @@ def story(ctx: typer.Context, story_id: str, as_json: JsonOption = False) -> Non
 
 
 @app.command()
+def trends(
+    ctx: typer.Context,
+    window: Annotated[int, typer.Option(help="Days that count as recent.", min=1)] = 7,
+    limit: Annotated[int, typer.Option(help="How many topics and entities.", min=1)] = 20,
+    as_json: JsonOption = False,
+) -> None:
+    """Show rising topics and entities: the last WINDOW days against the four weeks before.
+
+    Example: backstory trends --window 3 --json
+    """
+    with _desk(ctx) as desk:
+        payload = trends_payload(desk.trends(window_days=window, limit=limit))
+    if as_json:
+        _print_json(payload)
+        return
+    out.print(f"Trends as of {payload['as_of'] or 'no dated articles'} "
+              f"(last {payload['window_days']} days)\n")
+    topics = Table("topic", "stories", "articles", "burst", "by day", title="Topics")
+    for t in payload["topics"]:
+        topics.add_row(escape(t["label"]), str(len(t["stories"])), str(t["articles"]),
+                       f"{t['burst']:+.2f}", _sparkline(t["by_day"], payload["as_of"]))
+    entities = Table("entity", "mentions", "burst", "by day", title="Entities")
+    for e in payload["entities"]:
+        entities.add_row(escape(e["name"]), str(e["mentions"]), f"{e['burst']:+.2f}",
+                         _sparkline(e["by_day"], payload["as_of"]))
+    out.print(topics)
+    out.print(entities)
+
+
+@app.command()
 def serve(
     ctx: typer.Context,
     host: Annotated[str, typer.Option(help="Interface to listen on.")] = "127.0.0.1",
@@ -400,6 +432,19 @@ def _show_story_analysis(payload: dict[str, Any]) -> None:
     for table in (timeline, sides, differ):
         if table.row_count:
             out.print(table)
+
+
+_BARS = "▁▂▃▄▅▆▇█"
+
+
+def _sparkline(by_day: dict[str, int], as_of: str | None, days: int = 14) -> str:
+    """The `days` days up to `as_of` as a small bar chart of counts."""
+    if not by_day or not as_of:
+        return ""
+    end = date.fromisoformat(as_of)
+    counts = [by_day.get(str(end - timedelta(days=i)), 0) for i in reversed(range(days))]
+    top = max(counts) or 1
+    return "".join(_BARS[round(c / top * (len(_BARS) - 1))] for c in counts)
 
 
 def _number(value: Any) -> str:

@@ -20,6 +20,7 @@ from backstory.models import (
     Story,
 )
 from backstory.pipeline import ArticleView, StoryView
+from backstory.stories.trends import Trends
 
 __all__ = [
     "answer_payload",
@@ -34,6 +35,7 @@ __all__ = [
     "stories_payload",
     "story_payload",
     "story_view_payload",
+    "trends_payload",
 ]
 
 JSON = dict[str, Any]
@@ -193,3 +195,15 @@ def story_view_payload(view: StoryView) -> JSON:
 
 def sourced_claim_payload(item: SourcedClaim) -> JSON:
     return {**claim_payload(item.claim), "citations": [citation_payload(item.citation)]}
+
+
+def trends_payload(trends: Trends) -> JSON:
+    return {
+        "as_of": trends.as_of,
+        "window_days": trends.window_days,
+        "topics": [{"label": t.label, "entities": list(t.entities), "stories": list(t.story_ids),
+                    "articles": t.articles, "by_day": t.by_day, "burst": t.burst}
+                   for t in trends.topics],
+        "entities": [{"name": e.name, "mentions": e.mentions, "by_day": e.by_day,
+                      "burst": e.burst} for e in trends.entities],
+    }

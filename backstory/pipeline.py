@@ -50,6 +50,7 @@ from backstory.stories import StoryClusterer
 from backstory.stories.compare import compare_accounts
 from backstory.stories.sides import build_sides
 from backstory.stories.timeline import build_timeline
+from backstory.stories.trends import Trends, build_trends
 
 __all__ = ["ArticleView", "Desk", "StoryView", "sample_corpus_path"]
 
@@ -328,6 +329,12 @@ class Desk:
             sources=sources,
             comparison=compare_accounts(analyses, articles),
         )
+
+    def trends(self, *, window_days: int = 7, limit: int = 20) -> Trends:
+        """Rising topics and entities: the last `window_days` of publication against the
+        four weeks before."""
+        return build_trends(self.store.article_features(), self.store.stories(),
+                            window_days=window_days, limit=limit)
 
     def explain(self, story: Story | str) -> Explainer:
         if isinstance(story, str):

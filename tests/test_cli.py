@@ -182,3 +182,14 @@ def test_unknown_story_and_article_say_how_to_find_one(db_path: Path) -> None:
     assert code == 1 and "backstory stories" in stderr
     code, _, stderr = run(db_path, "show", "0000000000000000")
     assert code == 1 and "backstory articles" in stderr
+
+
+def test_trends_json_and_table(seeded_db: Path) -> None:
+    code, stdout, _ = run(seeded_db, "trends", "--json")
+    assert code == 0
+    trends = json.loads(stdout)
+    assert trends["as_of"] == "2024-02-19"
+    names = {e["name"] for e in trends["entities"]}
+    assert {"Wang Xiaohong", "China"} <= names
+    code, stdout, _ = run(seeded_db, "trends")
+    assert code == 0 and "Topics" in stdout and "Wang Xiaohong" in stdout

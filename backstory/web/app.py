@@ -25,6 +25,7 @@ from backstory.payloads import (
     article_view_payload,
     stories_payload,
     story_view_payload,
+    trends_payload,
 )
 from backstory.pipeline import Desk
 from backstory.web.render import article_paragraphs
@@ -92,6 +93,16 @@ def create_app(settings: Settings) -> FastAPI:
     @app.get("/api/v1/ask")
     def api_ask(q: str = Query(..., min_length=1, max_length=_MAX_QUESTION)) -> dict[str, Any]:
         return answer_payload(desk.ask(q))
+
+    @app.get("/trends", response_class=HTMLResponse)
+    def trends_page(request: Request, window: int = Query(7, ge=1, le=365)) -> HTMLResponse:
+        return page(request, "trends.html", trends=trends_payload(
+            desk.trends(window_days=window)))
+
+    @app.get("/api/v1/trends")
+    def api_trends(window: int = Query(7, ge=1, le=365),
+                   limit: int = Query(20, ge=1, le=200)) -> dict[str, Any]:
+        return trends_payload(desk.trends(window_days=window, limit=limit))
 
     @app.get("/api/v1/stories")
     def api_stories() -> list[dict[str, Any]]:

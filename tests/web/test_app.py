@@ -95,3 +95,27 @@ def test_the_sample_corpus_is_ours_and_well_formed() -> None:
     assert len({r["outlet"] for r in records}) >= 4
     assert all("(sample" in r["outlet"] for r in records)
     assert all(r["url"].startswith("https://example.org/") for r in records)
+
+
+def test_trends_page_and_api_rank_rising_topics(client: TestClient) -> None:
+    trends = client.get("/api/v1/trends", params={"window": 7}).json()
+    assert trends["as_of"] and trends["window_days"] == 7
+    assert trends["topics"] and trends["entities"]
+    bursts = [t["burst"] for t in trends["topics"]]
+    assert bursts == sorted(bursts, reverse=True)
+    for topic in trends["topics"]:
+        assert topic["label"] and topic["stories"] and sum(topic["by_day"].values()) > 0
+    page = client.get("/trends")
+    assert page.status_code == 200
+    assert trends["topics"][0]["label"] in page.text
+    assert 'href="/trends"' in client.get("/").text
+
+
+def test_story_page_shows_timeline_sides_and_what_is_left_out(client: TestClient) -> None:
+    stories = client.get("/api/v1/stories").json()
+    vienna = next(s for s in stories if "Vienna" in s["title"])
+    story = client.get(f"/api/v1/stories/{vienna['id']}").json()
+    assert any(e["type"] == "meeting" and e["time"] == "2024-02-18" for e in story["timeline"])
+    assert any(side["side"] == "China" for side in story["sides"])
+    page = client.get(f"/stories/{vienna['id']}").text
+    assert "Timeline" in page and "Who says what" in page
