@@ -8,6 +8,7 @@ type that the best sentences agree on; any other question by the best sentence i
 
 from __future__ import annotations
 
+import itertools
 import logging
 from collections import defaultdict
 from dataclasses import dataclass
@@ -161,4 +162,20 @@ def _typed_answer(question: Question, judged: list[_Judged], reader: _ArticleRea
         best = judged[0]
         return None, best.support * _UNTYPED_PENALTY, [best]
     winner = max(scores, key=lambda k: scores[k])
-    return winner, holders[winner][0].support, holders[winner]
+    best = holders[winner][0]
+    return _with_partners(winner, best, reader), best.support, holders[winner]
+
+
+def _with_partners(winner: str, item: _Judged, reader: _ArticleReader) -> str:
+    """The answer with the names its sentence joins to it: "Katalin Karikó and Drew
+    Weissman" won, not Karikó alone."""
+    sentence = item.hit.sentence
+    mentions = sorted(reader.mentions_in(item.hit), key=lambda m: m.start)
+    names = [winner]
+    for first, second in itertools.pairwise(mentions):
+        if first.type != second.type or first.name not in names or second.name in names:
+            continue
+        between = sentence.text[first.end - sentence.start:second.start - sentence.start]
+        if between.strip(" ,") in ("and", "") and between.strip():
+            names.append(second.name)
+    return " and ".join(names) if len(names) <= 3 else winner

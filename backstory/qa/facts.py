@@ -27,6 +27,9 @@ _MIN_COVERAGE = 0.3
 # A record that leaves out a name the question asks about ("at Los Angeles airport") is
 # weaker evidence for each name it misses.
 _MISSING_NAME = 0.25
+_MAX_CITATIONS = 3
+# Each other article that gives the same figure adds this much confidence.
+_AGREEMENT = 0.05
 _MONTHS = ("January", "February", "March", "April", "May", "June", "July", "August",
            "September", "October", "November", "December")
 
@@ -182,9 +185,15 @@ def _number(question: Question, terms: QueryTerms, facts: _Facts) -> FactAnswer 
             figures.append((claim, article_id))
     answer = "; ".join(_figure(claim, facts.articles[article_id]) for claim, article_id
                        in figures)
-    citations = tuple(facts.citation(article_id, claim.sentence_index)
-                      for claim, article_id in figures)
-    return FactAnswer(answer, best_score, citations)
+    # Other accounts giving the same figure for the same thing back it up (and are cited).
+    agreeing = [(claim, article_id) for score, claim, article_id in scored[1:]
+                if claim.value == best.value and score >= _MIN_COVERAGE
+                and _words(claim.object or "") & _words(best.object or "")]
+    citations = tuple(dict.fromkeys(
+        facts.citation(article_id, claim.sentence_index)
+        for claim, article_id in [*figures, *agreeing]))[:_MAX_CITATIONS]
+    confidence = min(1.0, best_score + _AGREEMENT * len({a for _, a in agreeing}))
+    return FactAnswer(answer, confidence, citations)
 
 
 def _missing(question: Question, text: str) -> int:

@@ -18,6 +18,7 @@ ANSWER_TYPES: dict[str, dict[str, float]] = {
     "person": {"PERSON": 1.0, "ORG": 0.8, "NORP": 0.5, "GPE": 0.5},
     "place": {"GPE": 1.0, "LOC": 1.0, "FAC": 1.0},
     "time": {"DATE": 1.0, "TIME": 0.8},
+    "clock": {"TIME": 1.0, "DATE": 0.3},
     "number": {"CARDINAL": 1.0, "QUANTITY": 1.0, "MONEY": 1.0, "PERCENT": 1.0},
     "duration": {"TIME": 1.0, "DATE": 1.0, "QUANTITY": 0.8},
 }
@@ -85,8 +86,10 @@ def _answer_type(words: list[str]) -> str | None:
         return "person"
     if word == "where":
         return "place"
+    if word in ("what", "which") and following == ["time"]:
+        return "clock"  # "At what time …": a time of day, not a date
     if word == "when" or (word in ("what", "which") and following
-                          and following[0] in ("date", "day", "year", "month", "time")):
+                          and following[0] in ("date", "day", "year", "month")):
         return "time"
     return None
 
