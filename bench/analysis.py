@@ -48,6 +48,7 @@ from rich.table import Table
 
 from backstory.models import Article
 from backstory.nlp.pipeline import Analyzer
+from bench.common import cpu_seconds, peak_mb, reset_peak
 
 ROOT = Path(__file__).resolve().parent.parent
 DATA = ROOT.parent / "shared" / "data"
@@ -127,43 +128,21 @@ SOURCES: dict[str, tuple[Path, Callable[[], list[str]]]] = {
 # -- measuring --------------------------------------------------------------------------------
 
 
-def _reset_peak() -> bool:
-    """Reset this process's peak RSS (Linux >= 4.0); False where that is not allowed."""
-    try:
-        Path("/proc/self/clear_refs").write_text("5")
-        return True
-    except OSError:
-        return False
-
-
-def _peak_mb(reset: bool) -> float:
-    if reset:
-        for line in Path("/proc/self/status").read_text().splitlines():
-            if line.startswith("VmHWM:"):
-                return int(line.split()[1]) / 1024
-    return resource.getrusage(RUSAGE_SELF).ru_maxrss / 1024  # KiB on Linux
-
-
-def _cpu(who: int) -> float:
-    usage = resource.getrusage(who)
-    return usage.ru_utime + usage.ru_stime
-
-
 def measure(system: str, texts: list[str], work: Callable[[], int]) -> Run:
     """Time `work` (which returns how many articles it analyzed) with its CPU and memory."""
     gc.collect()
-    reset = _reset_peak()
-    cpu_self, cpu_children = _cpu(RUSAGE_SELF), _cpu(RUSAGE_CHILDREN)
+    reset = reset_peak()
+    cpu_self, cpu_children = cpu_seconds(RUSAGE_SELF), cpu_seconds(RUSAGE_CHILDREN)
     start = time.perf_counter()
     done = work()
     seconds = time.perf_counter() - start
     multiprocessing.active_children()  # reap finished workers so RUSAGE_CHILDREN counts them
-    cpu_children = _cpu(RUSAGE_CHILDREN) - cpu_children
+    cpu_children = cpu_seconds(RUSAGE_CHILDREN) - cpu_children
     if done != len(texts):
         raise RuntimeError(f"{system} analyzed {done} of {len(texts)} articles")
     workers_peak = resource.getrusage(RUSAGE_CHILDREN).ru_maxrss / 1024 if cpu_children else None
-    return Run(system, done, sum(len(t.split()) for t in texts), seconds, _peak_mb(reset), reset,
-               workers_peak, _cpu(RUSAGE_SELF) - cpu_self, cpu_children)
+    return Run(system, done, sum(len(t.split()) for t in texts), seconds, peak_mb(reset), reset,
+               workers_peak, cpu_seconds(RUSAGE_SELF) - cpu_self, cpu_children)
 
 
 def backstory_run(analyzer: Analyzer, articles: list[Article], workers: int) -> int:

@@ -35,7 +35,6 @@ import gc
 import json
 import multiprocessing
 import os
-import resource
 import shutil
 import sqlite3
 import sys
@@ -52,6 +51,7 @@ from rich.table import Table
 from spacy.language import Language
 
 import backstory
+from bench.common import cpu_seconds, maxrss_mb, peak_mb, reset_peak
 
 ROOT = Path(__file__).resolve().parent.parent
 DATA = ROOT.parent / "shared" / "data"
@@ -109,50 +109,22 @@ class Run:
 # -- memory -----------------------------------------------------------------------------------
 
 
-def _maxrss_mb(who: int) -> float:
-    return resource.getrusage(who).ru_maxrss / 1024  # KiB on Linux
-
-
-def _reset_peak() -> bool:
-    """Reset this process's peak RSS (Linux >= 4.0); False where that is not allowed."""
-    try:
-        Path("/proc/self/clear_refs").write_text("5")
-        return True
-    except OSError:
-        return False
-
-
-def _vmhwm_mb() -> float | None:
-    try:
-        for line in Path("/proc/self/status").read_text().splitlines():
-            if line.startswith("VmHWM:"):
-                return int(line.split()[1]) / 1024
-    except OSError:
-        pass
-    return None
-
-
-def _cpu_seconds(who: int) -> float:
-    usage = resource.getrusage(who)
-    return usage.ru_utime + usage.ru_stime
-
-
 def _measure(data: str, system: str,
              work: Callable[[], tuple[int, float, list[str]]]) -> Run:
     """Run one system; `work` times its own timed part and returns (articles, seconds, notes)."""
     gc.collect()
-    can_reset = _reset_peak()
-    cpu_self, cpu_children = _cpu_seconds(RUSAGE_SELF), _cpu_seconds(RUSAGE_CHILDREN)
+    can_reset = reset_peak()
+    cpu_self, cpu_children = cpu_seconds(RUSAGE_SELF), cpu_seconds(RUSAGE_CHILDREN)
     articles, seconds, notes = work()
     multiprocessing.active_children()  # reap finished spaCy workers so RUSAGE_CHILDREN sees them
-    cpu_self = _cpu_seconds(RUSAGE_SELF) - cpu_self
-    cpu_children = _cpu_seconds(RUSAGE_CHILDREN) - cpu_children
+    cpu_self = cpu_seconds(RUSAGE_SELF) - cpu_self
+    cpu_children = cpu_seconds(RUSAGE_CHILDREN) - cpu_children
     load = " / ".join(f"{x:.1f}" for x in os.getloadavg())
     notes.append(f"CPU {cpu_self:.1f}s here + {cpu_children:.1f}s in child processes "
                  f"(whole run, untimed set-up included); load average after {load} "
                  f"on {os.cpu_count()} CPUs")
-    return Run(data, system, articles, seconds, _maxrss_mb(RUSAGE_SELF),
-               _maxrss_mb(RUSAGE_CHILDREN), _vmhwm_mb() if can_reset else None,
+    return Run(data, system, articles, seconds, maxrss_mb(RUSAGE_SELF),
+               maxrss_mb(RUSAGE_CHILDREN), peak_mb(True) if can_reset else None,
                can_reset, notes)
 
 

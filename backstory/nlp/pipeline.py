@@ -144,14 +144,7 @@ def _merge(chunk: list[tuple[Article | None, C]], analyses_of_articles: list[Ana
 
 @functools.cache
 def _shared_pipeline(model: str) -> tuple[Language, threading.Lock]:
-    try:
-        nlp = spacy.load(model, exclude=list(_EXCLUDE))
-    except OSError as exc:
-        raise AnalysisError(
-            f"the spaCy model {model!r} is not installed; run "
-            "`pip install -r requirements.lock` in Backstory's environment",
-            model=model,
-        ) from exc
+    nlp = _load(model, exclude=_EXCLUDE)
     nlp.add_pipe("sentencizer", first=True)
     nlp.add_pipe("paragraph_boundaries", after="sentencizer")
     return nlp, threading.Lock()
@@ -159,16 +152,20 @@ def _shared_pipeline(model: str) -> tuple[Language, threading.Lock]:
 
 @functools.cache
 def _shared_parser(model: str) -> Language:
+    parser = _load(model, exclude=_PARSER_EXCLUDE)
+    parser.add_pipe(LIGHT_ATTRIBUTES, last=True)
+    return parser
+
+
+def _load(model: str, *, exclude: Sequence[str]) -> Language:
     try:
-        parser = spacy.load(model, exclude=list(_PARSER_EXCLUDE))
+        return spacy.load(model, exclude=list(exclude))
     except OSError as exc:
         raise AnalysisError(
             f"the spaCy model {model!r} is not installed; run "
             "`pip install -r requirements.lock` in Backstory's environment",
             model=model,
         ) from exc
-    parser.add_pipe(LIGHT_ATTRIBUTES, last=True)
-    return parser
 
 
 @dataclass

@@ -43,15 +43,19 @@ class _Merged:
         return any(_same_name(a, b) for a in mine for b in theirs)
 
     def add(self, event: Event, citation: Citation) -> None:
+        self.absorb(event.time, event.precision, event.participants, event.place,
+                    event.topic, [citation])
+
+    def absorb(self, time: str | None, precision: str | None, participants: Sequence[str],
+               place: str | None, topic: str | None, citations: Sequence[Citation]) -> None:
         # The finer date wins ("2024-02-18" over "2024-02"); names and place accumulate.
-        if event.time and (not self.time or len(event.time) > len(self.time)):
-            self.time, self.precision = event.time, event.precision
-        self.participants += [p for p in event.participants
+        if time and (not self.time or len(time) > len(self.time)):
+            self.time, self.precision = time, precision
+        self.participants += [p for p in participants
                               if not any(_same_name(p, q) for q in self.participants)]
-        self.place = self.place or event.place
-        self.topic = self.topic or event.topic
-        if citation not in self.citations:
-            self.citations.append(citation)
+        self.place = self.place or place
+        self.topic = self.topic or topic
+        self.citations += [c for c in citations if c not in self.citations]
 
 
 def build_timeline(analyses: Mapping[str, Analysis], articles: Sequence[ArticleMeta]
@@ -88,13 +92,8 @@ def _merge_compatible(entries: list[_Merged]) -> list[_Merged]:
         if target is None:
             result.append(entry)
             continue
-        if entry.time and (not target.time or len(entry.time) > len(target.time)):
-            target.time, target.precision = entry.time, entry.precision
-        target.participants += [p for p in entry.participants
-                                if not any(_same_name(p, q) for q in target.participants)]
-        target.place = target.place or entry.place
-        target.topic = target.topic or entry.topic
-        target.citations += [c for c in entry.citations if c not in target.citations]
+        target.absorb(entry.time, entry.precision, entry.participants, entry.place,
+                      entry.topic, entry.citations)
     return result
 
 
