@@ -35,6 +35,7 @@ _NAMED = {"PERSON", "ORG", "GPE", "LOC", "FAC", "NORP"}
 _PLACE_PREPS = {"in", "at", "near", "outside", "inside", "from"}
 _NO_PREP_FIT = 0.5
 _AGREEMENT_BONUS = 0.05
+_QUESTION_PENALTY = 0.3
 
 
 @dataclass(frozen=True, slots=True)
@@ -121,6 +122,8 @@ class _ArticleReader:
 def _judge(hit: SentenceHit, question: Question, terms: QueryTerms, reader: _ArticleReader
        ) -> _Judged:
     support = terms.coverage(hit.sentence.text)
+    if hit.sentence.text.rstrip(" ”\"'’").endswith("?"):
+        support *= _QUESTION_PENALTY  # a sentence that asks does not answer
     if question.names:
         article_text = reader.text(hit.article.id).casefold()
         missing = sum(1 for name in question.names if name.casefold() not in article_text)
