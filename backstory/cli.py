@@ -35,6 +35,7 @@ from backstory.payloads import (
     answer_payload,
     article_payload,
     article_view_payload,
+    entity_payload,
     ingest_payload,
     stories_payload,
     story_view_payload,
@@ -226,6 +227,26 @@ def story(ctx: typer.Context, story_id: str, as_json: JsonOption = False) -> Non
         table.add_row(a["id"], a["published_at"] or "", a["outlet"] or "", a["title"] or "")
     out.print(table)
     _show_story_analysis(payload)
+
+
+@app.command()
+def entity(ctx: typer.Context, name: str, as_json: JsonOption = False) -> None:
+    """Show an entity across all articles: its canonical name, other names, roles.
+
+    Example: backstory entity Beijing --json
+    """
+    with _desk(ctx) as desk:
+        payload = entity_payload(desk.entity(name))
+    if as_json:
+        _print_json(payload)
+        return
+    out.print(f"[bold]{escape(payload['name'])}[/bold] ({payload['type']}), "
+              f"in {len(payload['articles'])} article(s)")
+    if payload["aliases"]:
+        out.print("also named: " + escape(", ".join(payload["aliases"])))
+    roles = sorted({r["role"] for r in payload["roles"]})
+    if roles:
+        out.print("roles: " + escape("; ".join(roles)))
 
 
 @app.command()

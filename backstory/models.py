@@ -16,6 +16,7 @@ __all__ = [
     "Claim",
     "Comparison",
     "Conflict",
+    "EntityProfile",
     "Event",
     "Explainer",
     "FeedValidators",
@@ -303,6 +304,17 @@ class Story:
     article_ids: tuple[str, ...]
     first_seen: str | None
     last_seen: str | None
+
+
+@dataclass(frozen=True, slots=True)
+class EntityProfile:
+    """One canonical entity across the store: its other names, roles and articles."""
+
+    name: str
+    type: str
+    aliases: tuple[str, ...]
+    roles: tuple[tuple[str, str], ...]  # (article id, role as the article gives it)
+    article_ids: tuple[str, ...]
 
 
 @dataclass(frozen=True, slots=True)

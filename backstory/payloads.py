@@ -11,6 +11,7 @@ from backstory.models import (
     ArticleMeta,
     Citation,
     Claim,
+    EntityProfile,
     Event,
     Explainer,
     IngestReport,
@@ -27,6 +28,7 @@ __all__ = [
     "article_payload",
     "article_view_payload",
     "claim_payload",
+    "entity_payload",
     "event_payload",
     "explainer_payload",
     "ingest_payload",
@@ -207,3 +209,9 @@ def trends_payload(trends: Trends) -> JSON:
         "entities": [{"name": e.name, "mentions": e.mentions, "by_day": e.by_day,
                       "burst": e.burst} for e in trends.entities],
     }
+
+
+def entity_payload(entity: EntityProfile) -> JSON:
+    return {"name": entity.name, "type": entity.type, "aliases": list(entity.aliases),
+            "roles": [{"article_id": a, "role": r} for a, r in entity.roles],
+            "articles": list(entity.article_ids)}

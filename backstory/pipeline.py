@@ -12,7 +12,7 @@ from pathlib import Path
 from backstory.batches import batched
 from backstory.compose import build_explainer
 from backstory.config import Settings
-from backstory.errors import BackstoryError
+from backstory.errors import BackstoryError, NotFoundError
 from backstory.ingest import Fetcher, InputMeta, estimate_articles, read_sources
 from backstory.ingest.learned import MIN_ARTICLES, is_learnable
 from backstory.ingest.planner import IngestPlanner, Planned, remove_shapes
@@ -22,6 +22,7 @@ from backstory.models import (
     Article,
     ArticleMeta,
     Comparison,
+    EntityProfile,
     Explainer,
     IngestedArticle,
     IngestFailure,
@@ -349,6 +350,19 @@ class Desk:
             analysis=self.store.analysis(article_id),
             copies=self.store.copies(article_id),
         )
+
+    def entity(self, name: str) -> EntityProfile:
+        """An entity as the whole store knows it: canonical name, type, aliases, roles and
+        articles. `name` may be any of its names ("Beijing", "Mayorkas")."""
+        found = self.store.find_entities(name)
+        if not found:
+            raise NotFoundError(f"no entity named {name!r} in the stored articles; "
+                                "`backstory trends` lists the most mentioned ones", name=name)
+        canonical, type_ = found[0]
+        return EntityProfile(
+            name=canonical, type=type_, aliases=tuple(self.store.entity_aliases(canonical)[1:]),
+            roles=tuple(self.store.roles_of(canonical)),
+            article_ids=tuple(self.store.entity_articles(canonical)))
 
     def articles(self, *, limit: int = 100, offset: int = 0) -> list[ArticleMeta]:
         return self.store.articles(limit=limit, offset=offset)

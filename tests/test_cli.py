@@ -193,3 +193,16 @@ def test_trends_json_and_table(seeded_db: Path) -> None:
     assert {"Wang Xiaohong", "China"} <= names
     code, stdout, _ = run(seeded_db, "trends")
     assert code == 0 and "Topics" in stdout and "Wang Xiaohong" in stdout
+
+
+def test_entity_by_any_of_its_names(seeded_db: Path) -> None:
+    code, stdout, _ = run(seeded_db, "entity", "Beijing", "--json")
+    assert code == 0
+    china = json.loads(stdout)
+    assert china["name"] == "China" and "Beijing" in china["aliases"]
+    code, stdout, _ = run(seeded_db, "entity", "mayorkas", "--json")
+    mayorkas = json.loads(stdout)
+    assert mayorkas["name"] == "Alejandro Mayorkas"
+    assert {r["role"] for r in mayorkas["roles"]} == {"Homeland Security Secretary"}
+    code, _, stderr = run(seeded_db, "entity", "Nobody Atall")
+    assert code == 1 and "no entity named" in stderr

@@ -16,6 +16,9 @@ __all__ = ["QueryTerms", "query_terms", "search_sentences", "stem"]
 _WORD = re.compile(r"[A-Za-z0-9]+(?:['’][A-Za-z]+)?")
 # Question words and auxiliaries say what is asked, not what to look for.
 _QUERY_STOP = STOP_WORDS | {"did", "does", "do", "happen", "happened", "say", "said"}
+# A question names a handful of things. Each word costs a count query and an FTS5 term, so a
+# pasted page (the CLI and Python API take any length) is searched on its first words only.
+_MAX_QUERY_WORDS = 32
 _SUFFIXES = ("ations", "ation", "ings", "ing", "edly", "ed", "ies", "es", "s", "ly")
 
 
@@ -45,10 +48,11 @@ class QueryTerms:
 
 
 def query_terms(store: Store, text: str) -> QueryTerms:
-    """Content words of a query with IDF weights measured on the store's sentences."""
+    """Content words of a query (the first `_MAX_QUERY_WORDS`) with IDF weights measured on
+    the store's sentences."""
     words = tuple(dict.fromkeys(
         w for w in _WORD.findall(text) if w.lower() not in _QUERY_STOP and len(w) > 1
-    ))
+    ))[:_MAX_QUERY_WORDS]
     total, counts = store.sentence_frequencies([w.lower() for w in words])
     weights: dict[str, float] = {}
     for word in words:

@@ -3,16 +3,17 @@
 from __future__ import annotations
 
 from backstory.errors import ConfigError
-from backstory.store.base import ArticleFeatures, Store
+from backstory.store.base import ArticleFeatures, Store, StoryIndex, StoryState
 from backstory.store.sqlite import (
     LEARNING_PENDING,
     REANALYZE_PENDING,
     STORIES_STALE,
     SQLiteStore,
 )
+from backstory.store.story_index import STORIES_REBUILD
 
-__all__ = ["LEARNING_PENDING", "REANALYZE_PENDING", "STORIES_STALE", "ArticleFeatures",
-           "SQLiteStore", "Store", "open_store"]
+__all__ = ["LEARNING_PENDING", "REANALYZE_PENDING", "STORIES_REBUILD", "STORIES_STALE",
+           "ArticleFeatures", "SQLiteStore", "Store", "StoryIndex", "StoryState", "open_store"]
 
 
 def open_store(url: str) -> Store:

@@ -2,8 +2,9 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterator, Sequence
-from dataclasses import dataclass
+from collections.abc import Iterator, Mapping, Sequence
+from contextlib import AbstractContextManager
+from dataclasses import dataclass, field
 from typing import Protocol
 
 from backstory.models import (
@@ -22,7 +23,7 @@ from backstory.models import (
     Story,
 )
 
-__all__ = ["ArticleFeatures", "Store"]
+__all__ = ["ArticleFeatures", "Store", "StoryIndex", "StoryState"]
 
 
 @dataclass(frozen=True, slots=True)
@@ -32,6 +33,47 @@ class ArticleFeatures:
     meta: ArticleMeta
     text: str
     entities: tuple[str, ...]
+
+
+@dataclass(frozen=True, slots=True)
+class StoryState:
+    """What incremental clustering keeps of a story: its centroid and how it is titled.
+
+    `weights` is the centroid (the sum of its articles' kept feature weights), or only
+    the part of it that was asked for; `text_norm2` and `entity_norm2` are the squared
+    norms of its word and name parts. Days are ordinal numbers.
+    """
+
+    id: str
+    title: str
+    title_score: float
+    size: int
+    text_norm2: float
+    entity_norm2: float
+    first_seen: str | None
+    last_seen: str | None
+    first_day: int | None
+    last_day: int | None
+    weights: Mapping[str, float] = field(default_factory=dict)
+
+
+class StoryIndex(Protocol):
+    """Story clustering's working state, read and written inside one transaction.
+
+    Features are named "w:word" or "e:entity name"; keys are the features an article is
+    found by. Document frequencies count the articles seen, whether assigned yet or not.
+    """
+
+    def documents(self) -> int: ...
+    def frequencies(self, features: Sequence[str]) -> dict[str, int]: ...
+    def count(self, article_id: str, day: int | None, features: Sequence[str]) -> None: ...
+    def candidates(self, keys: Sequence[str], *, day: int | None, window: int
+                   ) -> dict[str, set[str]]: ...
+    def story_states(self, story_ids: Sequence[str], features: Sequence[str] | None
+                     ) -> dict[str, StoryState]: ...
+    def add_article(self, state: StoryState, *, article_id: str, day: int | None,
+                    weights: Mapping[str, float], keys: Sequence[str]) -> None: ...
+    def merge(self, state: StoryState, *, other_id: str) -> None: ...
 
 
 class Store(Protocol):
@@ -60,6 +102,9 @@ class Store(Protocol):
     def analyses(self, article_ids: Sequence[str]) -> dict[str, Analysis]: ...
     def entity_aliases(self, name: str) -> list[str]: ...
     def person_names(self) -> list[str]: ...
+    def find_entities(self, name: str) -> list[tuple[str, str]]: ...
+    def entity_articles(self, name: str) -> list[str]: ...
+    def roles_of(self, name: str) -> list[tuple[str, str]]: ...
     def article_features(self) -> Iterator[ArticleFeatures]: ...
 
     # learned boilerplate
@@ -87,6 +132,12 @@ class Store(Protocol):
     def replace_stories(self, stories: Sequence[Story]) -> None: ...
     def stories(self) -> list[Story]: ...
     def story(self, story_id: str) -> Story: ...
+    def story_index(self) -> AbstractContextManager[StoryIndex]: ...
+    def story_features(self, article_ids: Sequence[str]) -> list[ArticleFeatures]: ...
+    def articles_to_count(self, *, limit: int) -> list[str]: ...
+    def articles_to_assign(self, *, limit: int, by_date: bool) -> list[str]: ...
+    def clear_story_index(self, *, rebuilding: bool) -> None: ...
+    def finish_stories(self) -> None: ...
 
     # settings kept with the data
     def get_setting(self, key: str) -> str | None: ...

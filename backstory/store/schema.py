@@ -8,7 +8,7 @@ from datetime import UTC, datetime
 import sqlalchemy as sa
 from sqlalchemy.engine import Connection
 
-__all__ = ["ANALYSIS_TABLES", "MIGRATIONS", "metadata", "migrate"]
+__all__ = ["ANALYSIS_TABLES", "MIGRATIONS", "STORY_INDEX_TABLES", "metadata", "migrate"]
 
 metadata = sa.MetaData()
 
@@ -221,6 +221,54 @@ events = sa.Table(
 )
 ANALYSIS_TABLES = (roles, quotes, claims, time_exprs, events)
 
+# -- version 4: incremental story clustering ---------------------------------------------
+# Features are "w:word" or "e:entity name"; days are ordinal numbers (NULL: undated).
+
+# Articles counted into the document frequencies (assigned to a story or about to be).
+story_docs = sa.Table(
+    "story_docs", metadata,
+    sa.Column("article_id", sa.Text, sa.ForeignKey("articles.id", ondelete="CASCADE"),
+              primary_key=True),
+    sa.Column("day", sa.Integer),
+)
+# In how many counted articles each feature occurs; the row for "" holds the article count.
+story_df = sa.Table(
+    "story_df", metadata,
+    sa.Column("feature", sa.Text, primary_key=True),
+    sa.Column("df", sa.Integer, nullable=False),
+)
+story_state = sa.Table(
+    "story_state", metadata,
+    sa.Column("story_id", sa.Text, sa.ForeignKey("stories.id", ondelete="CASCADE"),
+              primary_key=True),
+    sa.Column("title_score", sa.Float, nullable=False),
+    sa.Column("size", sa.Integer, nullable=False),
+    sa.Column("text_norm2", sa.Float, nullable=False),
+    sa.Column("entity_norm2", sa.Float, nullable=False),
+    sa.Column("first_day", sa.Integer),
+    sa.Column("last_day", sa.Integer),
+)
+# A story's centroid: the sum of its articles' kept feature weights.
+story_terms = sa.Table(
+    "story_terms", metadata,
+    sa.Column("story_id", sa.Text, sa.ForeignKey("stories.id", ondelete="CASCADE"),
+              primary_key=True),
+    sa.Column("feature", sa.Text, primary_key=True),
+    sa.Column("weight", sa.Float, nullable=False),
+)
+# The inverted index that finds candidate stories: one row per key of each article.
+story_keys = sa.Table(
+    "story_keys", metadata,
+    sa.Column("key", sa.Text, nullable=False),
+    sa.Column("day", sa.Integer),
+    sa.Column("story_id", sa.Text, sa.ForeignKey("stories.id", ondelete="CASCADE"),
+              nullable=False, index=True),
+    sa.Column("article_id", sa.Text, sa.ForeignKey("articles.id", ondelete="CASCADE"),
+              nullable=False, index=True),
+    sa.Index("ix_story_keys_key_day", "key", "day"),
+)
+STORY_INDEX_TABLES = (story_docs, story_df, story_state, story_terms, story_keys)
+
 _V1_TABLES = (settings_kv, sources, articles, article_copies, sentences, entities, mentions,
               stories, story_articles)
 
@@ -253,8 +301,17 @@ def _v3(conn: Connection) -> None:
                          "ON CONFLICT (key) DO UPDATE SET value = '1'"))
 
 
+def _v4(conn: Connection) -> None:
+    for table in STORY_INDEX_TABLES:
+        table.create(conn)
+    # Stories built before version 4 have no index: the next update rebuilds them.
+    if conn.execute(sa.select(sa.literal(1)).select_from(articles).limit(1)).first():
+        conn.execute(settings_kv.delete().where(settings_kv.c.key == "stories_rebuild_pending"))
+        conn.execute(settings_kv.insert().values(key="stories_rebuild_pending", value="1"))
+
+
 # Append only: a migration, once released, never changes.
-MIGRATIONS: tuple[Callable[[Connection], None], ...] = (_v1, _v2, _v3)
+MIGRATIONS: tuple[Callable[[Connection], None], ...] = (_v1, _v2, _v3, _v4)
 
 
 def migrate(conn: Connection) -> int:

@@ -6,6 +6,7 @@ import hashlib
 import logging
 import re
 from collections.abc import Iterator, Sequence
+from contextlib import contextmanager
 from datetime import UTC, datetime
 from typing import Any
 from urllib.parse import urlsplit
@@ -32,6 +33,7 @@ from backstory.models import (
     Story,
 )
 from backstory.store import schema as t
+from backstory.store import story_index
 from backstory.store.base import ArticleFeatures
 from backstory.store.records import delete_records, insert_records, read_records
 
@@ -49,6 +51,7 @@ LEARNING_PENDING = "learning_pending"
 # Set by migration 3 (stored articles predate the analysis records); cleared when every
 # stored article has been analyzed again.
 REANALYZE_PENDING = "reanalyze_pending"
+_STORY_ENTITY_TYPES = ("PERSON", "ORG", "GPE", "LOC", "FAC", "EVENT", "NORP")
 
 
 class SQLiteStore:
@@ -294,6 +297,35 @@ class SQLiteStore:
                      for row in conn.execute(query)}
         return [name, *sorted(texts - {name, ""})]
 
+    def find_entities(self, name: str) -> list[tuple[str, str]]:
+        """Entities (name, type) called `name`, as their canonical name or in any mention,
+        ignoring case; the most mentioned first."""
+        e, m = t.entities.c, t.mentions.c
+        folded = name.strip().casefold()
+        query = sa.select(e.name, e.type, sa.func.count().label("n")).select_from(
+            t.mentions.join(t.entities, m.entity_id == e.id)
+        ).where(sa.or_(sa.func.lower(e.name) == folded, sa.func.lower(m.text) == folded)
+                ).group_by(e.name, e.type).order_by(sa.desc("n"), e.name)
+        with self._engine.connect() as conn:
+            return [(row.name, row.type) for row in conn.execute(query)]
+
+    def entity_articles(self, name: str) -> list[str]:
+        """Ids of the articles that mention an entity, newest first."""
+        query = sa.select(t.articles.c.id).where(t.articles.c.id.in_(
+            sa.select(t.mentions.c.article_id).join(
+                t.entities, t.mentions.c.entity_id == t.entities.c.id
+            ).where(t.entities.c.name == name))
+        ).order_by(t.articles.c.published_at.desc().nulls_last(), t.articles.c.id)
+        with self._engine.connect() as conn:
+            return [row.id for row in conn.execute(query)]
+
+    def roles_of(self, name: str) -> list[tuple[str, str]]:
+        """(article id, role) for every role articles give an entity."""
+        query = sa.select(t.roles.c.article_id, t.roles.c.role).where(
+            t.roles.c.name == name).order_by(t.roles.c.article_id, t.roles.c.start)
+        with self._engine.connect() as conn:
+            return [(row.article_id, row.role) for row in conn.execute(query)]
+
     def person_names(self) -> list[str]:
         """The stored people known by more than one word ("Alejandro Mayorkas")."""
         query = sa.select(t.entities.c.name).where(t.entities.c.type == "PERSON",
@@ -413,6 +445,51 @@ class SQLiteStore:
         stories.sort(key=lambda s: s.last_seen or "", reverse=True)
         stories.sort(key=lambda s: len(s.article_ids), reverse=True)
         return stories
+
+    @contextmanager
+    def story_index(self) -> Iterator[story_index.SQLStoryIndex]:
+        """The story index inside one transaction: all it writes commits, or nothing."""
+        with self._write() as conn:
+            yield story_index.SQLStoryIndex(conn)
+
+    def story_features(self, article_ids: Sequence[str]) -> list[ArticleFeatures]:
+        """What story clustering reads of the given articles, in the given order."""
+        names: dict[str, list[str]] = {}
+        entity_query = sa.select(t.mentions.c.article_id, t.entities.c.name).select_from(
+            t.mentions.join(t.entities, t.mentions.c.entity_id == t.entities.c.id)
+        ).where(t.entities.c.type.in_(_STORY_ENTITY_TYPES),
+                t.mentions.c.article_id.in_(list(article_ids))).order_by(t.mentions.c.start)
+        query = sa.select(*_meta_columns(), t.articles.c.text).select_from(_meta_from()
+                                                                           ).where(
+            t.articles.c.id.in_(list(article_ids)))
+        with self._engine.connect() as conn:
+            for article_id, name in conn.execute(entity_query):
+                names.setdefault(article_id, []).append(name)
+            found = {row.id: ArticleFeatures(meta=_meta(row), text=row.text,
+                                             entities=tuple(names.get(row.id, ())))
+                     for row in conn.execute(query)}
+        return [found[a] for a in article_ids if a in found]
+
+    def articles_to_count(self, *, limit: int) -> list[str]:
+        with self._engine.connect() as conn:
+            return story_index.articles_to_count(conn, limit=limit)
+
+    def articles_to_assign(self, *, limit: int, by_date: bool) -> list[str]:
+        with self._engine.connect() as conn:
+            return story_index.articles_to_assign(conn, limit=limit, by_date=by_date)
+
+    def clear_story_index(self, *, rebuilding: bool) -> None:
+        """Delete every story and the story index; `rebuilding` marks a full rebuild as
+        started (`finish_stories` clears the mark)."""
+        with self._write() as conn:
+            story_index.clear(conn)
+            _set_setting(conn, story_index.STORIES_REBUILD, "1" if rebuilding else "0")
+
+    def finish_stories(self) -> None:
+        """Every stored article is in a story: nothing is stale or half rebuilt."""
+        with self._write() as conn:
+            _set_setting(conn, story_index.STORIES_REBUILD, "0")
+            _set_setting(conn, STORIES_STALE, "0")
 
     # -- settings ---------------------------------------------------------------------------
 

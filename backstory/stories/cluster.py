@@ -1,112 +1,341 @@
-"""Grouping articles into stories: similar words, shared names, close in time.
+"""Grouping articles into stories, one article at a time: similar words, shared names,
+close in time.
 
-Similarity is a blend of TF-IDF cosine over the text and the overlap of named entities;
-articles published further apart than the time window never join. Average-link
-agglomerative clustering cuts the tree at the similarity threshold.
+Each new article is compared with the stories that share a name or a key word with it
+within the time window (found through an inverted index, not a scan of all stories); it
+joins the most similar one if the similarity reaches the threshold, else it starts a new
+story. Similarity blends the cosine of TF-IDF words (title words count more) with that of
+entity names, against the story's centroid. An article close to two stories whose
+centroids turn out to be alike merges them.
 """
 
 from __future__ import annotations
 
 import hashlib
 import math
-from collections.abc import Sequence
+import re
+from collections import Counter
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass, replace
 from datetime import date
-from typing import cast
 
-import numpy as np
-from numpy.typing import NDArray
-from scipy.cluster.hierarchy import fcluster, linkage
-from scipy.sparse import csr_matrix
-from scipy.spatial.distance import squareform
-from sklearn.feature_extraction.text import TfidfVectorizer
+from sklearn.feature_extraction.text import ENGLISH_STOP_WORDS
 
 from backstory.models import Story
-from backstory.store import ArticleFeatures
+from backstory.store import STORIES_REBUILD, ArticleFeatures, Store, StoryIndex, StoryState
+from backstory.stories.memory_index import MemoryStoryIndex
 
-__all__ = ["StoryClusterer"]
+__all__ = ["StoryClusterer", "short_title"]
 
 _TEXT_WEIGHT = 0.75
 _ENTITY_WEIGHT = 0.25
+_TITLE_BOOST = 3  # a title word counts as this many words of the body
+_KEEP_WORDS = 40  # an article's strongest words kept in its story's centroid
+_KEEP_NAMES = 15
+_KEY_WORDS = 8  # words (besides names) an article can be found by
+_CANDIDATES = 20  # stories compared in full with each new article
+_COMMON = 0.5  # words in more than this share of articles say nothing about the story
+_CHUNK = 256  # articles per transaction
+_TITLE_CHARS = 90
+_WORD = re.compile(r"[^\W\d_][\w'’-]*[^\W_]|[^\W\d_]")
+_STOP = frozenset(ENGLISH_STOP_WORDS) | {"said", "says", "told", "according", "also", "new",
+                                         "year", "years", "just", "like", "people"}
+_OUTLET_SUFFIX = re.compile(r"\s+[|–—-]\s+[^|–—-]{2,40}$")
+
+
+@dataclass(frozen=True, slots=True)
+class _Vector:
+    """An article as clustering sees it: unit-length word and name weights, its keys."""
+
+    article_id: str
+    day: int | None
+    published_at: str | None
+    title: str
+    weights: dict[str, float]
+    kept: dict[str, float]  # the part added to its story's centroid
+    keys: tuple[str, ...]
 
 
 class StoryClusterer:
-    """Clusters all stored articles into stories (recomputed as a whole for now)."""
+    """Assigns articles to stories incrementally, over a store or in memory."""
 
     def __init__(self, *, threshold: float, window_days: int) -> None:
         self.threshold = threshold
         self.window_days = window_days
 
-    def cluster(self, articles: Sequence[ArticleFeatures]) -> list[Story]:
-        if not articles:
-            return []
-        similarity = self.similarity(articles)
-        if len(articles) == 1:
-            labels = np.array([1])
-        else:
-            distance = np.clip(1.0 - similarity, 0.0, None)
-            np.fill_diagonal(distance, 0.0)
-            tree = linkage(squareform(distance, checks=False), method="average")
-            labels = fcluster(tree, t=1.0 - self.threshold, criterion="distance")
-        groups: dict[int, list[int]] = {}
-        for index, label in enumerate(labels):
-            groups.setdefault(int(label), []).append(index)
-        return [_story(articles, members, similarity) for members in groups.values()]
+    # -- over a store --------------------------------------------------------------------
 
-    def similarity(self, articles: Sequence[ArticleFeatures]) -> NDArray[np.float64]:
-        """Pairwise similarity in [0, 1]; zero across the time window."""
-        texts = [f"{a.meta.title or ''}\n{a.text}" for a in articles]
-        try:
-            vectors = TfidfVectorizer(sublinear_tf=True, stop_words="english", min_df=1,
-                                      max_df=0.5 if len(texts) > 20 else 1.0).fit_transform(texts)
-            text_sim = (vectors @ vectors.T).toarray()
-        except ValueError:  # no article has a content word: only names can join them
-            text_sim = np.zeros((len(texts), len(texts)))
-        entity_sim = _jaccard([frozenset(n.casefold() for n in a.entities) for a in articles])
-        similarity = _TEXT_WEIGHT * text_sim + _ENTITY_WEIGHT * entity_sim
-        days = np.array([_day(a.meta.published_at) for a in articles], dtype=np.float64)
-        apart = np.abs(days[:, None] - days[None, :]) > self.window_days  # NaN compares False
-        similarity[apart] = 0.0
-        return cast(NDArray[np.float64], np.asarray(similarity, dtype=np.float64))
+    def update(self, store: Store) -> int:
+        """Put every stored article that is in no story yet into one, in the order they
+        were stored; returns how many. Finishes a full rebuild that was cut short."""
+        if store.get_setting(STORIES_REBUILD) == "1":
+            return self.rebuild(store)
+        return self._catch_up(store, by_date=False)
+
+    def rebuild(self, store: Store) -> int:
+        """Regroup all stored articles from scratch, in order of publication."""
+        store.clear_story_index(rebuilding=True)
+        return self._catch_up(store, by_date=True)
+
+    def _catch_up(self, store: Store, *, by_date: bool) -> int:
+        # Every article is counted into the word statistics before any is assigned, so
+        # that the first articles of a large ingest are weighed like the last ones.
+        while ids := store.articles_to_count(limit=_CHUNK):
+            features = store.story_features(ids)
+            with store.story_index() as index:
+                for article in features:
+                    index.count(article.meta.id, _day(article.meta.published_at),
+                                list(_raw_features(article)))
+        assigned = 0
+        while ids := store.articles_to_assign(limit=_CHUNK, by_date=by_date):
+            features = store.story_features(ids)
+            with store.story_index() as index:
+                for article in features:
+                    self.assign(index, article)
+            assigned += len(ids)
+        store.finish_stories()
+        return assigned
+
+    # -- in memory -----------------------------------------------------------------------
+
+    def cluster(self, articles: Sequence[ArticleFeatures], *, in_order: bool = False
+                ) -> list[Story]:
+        """Group the articles into stories without a store: in order of publication (as a
+        rebuild does), or in the given order with `in_order` (as ingest would)."""
+        if not in_order:
+            articles = sorted(articles, key=_publication_order)
+        index = MemoryStoryIndex()
+        for article in articles:
+            index.count(article.meta.id, _day(article.meta.published_at),
+                        list(_raw_features(article)))
+        for article in articles:
+            self.assign(index, article)
+        return index.stories({a.meta.id: _publication_order(a) for a in articles})
+
+    # -- one article ---------------------------------------------------------------------
+
+    def assign(self, index: StoryIndex, article: ArticleFeatures) -> str:
+        """Put one article (already counted) into the best story, or a new one; returns
+        the story's id."""
+        vector = _vectorize(article, index)
+        found = index.candidates(vector.keys, day=vector.day, window=self.window_days)
+        key_weights = _idf(index, sorted({k for keys in found.values() for k in keys}))
+        ranked = sorted(found, key=lambda s: (-sum(key_weights[k] for k in found[s]), s))
+        states = index.story_states(ranked[:_CANDIDATES], list(vector.weights))
+        scores = {s: _similarity(vector.weights, state) for s, state in states.items()
+                  if _within(state, vector.day, self.window_days)}
+        close = sorted((s for s in scores if scores[s] >= self.threshold),
+                       key=lambda s: (-scores[s], s))
+        if not close:
+            state = _new_story(vector)
+            index.add_article(state, article_id=vector.article_id, day=vector.day,
+                              weights=vector.kept, keys=vector.keys)
+            return state.id
+        best = states[close[0]]
+        state = self._joined(index, best, vector)
+        index.add_article(state, article_id=vector.article_id, day=vector.day,
+                          weights=vector.kept, keys=vector.keys)
+        for other_id in close[1:]:
+            state = self._merged(index, state, other_id)
+        return state.id
+
+    def _joined(self, index: StoryIndex, story: StoryState, vector: _Vector) -> StoryState:
+        """The story as it is once the article joins it."""
+        centroid = _added(story.weights, vector.kept)
+        text_dot = _dot(story.weights, vector.kept, "w:")
+        entity_dot = _dot(story.weights, vector.kept, "e:")
+        text_norm2 = story.text_norm2 + 2 * text_dot + _norm2(vector.kept, "w:")
+        entity_norm2 = story.entity_norm2 + 2 * entity_dot + _norm2(vector.kept, "e:")
+        # The title is the headline whose words weigh most in the centroid.
+        title_words = [f for f in _title_features(story.title) if f not in centroid]
+        if title_words:
+            extra = index.story_states([story.id], title_words)[story.id].weights
+            centroid = {**centroid, **extra}
+        old_score = _title_score(story.title, centroid)
+        new_score = _title_score(vector.title, centroid)
+        title, title_score = (vector.title, new_score) if new_score > old_score else \
+            (story.title, old_score)
+        joined = replace(story, title=title, title_score=title_score, size=story.size + 1,
+                         text_norm2=text_norm2, entity_norm2=entity_norm2, weights={})
+        return _spanned(joined, vector.published_at, vector.day)
+
+    def _merged(self, index: StoryIndex, state: StoryState, other_id: str) -> StoryState:
+        """`state` with story `other_id` folded in if their centroids are alike."""
+        both = index.story_states([state.id, other_id], None)
+        mine, other = both[state.id], both[other_id]
+        if _centroid_similarity(mine, other) < self.threshold:
+            return state
+        keep, fold = (mine, other) if (mine.size, -(mine.first_day or 0), other.id) >= \
+            (other.size, -(other.first_day or 0), mine.id) else (other, mine)
+        weights = _added(keep.weights, fold.weights)
+        titles = sorted(((_title_score(s.title, weights), s.title) for s in (keep, fold)),
+                        key=lambda pair: -pair[0])
+        merged = replace(
+            keep, title=titles[0][1], title_score=titles[0][0], size=keep.size + fold.size,
+            text_norm2=_norm2(weights, "w:"), entity_norm2=_norm2(weights, "e:"), weights={})
+        merged = _spanned(_spanned(merged, fold.first_seen, fold.first_day),
+                          fold.last_seen, fold.last_day)
+        index.merge(merged, other_id=fold.id)
+        return merged
 
 
-def _jaccard(sets: list[frozenset[str]]) -> NDArray[np.float64]:
-    """Pairwise Jaccard overlap of name sets, computed with one sparse product."""
-    vocabulary = {name: i for i, name in enumerate(sorted(set().union(*sets)))}
-    rows = [i for i, names in enumerate(sets) for _ in names]
-    cols = [vocabulary[name] for names in sets for name in names]
-    matrix = csr_matrix((np.ones(len(rows)), (rows, cols)), shape=(len(sets), len(vocabulary)))
-    shared = (matrix @ matrix.T).toarray()
-    sizes = np.array([len(names) for names in sets], dtype=np.float64)
-    union = sizes[:, None] + sizes[None, :] - shared
-    overlap: NDArray[np.float64] = np.divide(shared, union, out=np.zeros_like(shared),
-                                             where=union > 0)
-    return overlap
+def short_title(title: str | None, text: str) -> str:
+    """A story title: the headline without its outlet suffix, cut at a word boundary."""
+    line = (title or "").strip() or text.strip().split("\n", 1)[0].strip() or "Untitled"
+    line = _OUTLET_SUFFIX.sub("", line) or line
+    if len(line) <= _TITLE_CHARS:
+        return line
+    return line[:_TITLE_CHARS].rsplit(" ", 1)[0].rstrip(",;:") + "…"
 
 
-def _day(published_at: str | None) -> float:
-    """The publication day as an ordinal number, NaN when unknown."""
-    if not published_at:
-        return math.nan
-    try:
-        return float(date.fromisoformat(published_at[:10]).toordinal())
-    except ValueError:
-        return math.nan
+# -- features -------------------------------------------------------------------------------
 
 
-def _story(articles: Sequence[ArticleFeatures], members: list[int],
-           similarity: NDArray[np.float64]) -> Story:
-    metas = [articles[i].meta for i in members]
-    ordered = sorted(metas, key=lambda m: (m.published_at or "9999", m.id))
-    # The most central article (closest on average to the others) names the story.
-    centrality = similarity[np.ix_(members, members)].mean(axis=1)
-    central = articles[members[int(np.argmax(centrality))]]
-    title = central.meta.title or central.text.split("\n", 1)[0][:120]
-    dates = [m.published_at for m in metas if m.published_at]
-    story_id = "s" + hashlib.sha256(ordered[0].id.encode()).hexdigest()[:11]
-    return Story(
-        id=story_id,
-        title=title,
-        article_ids=tuple(m.id for m in ordered),
-        first_seen=min(dates) if dates else None,
-        last_seen=max(dates) if dates else None,
+def _words(text: str) -> list[str]:
+    words = []
+    for match in _WORD.finditer(text.casefold()):
+        word = match.group().replace("’", "'").removesuffix("'s").strip("'")
+        if len(word) < 3 or word in _STOP:
+            continue
+        if word.endswith("ies") and len(word) > 4:
+            word = word[:-3] + "y"
+        elif word.endswith("s") and not word.endswith(("ss", "us", "is")) and len(word) > 3:
+            word = word[:-1]
+        words.append("w:" + word)
+    return words
+
+
+def _raw_features(article: ArticleFeatures) -> Counter[str]:
+    """Word and name counts; title words count `_TITLE_BOOST` times."""
+    counts = Counter(_words(article.text))
+    for word in _words(article.meta.title or ""):
+        counts[word] += _TITLE_BOOST
+    counts.update("e:" + name.casefold() for name in article.entities)
+    return counts
+
+
+def _vectorize(article: ArticleFeatures, index: StoryIndex) -> _Vector:
+    counts = _raw_features(article)
+    documents = max(index.documents(), 1)
+    frequencies = index.frequencies(list(counts))
+    weights: dict[str, float] = {}
+    for feature, count in counts.items():
+        df = frequencies.get(feature, 1)
+        if feature.startswith("w:") and documents > 20 and df > _COMMON * documents:
+            continue
+        weights[feature] = (1 + math.log(count)) * (math.log((1 + documents) / (1 + df)) + 1)
+    weights = {**_unit(weights, "w:"), **_unit(weights, "e:")}
+    words = _strongest(weights, "w:", _KEEP_WORDS)
+    names = _strongest(weights, "e:", _KEEP_NAMES)
+    kept = {f: weights[f] for f in words + names}
+    return _Vector(
+        article_id=article.meta.id, day=_day(article.meta.published_at),
+        published_at=article.meta.published_at,
+        title=short_title(article.meta.title, article.text), weights=weights, kept=kept,
+        keys=tuple(names + words[:_KEY_WORDS]),
     )
+
+
+def _idf(index: StoryIndex, features: Sequence[str]) -> dict[str, float]:
+    documents = max(index.documents(), 1)
+    frequencies = index.frequencies(features)
+    return {f: math.log((1 + documents) / (1 + frequencies.get(f, 1))) + 1 for f in features}
+
+
+def _title_features(title: str) -> list[str]:
+    return sorted(set(_words(title)))
+
+
+def _title_score(title: str, centroid: Mapping[str, float]) -> float:
+    words = _title_features(title)
+    return sum(centroid.get(w, 0.0) for w in words) / math.sqrt(len(words)) if words else 0.0
+
+
+# -- vectors --------------------------------------------------------------------------------
+
+
+def _similarity(weights: Mapping[str, float], story: StoryState) -> float:
+    """Blend of word and name cosines between a unit-length article and a centroid."""
+    text = _dot(weights, story.weights, "w:") / math.sqrt(story.text_norm2) \
+        if story.text_norm2 > 0 else 0.0
+    names = _dot(weights, story.weights, "e:") / math.sqrt(story.entity_norm2) \
+        if story.entity_norm2 > 0 else 0.0
+    return _TEXT_WEIGHT * text + _ENTITY_WEIGHT * names
+
+
+def _centroid_similarity(a: StoryState, b: StoryState) -> float:
+    parts = []
+    for prefix, norms in (("w:", (a.text_norm2, b.text_norm2)),
+                          ("e:", (a.entity_norm2, b.entity_norm2))):
+        denominator = math.sqrt(norms[0] * norms[1])
+        parts.append(_dot(a.weights, b.weights, prefix) / denominator if denominator else 0.0)
+    return _TEXT_WEIGHT * parts[0] + _ENTITY_WEIGHT * parts[1]
+
+
+def _dot(a: Mapping[str, float], b: Mapping[str, float], prefix: str) -> float:
+    small, large = (a, b) if len(a) <= len(b) else (b, a)
+    return sum(v * large.get(f, 0.0) for f, v in small.items() if f.startswith(prefix))
+
+
+def _norm2(weights: Mapping[str, float], prefix: str) -> float:
+    return sum(v * v for f, v in weights.items() if f.startswith(prefix))
+
+
+def _unit(weights: Mapping[str, float], prefix: str) -> dict[str, float]:
+    norm = math.sqrt(_norm2(weights, prefix))
+    return {f: v / norm for f, v in weights.items() if f.startswith(prefix)} if norm else {}
+
+
+def _strongest(weights: Mapping[str, float], prefix: str, limit: int) -> list[str]:
+    ranked = sorted((f for f in weights if f.startswith(prefix)),
+                    key=lambda f: (-weights[f], f))
+    return ranked[:limit]
+
+
+def _added(a: Mapping[str, float], b: Mapping[str, float]) -> dict[str, float]:
+    total = dict(a)
+    for feature, weight in b.items():
+        total[feature] = total.get(feature, 0.0) + weight
+    return total
+
+
+# -- stories --------------------------------------------------------------------------------
+
+
+def _new_story(vector: _Vector) -> StoryState:
+    return StoryState(
+        id="s" + hashlib.sha256(vector.article_id.encode()).hexdigest()[:11],
+        title=vector.title, title_score=_title_score(vector.title, vector.kept), size=1,
+        text_norm2=_norm2(vector.kept, "w:"), entity_norm2=_norm2(vector.kept, "e:"),
+        first_seen=vector.published_at, last_seen=vector.published_at,
+        first_day=vector.day, last_day=vector.day,
+    )
+
+
+def _spanned(story: StoryState, published_at: str | None, day: int | None) -> StoryState:
+    """The story with its first and last dates widened to a date that joins it."""
+    seen = [d for d in (story.first_seen, story.last_seen, published_at) if d]
+    days = [d for d in (story.first_day, story.last_day, day) if d is not None]
+    return replace(story, first_seen=min(seen, default=None),
+                   last_seen=max(seen, default=None), first_day=min(days, default=None),
+                   last_day=max(days, default=None))
+
+
+def _within(story: StoryState, day: int | None, window: int) -> bool:
+    if day is None or story.first_day is None or story.last_day is None:
+        return True
+    return story.first_day - window <= day <= story.last_day + window
+
+
+def _day(published_at: str | None) -> int | None:
+    """The publication day as an ordinal number, None when unknown."""
+    if not published_at:
+        return None
+    try:
+        return date.fromisoformat(published_at[:10]).toordinal()
+    except ValueError:
+        return None
+
+
+def _publication_order(article: ArticleFeatures) -> tuple[str, str]:
+    return article.meta.published_at or "9999", article.meta.id

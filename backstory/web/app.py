@@ -85,8 +85,9 @@ def create_app(settings: Settings) -> FastAPI:
 
     @app.get("/ask", response_class=HTMLResponse)
     def ask_page(request: Request, q: str = Query("", max_length=_MAX_QUESTION)) -> HTMLResponse:
-        answer = desk.ask(q) if q.strip() else None
-        return page(request, "ask.html", question=q, answer=answer)
+        question = q.strip()  # a blank question is no question: show the empty form
+        answer = desk.ask(question) if question else None
+        return page(request, "ask.html", question=question, answer=answer)
 
     # -- JSON API ---------------------------------------------------------------------------
 

@@ -2,9 +2,12 @@
 
 from __future__ import annotations
 
-from backstory.models import ArticleMeta
-from backstory.store import ArticleFeatures
+from pathlib import Path
+
+from backstory.models import Analysis, Article, ArticleMeta, Mention, NewArticle, Sentence
+from backstory.store import STORIES_STALE, ArticleFeatures, SQLiteStore
 from backstory.stories import StoryClusterer
+from backstory.stories.cluster import short_title
 
 
 def _features(article_id: str, text: str, published: str | None,
@@ -46,3 +49,51 @@ def test_story_ids_do_not_depend_on_input_order() -> None:
     forward = {s.id for s in clusterer.cluster([FLOOD_A, FLOOD_B, ELECTION])}
     backward = {s.id for s in clusterer.cluster([ELECTION, FLOOD_B, FLOOD_A])}
     assert forward == backward
+
+
+# -- incremental, over a real store ------------------------------------------------------------
+
+
+def _stored(text: str, published: str, names: tuple[str, ...], title: str) -> NewArticle:
+    article = Article.create(text, input=f"test#{title}", title=title, published_at=published)
+    sentence = Sentence(id=f"{article.id}:0", article_id=article.id, index=0, start=0,
+                        end=len(text), text=text)
+    mentions = tuple(Mention(name=n, type="GPE", sentence_index=0, start=text.index(n),
+                             end=text.index(n) + len(n), text=n) for n in names)
+    return NewArticle(article, Analysis(article.id, (sentence,), mentions), (), ())
+
+
+def _groups(store: SQLiteStore) -> list[list[str]]:
+    return sorted(sorted(s.article_ids) for s in store.stories())
+
+
+def test_new_articles_join_stored_stories_and_a_rebuild_agrees(tmp_path: Path) -> None:
+    store = SQLiteStore(f"sqlite:///{tmp_path / 'store.db'}")
+    clusterer = StoryClusterer(threshold=0.12, window_days=10)
+    flood_a, flood_b, election, flood_later = (
+        _stored(f.text, f.meta.published_at or "", f.entities, title)
+        for f, title in ((FLOOD_A, "Lowmarsh harbour flooded"),
+                         (FLOOD_B, "Lowmarsh to replace tide gates"),
+                         (ELECTION, "Skarholm elects a mayor"),
+                         (FLOOD_LATER, "Lowmarsh floods again")))
+    store.write([flood_a, election])
+    assert clusterer.update(store) == 2
+    store.write([flood_b, flood_later])
+    assert clusterer.update(store) == 2  # only the new ones are placed
+    expected = sorted([sorted([flood_a.article.id, flood_b.article.id]),
+                       [election.article.id], [flood_later.article.id]])
+    assert _groups(store) == expected
+    assert store.get_setting(STORIES_STALE) == "0"
+    titles = {s.title for s in store.stories()}
+    assert "Skarholm elects a mayor" in titles
+    clusterer.rebuild(store)
+    assert _groups(store) == expected
+    store.close()
+
+
+def test_story_titles_are_short_headlines() -> None:
+    assert short_title("Fed cuts rates by half a point - Reuters", "") == \
+        "Fed cuts rates by half a point"
+    assert short_title(None, "First line of the text\nSecond line") == "First line of the text"
+    long = short_title("word " * 40, "")
+    assert len(long) <= 91 and long.endswith("…")

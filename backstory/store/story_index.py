@@ -1,0 +1,171 @@
+"""Story clustering's state in SQL: document frequencies, centroids, the key index.
+
+Plain SQLAlchemy Core over one connection inside one transaction, like `records.py`, so
+that an article's assignment, its story's new centroid and its index keys commit together.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+from typing import Any
+
+import sqlalchemy as sa
+from sqlalchemy.engine import Connection
+
+from backstory.store import schema as t
+from backstory.store.base import StoryState
+
+__all__ = ["STORIES_REBUILD", "SQLStoryIndex"]
+
+# Set when the story index is wiped for a full rebuild, cleared when it is done, so that a
+# run killed in between starts the rebuild again.
+STORIES_REBUILD = "stories_rebuild_pending"
+_DOCUMENTS = ""  # the story_df row that counts the articles
+_CHUNK = 500  # bound parameters per IN (...) list
+
+
+class SQLStoryIndex:
+    """A `StoryIndex` over one open transaction.
+
+    It runs a dozen small statements for every article, so it speaks SQL to the driver
+    directly: compiling SQLAlchemy expressions cost more than running them.
+    """
+
+    def __init__(self, conn: Connection) -> None:
+        self._conn = conn
+
+    def documents(self) -> int:
+        return self.frequencies([_DOCUMENTS]).get(_DOCUMENTS, 0)
+
+    def frequencies(self, features: Sequence[str]) -> dict[str, int]:
+        return dict(self._in("SELECT feature, df FROM story_df WHERE feature IN ({})",
+                             sorted(set(features))))
+
+    def count(self, article_id: str, day: int | None, features: Sequence[str]) -> None:
+        self._run("INSERT INTO story_docs(article_id, day) VALUES (?, ?)", (article_id, day))
+        self._run_many("INSERT INTO story_df(feature, df) VALUES (?, 1) "
+                       "ON CONFLICT(feature) DO UPDATE SET df = df + 1",
+                       [(f,) for f in sorted({_DOCUMENTS, *features})])
+
+    def candidates(self, keys: Sequence[str], *, day: int | None, window: int
+                   ) -> dict[str, set[str]]:
+        # Undated articles match at any date (as the in-memory index does); two queries so
+        # that each reads one range of the (key, day) index.
+        select = "SELECT DISTINCT story_id, key FROM story_keys WHERE key IN ({})"
+        queries: list[tuple[str, tuple[Any, ...]]] = [(select, ())] if day is None else [
+            (select + " AND day BETWEEN ? AND ?", (day - window, day + window)),
+            (select + " AND day IS NULL", ())]
+        found: dict[str, set[str]] = {}
+        for sql, extra in queries:
+            for story_id, key in self._in(sql, sorted(set(keys)), extra):
+                found.setdefault(story_id, set()).add(key)
+        return found
+
+    def story_states(self, story_ids: Sequence[str], features: Sequence[str] | None
+                     ) -> dict[str, StoryState]:
+        ids = sorted(set(story_ids))
+        if not ids:
+            return {}
+        weights: dict[str, dict[str, float]] = {story_id: {} for story_id in ids}
+        marks = ",".join("?" * len(ids))
+        if features is None:
+            rows = self._run(f"SELECT story_id, feature, weight FROM story_terms "
+                             f"WHERE story_id IN ({marks})", tuple(ids))
+        else:
+            rows = self._in(f"SELECT story_id, feature, weight FROM story_terms "
+                            f"WHERE story_id IN ({marks}) AND feature IN ({{}})",
+                            sorted(set(features)), (), prefix=tuple(ids))
+        for story_id, feature, weight in rows:
+            weights[story_id][feature] = weight
+        rows = self._run(
+            "SELECT s.id, s.title, s.first_seen, s.last_seen, st.title_score, st.size, "
+            "st.text_norm2, st.entity_norm2, st.first_day, st.last_day FROM stories s "
+            f"JOIN story_state st ON st.story_id = s.id WHERE s.id IN ({marks})", tuple(ids))
+        return {row[0]: StoryState(
+            id=row[0], title=row[1], first_seen=row[2], last_seen=row[3], title_score=row[4],
+            size=row[5], text_norm2=row[6], entity_norm2=row[7], first_day=row[8],
+            last_day=row[9], weights=weights[row[0]]) for row in rows}
+
+    def add_article(self, state: StoryState, *, article_id: str, day: int | None,
+                    weights: Mapping[str, float], keys: Sequence[str]) -> None:
+        """Save the story as it is with the article (`state`), adding the article's
+        `weights` to the centroid and its `keys` to the index."""
+        self._save(state)
+        self._run_many("INSERT INTO story_terms(story_id, feature, weight) VALUES (?, ?, ?) "
+                       "ON CONFLICT(story_id, feature) DO UPDATE SET "
+                       "weight = weight + excluded.weight",
+                       [(state.id, f, v) for f, v in sorted(weights.items())])
+        self._run_many("INSERT INTO story_keys(key, day, story_id, article_id) "
+                       "VALUES (?, ?, ?, ?)",
+                       [(key, day, state.id, article_id) for key in sorted(set(keys))])
+        self._run("INSERT INTO story_articles(story_id, article_id) VALUES (?, ?)",
+                  (state.id, article_id))
+
+    def merge(self, state: StoryState, *, other_id: str) -> None:
+        """Fold story `other_id` into `state.id`; `state` is the merged story."""
+        self._run("INSERT INTO story_terms(story_id, feature, weight) "
+                  "SELECT ?, feature, weight FROM story_terms WHERE story_id = ? "
+                  "ON CONFLICT(story_id, feature) DO UPDATE SET "
+                  "weight = weight + excluded.weight", (state.id, other_id))
+        for table in ("story_keys", "story_articles"):
+            self._run(f"UPDATE {table} SET story_id = ? WHERE story_id = ?",
+                      (state.id, other_id))
+        self._run("DELETE FROM stories WHERE id = ?", (other_id,))  # cascades to its state
+        self._save(state)
+
+    def _save(self, state: StoryState) -> None:
+        numbers = (state.title_score, state.size, state.text_norm2, state.entity_norm2,
+                   state.first_day, state.last_day)
+        self._run("INSERT INTO stories(id, title, first_seen, last_seen) VALUES (?, ?, ?, ?) "
+                  "ON CONFLICT(id) DO UPDATE SET title = excluded.title, "
+                  "first_seen = excluded.first_seen, last_seen = excluded.last_seen",
+                  (state.id, state.title, state.first_seen, state.last_seen))
+        self._run("INSERT INTO story_state(story_id, title_score, size, text_norm2, "
+                  "entity_norm2, first_day, last_day) VALUES (?, ?, ?, ?, ?, ?, ?) "
+                  "ON CONFLICT(story_id) DO UPDATE SET title_score = excluded.title_score, "
+                  "size = excluded.size, text_norm2 = excluded.text_norm2, "
+                  "entity_norm2 = excluded.entity_norm2, first_day = excluded.first_day, "
+                  "last_day = excluded.last_day", (state.id, *numbers))
+
+    def _run(self, sql: str, params: tuple[Any, ...]) -> list[tuple[Any, ...]]:
+        result = self._conn.exec_driver_sql(sql, params)
+        return [tuple(row) for row in result] if result.returns_rows else []
+
+    def _run_many(self, sql: str, rows: list[tuple[Any, ...]]) -> None:
+        if rows:
+            self._conn.exec_driver_sql(sql, rows)
+
+    def _in(self, sql: str, values: list[Any], extra: tuple[Any, ...] = (), *,
+            prefix: tuple[Any, ...] = ()) -> list[tuple[Any, ...]]:
+        """Rows of `sql` whose one `IN ({})` list takes `values`, in chunks."""
+        rows: list[tuple[Any, ...]] = []
+        for i in range(0, len(values), _CHUNK):
+            part = values[i:i + _CHUNK]
+            rows.extend(self._run(sql.format(",".join("?" * len(part))),
+                                  (*prefix, *part, *extra)))
+        return rows
+
+
+def clear(conn: Connection) -> None:
+    """Delete every story and the whole story index."""
+    for table in (t.story_keys, t.story_terms, t.story_state, t.story_articles, t.stories,
+                  t.story_df, t.story_docs):
+        conn.execute(table.delete())
+
+
+def articles_to_count(conn: Connection, *, limit: int) -> list[str]:
+    """Stored articles not yet counted into the story index, in the order they were stored."""
+    query = sa.text("SELECT a.id FROM articles a WHERE NOT EXISTS "
+                    "(SELECT 1 FROM story_docs d WHERE d.article_id = a.id) "
+                    "ORDER BY a.rowid LIMIT :limit")
+    return [row.id for row in conn.execute(query, {"limit": limit})]
+
+
+def articles_to_assign(conn: Connection, *, limit: int, by_date: bool) -> list[str]:
+    """Counted articles in no story yet: in the order they were stored, or by date."""
+    order = "a.published_at IS NULL, a.published_at, a.id" if by_date else "a.rowid"
+    query = sa.text("SELECT a.id FROM story_docs d JOIN articles a ON a.id = d.article_id "
+                    "WHERE NOT EXISTS (SELECT 1 FROM story_articles sa "
+                    "WHERE sa.article_id = d.article_id) "
+                    f"ORDER BY {order} LIMIT :limit")
+    return [row.id for row in conn.execute(query, {"limit": limit})]
