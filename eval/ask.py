@@ -22,7 +22,7 @@ from typing import Any
 from backstory.ingest import InputMeta
 from backstory.models import Answer
 from backstory.pipeline import Desk
-from backstory.search import query_terms, search_sentences
+from backstory.search import query_terms
 from eval.common import DATA, SHARED, print_table, temporary_desk, write_jsonl
 
 _NON_WORD = re.compile(r"[\W_]+", re.UNICODE)
@@ -63,7 +63,8 @@ def is_correct(question: GoldQuestion, answer: Answer) -> bool:
 
 def baseline(desk: Desk, question: str) -> Answer:
     """The top BM25 sentence as the answer, never abstaining (except on no hit at all)."""
-    hits = search_sentences(desk.store, query_terms(desk.store, question), limit=1)
+    # Classic BM25 over every content word of the question (no pruning of common words).
+    hits = desk.store.search_sentences(query_terms(desk.store, question).words, limit=1)
     if not hits:
         return Answer(question=question, answer=None, abstained=True, confidence=0.0)
     return Answer(question=question, answer=hits[0].sentence.text, abstained=False,

@@ -30,7 +30,7 @@ _MISSING_NAME_PENALTY = 0.25
 # A typed question whose best sentences hold no entity of that type is answered only weakly.
 _UNTYPED_PENALTY = 0.6
 _TYPED_POOL = 10  # how many of the best sentences typed answers are drawn from
-_FACT_POOL = 15  # the articles of this many best sentences lend their records
+_FACT_POOL = 10  # the articles of this many best sentences lend their records
 _NAMED = {"PERSON", "ORG", "GPE", "LOC", "FAC", "NORP"}
 _PLACE_PREPS = {"in", "at", "near", "outside", "inside", "from"}
 _NO_PREP_FIT = 0.5

@@ -41,6 +41,7 @@ __all__ = ["SQLiteStore"]
 
 LOGGER = logging.getLogger(__name__)
 _FTS_TOKEN = re.compile(r"\w+", re.UNICODE)
+_FREQUENCY_CACHE = 50_000
 _POSSESSIVE = re.compile(r"(?:'s|’s|'|’)$")
 _THE = re.compile(r"^the\s+", re.I)
 # Set in the transaction that adds or rewrites articles; cleared when stories are rebuilt
@@ -59,6 +60,8 @@ class SQLiteStore:
 
     def __init__(self, url: str) -> None:
         self.url = url
+        # Sentence counts of words already asked about: (count, store size then).
+        self._frequencies: dict[str, tuple[int, int]] = {}
         try:
             self._engine = _sqlite_engine(url)
             with self._engine.begin() as conn:
@@ -355,9 +358,9 @@ class SQLiteStore:
         if not tokens:
             return []
         match = " OR ".join(f'"{tok}"' for tok in tokens)
+        # The FTS rowid is the sentence's pk, so no join is needed to rank.
         query = sa.text(
-            "SELECT s.pk, bm25(sentences_fts) AS rank FROM sentences_fts "
-            "JOIN sentences s ON s.pk = sentences_fts.rowid "
+            "SELECT rowid, bm25(sentences_fts) AS rank FROM sentences_fts "
             "WHERE sentences_fts MATCH :match ORDER BY rank LIMIT :limit"
         )
         with self._engine.connect() as conn:
@@ -370,13 +373,22 @@ class SQLiteStore:
         """The number of sentences, and for each token the number of sentences holding it."""
         counts: dict[str, int] = {}
         with self._engine.connect() as conn:
-            total = int(conn.execute(sa.select(sa.func.count()).select_from(t.sentences))
-                        .scalar_one())
+            # The highest pk stands for the count (ids are never reused): exact enough for
+            # IDF weights, and constant-time where count(*) scans the table.
+            total = int(conn.execute(sa.select(sa.func.max(t.sentences.c.pk))).scalar() or 0)
             for token in {tok for tok in tokens if _FTS_TOKEN.fullmatch(tok)}:
+                cached = self._frequencies.get(token)
+                # A count stays good while the store has grown by less than 1%.
+                if cached is not None and total <= cached[1] * 1.01:
+                    counts[token] = cached[0]
+                    continue
                 counts[token] = int(conn.exec_driver_sql(
                     "SELECT count(*) FROM sentences_fts WHERE sentences_fts MATCH ?",
                     (f'"{token}"',),
                 ).scalar_one())
+                if len(self._frequencies) >= _FREQUENCY_CACHE:
+                    self._frequencies.clear()
+                self._frequencies[token] = (counts[token], total)
         return total, counts
 
     def article_sentences(self, article_ids: Sequence[str]) -> list[SentenceHit]:
