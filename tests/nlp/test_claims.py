@@ -10,6 +10,7 @@ from spacy.language import Language
 from backstory.models import Article, Claim, Quote, TimeExpr
 from backstory.nlp.claims import extract_claims
 from backstory.nlp.pipeline import Analyzer, _analysis_of
+from tests.nlp.records import time_at
 
 
 @pytest.fixture(scope="module")
@@ -26,12 +27,6 @@ def claims_in(nlp: Language, text: str, *, times: Sequence[TimeExpr] = (),
     for claim in claims:  # the evidence is always a slice of the article, never a copy
         assert text[claim.start:claim.end] == claim.text
     return claims
-
-
-def time_at(text: str, phrase: str, value: str, precision: str, sentence: int = 0) -> TimeExpr:
-    start = text.index(phrase)
-    return TimeExpr(sentence_index=sentence, text=phrase, start=start,
-                    end=start + len(phrase), value=value, precision=precision)
 
 
 def test_a_qualified_count_has_its_object_predicate_and_place(nlp: Language) -> None:

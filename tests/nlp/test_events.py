@@ -10,6 +10,7 @@ from spacy.language import Language
 from backstory.models import Article, Event, TimeExpr
 from backstory.nlp.events import extract_events
 from backstory.nlp.pipeline import Analyzer, _analysis_of
+from tests.nlp.records import time_at
 
 
 @pytest.fixture(scope="module")
@@ -25,12 +26,6 @@ def events_in(nlp: Language, text: str, *, times: Sequence[TimeExpr] = ()) -> li
     for event in events:  # the trigger is always a slice of the article
         assert text[event.start:event.end] == event.trigger
     return events
-
-
-def time_at(text: str, phrase: str, value: str, precision: str, sentence: int = 0) -> TimeExpr:
-    start = text.index(phrase)
-    return TimeExpr(sentence_index=sentence, text=phrase, start=start,
-                    end=start + len(phrase), value=value, precision=precision)
 
 
 def test_a_meeting_has_both_sides_its_place_time_and_topic(nlp: Language) -> None:
