@@ -7,7 +7,8 @@
     │   └── ExtractionError  the input was read but holds no usable article
     ├── AnalysisError        the NLP pipeline could not be loaded or failed
     ├── StoreError           the database could not be opened or written
-    └── NotFoundError        an id names nothing in the store
+    ├── NotFoundError        an id names nothing in the store
+    └── QuestionError        a question cannot be asked as given
 """
 
 from __future__ import annotations
@@ -20,6 +21,7 @@ __all__ = [
     "FetchError",
     "IngestError",
     "NotFoundError",
+    "QuestionError",
     "StoreError",
 ]
 
@@ -63,3 +65,7 @@ class StoreError(BackstoryError):
 
 class NotFoundError(BackstoryError):
     """An id (article, story) names nothing in the store."""
+
+
+class QuestionError(BackstoryError):
+    """A question cannot be asked as given (too long to be one question)."""

@@ -13,6 +13,7 @@ import logging
 from collections import defaultdict
 from dataclasses import dataclass
 
+from backstory.errors import QuestionError
 from backstory.models import Answer, Mention, SentenceHit
 from backstory.nlp import Analyzer
 from backstory.qa.facts import FactAnswer, answer_from_facts
@@ -20,7 +21,9 @@ from backstory.qa.question import Question, read_question
 from backstory.search import QueryTerms, query_terms, search_sentences
 from backstory.store import Store
 
-__all__ = ["AnswerEngine"]
+__all__ = ["MAX_QUESTION_CHARS", "AnswerEngine"]
+
+MAX_QUESTION_CHARS = 2000
 
 LOGGER = logging.getLogger(__name__)
 _CANDIDATES = 40
@@ -53,6 +56,12 @@ class AnswerEngine:
         self._threshold = threshold
 
     def ask(self, text: str, *, threshold: float | None = None) -> Answer:
+        if len(text) > MAX_QUESTION_CHARS:
+            # Reading a pasted page as a question would hold the shared NLP pipeline for
+            # seconds; a question is a sentence or two.
+            raise QuestionError(
+                f"the question is {len(text):,} characters long; ask in at most "
+                f"{MAX_QUESTION_CHARS:,} (one or two sentences)", length=len(text))
         limit = self._threshold if threshold is None else threshold
         question = read_question(self._analyzer.analyze_text(text.strip()))
         terms = query_terms(self._store, question.text)

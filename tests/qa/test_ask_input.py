@@ -229,3 +229,11 @@ _SYNTAX = ['"', "*", "NEAR(", "NEAR", "OR", "AND", "NOT", "^", ":", "(", ")", "{
 ))
 def test_random_questions_never_crash(module_desk: Desk, question: str) -> None:
     _ask_or_clear_error(module_desk, question)
+
+
+def test_a_pasted_page_is_refused_with_the_limit(module_desk: Desk) -> None:
+    from backstory.errors import QuestionError
+    from backstory.qa.answer import MAX_QUESTION_CHARS
+
+    with pytest.raises(QuestionError, match=f"at most {MAX_QUESTION_CHARS:,}"):
+        module_desk.ask(HUGE)
