@@ -245,6 +245,13 @@ class Citation:
     url: str | None
     published_at: str | None
 
+    @classmethod
+    def of(cls, sentence: Sentence, article: ArticleMeta | Article) -> Citation:
+        """The citation of a sentence of an article."""
+        return cls(article_id=article.id, sentence_id=sentence.id, sentence=sentence.text,
+                   start=sentence.start, end=sentence.end, outlet=article.outlet,
+                   url=article.url, published_at=article.published_at)
+
 
 @dataclass(frozen=True, slots=True)
 class SentenceHit:
@@ -255,16 +262,7 @@ class SentenceHit:
     score: float
 
     def citation(self) -> Citation:
-        return Citation(
-            article_id=self.article.id,
-            sentence_id=self.sentence.id,
-            sentence=self.sentence.text,
-            start=self.sentence.start,
-            end=self.sentence.end,
-            outlet=self.article.outlet,
-            url=self.article.url,
-            published_at=self.article.published_at,
-        )
+        return Citation.of(self.sentence, self.article)
 
 
 @dataclass(frozen=True, slots=True)

@@ -108,10 +108,7 @@ def claim_payload(claim: Claim) -> JSON:
 
 
 def event_payload(event: Event, article: Article, sentences: Sequence[Sentence]) -> JSON:
-    sentence = sentences[event.sentence_index]
-    citation = Citation(article_id=article.id, sentence_id=sentence.id, sentence=sentence.text,
-                        start=sentence.start, end=sentence.end, outlet=article.outlet,
-                        url=article.url, published_at=article.published_at)
+    citation = Citation.of(sentences[event.sentence_index], article)
     return {"type": event.type, "participants": list(event.participants), "place": event.place,
             "time": event.time, "precision": event.precision,
             "citations": [citation_payload(citation)]}

@@ -13,7 +13,7 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from datetime import date
 
-from backstory.models import Analysis, ArticleMeta, Citation, Claim, Quote, Sentence
+from backstory.models import Analysis, ArticleMeta, Citation, Claim, Quote
 from backstory.qa.question import Question
 from backstory.search import QueryTerms
 
@@ -55,7 +55,7 @@ class _Facts:
 
     def citation(self, article_id: str, sentence_index: int) -> Citation:
         sentence = self.analyses[article_id].sentences[sentence_index]
-        return _citation(sentence, self.articles[article_id])
+        return Citation.of(sentence, self.articles[article_id])
 
 
 def answer_from_facts(question: Question, terms: QueryTerms, analyses: Mapping[str, Analysis],
@@ -241,8 +241,3 @@ def _readable_time(value: str) -> str:
 def _words(text: str) -> set[str]:
     return {w for w in _WORD.findall(text.casefold()) if w not in ("the", "of", "s")}
 
-
-def _citation(sentence: Sentence, article: ArticleMeta) -> Citation:
-    return Citation(article_id=article.id, sentence_id=sentence.id, sentence=sentence.text,
-                    start=sentence.start, end=sentence.end, outlet=article.outlet,
-                    url=article.url, published_at=article.published_at)

@@ -104,10 +104,7 @@ def _same_name(a: str, b: str) -> bool:
 
 
 def citation_of(analysis: Analysis, sentence_index: int, meta: ArticleMeta) -> Citation:
-    sentence = analysis.sentences[sentence_index]
-    return Citation(article_id=meta.id, sentence_id=sentence.id, sentence=sentence.text,
-                    start=sentence.start, end=sentence.end, outlet=meta.outlet, url=meta.url,
-                    published_at=meta.published_at)
+    return Citation.of(analysis.sentences[sentence_index], meta)
 
 
 def _same_time(a: str | None, b: str | None) -> bool:
