@@ -11,10 +11,11 @@ from __future__ import annotations
 import itertools
 import logging
 from collections import defaultdict
+from collections.abc import Sequence
 from dataclasses import dataclass
 
 from backstory.errors import QuestionError
-from backstory.models import Answer, Mention, SentenceHit
+from backstory.models import Analysis, Answer, Mention, SentenceHit
 from backstory.nlp import Analyzer
 from backstory.qa.facts import FactAnswer, answer_from_facts
 from backstory.qa.question import Question, read_question
@@ -66,12 +67,12 @@ class AnswerEngine:
         question = read_question(self._analyzer.analyze_text(text.strip()))
         terms = query_terms(self._store, question.text)
         hits = search_sentences(self._store, terms, limit=_CANDIDATES)
-        reader = _ArticleReader(self._store)
+        reader = _ArticleReader(self._store, hits)
         judged = sorted((_judge(hit, question, terms, reader) for hit in hits),
                         key=lambda j: j.support, reverse=True)
         if not judged:
             return Answer(question=text, answer=None, abstained=True, confidence=0.0)
-        facts = self._from_facts(question, terms, judged)
+        facts = _from_facts(question, terms, judged, reader)
         if facts is not None and facts.speaker_silent:
             # Asked for someone's words that no stored quote of theirs gives: a sentence
             # about them is not their words, so say the sources do not answer.
@@ -100,32 +101,41 @@ class AnswerEngine:
         )
 
 
-    def _from_facts(self, question: Question, terms: QueryTerms, judged: list[_Judged]
-                    ) -> FactAnswer | None:
-        """An answer from the analysis records of the best sentences' articles."""
-        articles = {j.hit.article.id: j.hit.article for j in judged[:_FACT_POOL]}
-        analyses = self._store.analyses(list(articles))
-        return answer_from_facts(question, terms, analyses, articles)
+
+
+def _from_facts(question: Question, terms: QueryTerms, judged: list[_Judged],
+                reader: _ArticleReader) -> FactAnswer | None:
+    """An answer from the analysis records of the best sentences' articles."""
+    articles = {j.hit.article.id: j.hit.article for j in judged[:_FACT_POOL]}
+    return answer_from_facts(question, terms, reader.analyses(list(articles)), articles)
 
 
 class _ArticleReader:
-    """Reads articles' text and mentions from the store, each at most once per question."""
+    """Reads the retrieved articles' text and analyses from the store, in batches, each at
+    most once per question."""
 
-    def __init__(self, store: Store) -> None:
+    def __init__(self, store: Store, hits: Sequence[SentenceHit]) -> None:
         self._store = store
-        self._texts: dict[str, str] = {}
-        self._mentions: dict[str, list[Mention]] = {}
+        self._ids = list(dict.fromkeys(hit.article.id for hit in hits))
+        self._texts: dict[str, str] | None = None
+        self._analyses: dict[str, Analysis] = {}
 
     def text(self, article_id: str) -> str:
-        if article_id not in self._texts:
-            self._texts[article_id] = self._store.article(article_id).text
+        if self._texts is None:  # the first name check reads every retrieved article
+            self._texts = self._store.texts(self._ids)
         return self._texts[article_id]
 
+    def analyses(self, article_ids: Sequence[str]) -> dict[str, Analysis]:
+        missing = [a for a in article_ids if a not in self._analyses]
+        if missing:
+            self._analyses.update(self._store.analyses(missing))
+        return {a: self._analyses[a] for a in article_ids if a in self._analyses}
+
     def mentions_in(self, hit: SentenceHit) -> list[Mention]:
-        article_id = hit.article.id
-        if article_id not in self._mentions:
-            self._mentions[article_id] = self._store.mentions(article_id)
-        return [m for m in self._mentions[article_id] if m.sentence_index == hit.sentence.index]
+        analysis = self.analyses([hit.article.id]).get(hit.article.id)
+        if analysis is None:
+            return []
+        return [m for m in analysis.mentions if m.sentence_index == hit.sentence.index]
 
 
 def _judge(hit: SentenceHit, question: Question, terms: QueryTerms, reader: _ArticleReader
@@ -148,6 +158,7 @@ def _typed_answer(question: Question, judged: list[_Judged], reader: _ArticleRea
     that names it adds a little (agreement across sentences and outlets).
     """
     asked = [name.casefold() for name in question.names]
+    reader.analyses([item.hit.article.id for item in judged[:_TYPED_POOL]])  # one batch
     fits = question.entity_types
     scores: dict[str, float] = {}
     holders: dict[str, list[_Judged]] = defaultdict(list)

@@ -7,7 +7,7 @@ same way. Records are written and deleted with their article, inside its transac
 from __future__ import annotations
 
 import json
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from typing import Any
 
 import sqlalchemy as sa
@@ -65,34 +65,43 @@ def delete_records(conn: Connection, article_id: str) -> None:
         conn.execute(table.delete().where(table.c.article_id == article_id))
 
 
-def read_records(conn: Connection, article_id: str,
-                 sentences: Sequence[Sentence]) -> AnalysisRecords:
-    """The article's records, in text order; `sentences` are the article's own."""
-    index = {s.id: s.index for s in sentences}
+def read_records(conn: Connection, sentences: Mapping[str, Sequence[Sentence]]
+                 ) -> dict[str, AnalysisRecords]:
+    """The records of several articles (keyed by id, each with its own sentences), in
+    text order: one query per kind of record, whatever the number of articles."""
+    index = {s.id: s.index for article in sentences.values() for s in article}
+    ids = list(sentences)
 
-    def rows(table: sa.Table) -> list[Any]:
-        query = sa.select(table).where(table.c.article_id == article_id
-                                       ).order_by(table.c.start)
-        return list(conn.execute(query))
+    def rows(table: sa.Table) -> dict[str, list[Any]]:
+        grouped: dict[str, list[Any]] = {article_id: [] for article_id in ids}
+        query = sa.select(table).where(table.c.article_id.in_(ids)).order_by(table.c.start)
+        for row in conn.execute(query):
+            grouped[row.article_id].append(row)
+        return grouped
 
-    roles = tuple(Role(name=r.name, role=r.role, sentence_index=index[r.sentence_id],
-                       start=r.start, end=r.end) for r in rows(t.roles))
-    quotes = tuple(Quote(
-        sentence_index=index[r.sentence_id], speaker=r.speaker, speaker_text=r.speaker_text,
-        speaker_start=r.speaker_start, speaker_end=r.speaker_end, cue=r.cue,
-        cue_start=r.cue_start, cue_end=r.cue_end, content=r.content, start=r.start, end=r.end,
-        direct=bool(r.direct), via=r.via, addressee=r.addressee) for r in rows(t.quotes))
-    claims = tuple(Claim(
-        sentence_index=index[r.sentence_id],
-        value=r.value_text if r.value_text is not None else r.value_number,
-        qualifier=r.qualifier, unit=r.unit, per=r.per, object=r.object,
-        predicate=r.predicate, place=r.place, time=r.time, source=r.source, text=r.text,
-        start=r.start, end=r.end) for r in rows(t.claims))
-    times = tuple(TimeExpr(sentence_index=index[r.sentence_id], text=r.text, start=r.start,
-                           end=r.end, value=r.value, precision=r.precision)
-                  for r in rows(t.time_exprs))
-    events = tuple(Event(
-        type=r.type, participants=tuple(json.loads(r.participants)), place=r.place,
-        time=r.time, precision=r.precision, sentence_index=index[r.sentence_id],
-        trigger=r.trigger, start=r.start, end=r.end, topic=r.topic) for r in rows(t.events))
-    return roles, quotes, claims, times, events
+    roles, quotes, claims, times, events = (rows(t.roles), rows(t.quotes), rows(t.claims),
+                                            rows(t.time_exprs), rows(t.events))
+    return {article_id: (
+        tuple(Role(name=r.name, role=r.role, sentence_index=index[r.sentence_id],
+                   start=r.start, end=r.end) for r in roles[article_id]),
+        tuple(Quote(
+            sentence_index=index[r.sentence_id], speaker=r.speaker,
+            speaker_text=r.speaker_text, speaker_start=r.speaker_start,
+            speaker_end=r.speaker_end, cue=r.cue, cue_start=r.cue_start, cue_end=r.cue_end,
+            content=r.content, start=r.start, end=r.end, direct=bool(r.direct), via=r.via,
+            addressee=r.addressee) for r in quotes[article_id]),
+        tuple(Claim(
+            sentence_index=index[r.sentence_id],
+            value=r.value_text if r.value_text is not None else r.value_number,
+            qualifier=r.qualifier, unit=r.unit, per=r.per, object=r.object,
+            predicate=r.predicate, place=r.place, time=r.time, source=r.source, text=r.text,
+            start=r.start, end=r.end) for r in claims[article_id]),
+        tuple(TimeExpr(sentence_index=index[r.sentence_id], text=r.text, start=r.start,
+                       end=r.end, value=r.value, precision=r.precision)
+              for r in times[article_id]),
+        tuple(Event(
+            type=r.type, participants=tuple(json.loads(r.participants)), place=r.place,
+            time=r.time, precision=r.precision, sentence_index=index[r.sentence_id],
+            trigger=r.trigger, start=r.start, end=r.end, topic=r.topic)
+            for r in events[article_id]),
+    ) for article_id in ids}

@@ -256,38 +256,40 @@ class SQLiteStore:
             return [_sentence(row) for row in conn.execute(query)]
 
     def mentions(self, article_id: str) -> list[Mention]:
-        query = sa.select(
-            t.entities.c.name, t.entities.c.type, t.sentences.c.idx, t.mentions.c.start,
-            t.mentions.c.end, t.mentions.c.text,
-        ).select_from(
-            t.mentions.join(t.entities, t.mentions.c.entity_id == t.entities.c.id)
-            .join(t.sentences, t.mentions.c.sentence_id == t.sentences.c.id)
-        ).where(t.mentions.c.article_id == article_id).order_by(t.mentions.c.start)
         with self._engine.connect() as conn:
-            return [Mention(name=r.name, type=r.type, sentence_index=r.idx, start=r.start,
-                            end=r.end, text=r.text) for r in conn.execute(query)]
+            return _mentions(conn, [article_id]).get(article_id, [])
 
     def analysis(self, article_id: str) -> Analysis:
         """The stored analysis of an article: sentences, mentions and every record."""
-        sentences = self.sentences(article_id)
-        if not sentences and article_id not in self.article_meta([article_id]):
+        found = self.analyses([article_id])
+        if article_id not in found:
             raise NotFoundError(f"no article with id {article_id!r}; `backstory articles` "
                                 "lists the stored ones", article_id=article_id)
-        with self._engine.connect() as conn:
-            roles, quotes, claims, times, events = read_records(conn, article_id, sentences)
-        return Analysis(article_id=article_id, sentences=tuple(sentences),
-                        mentions=tuple(self.mentions(article_id)), roles=roles, quotes=quotes,
-                        claims=claims, times=times, events=events)
+        return found[article_id]
 
     def analyses(self, article_ids: Sequence[str]) -> dict[str, Analysis]:
-        """The stored analyses of several articles (unknown ids are left out)."""
-        found = {}
-        for article_id in dict.fromkeys(article_ids):
-            try:
-                found[article_id] = self.analysis(article_id)
-            except NotFoundError:
-                continue
-        return found
+        """The stored analyses of several articles (unknown ids are left out), read with
+        a handful of queries however many articles are asked for."""
+        ids = list(dict.fromkeys(article_ids))
+        if not ids:
+            return {}
+        a, s = t.articles.c, t.sentences.c
+        with self._engine.connect() as conn:
+            known = {row.id for row in conn.execute(sa.select(a.id).where(a.id.in_(ids)))}
+            sentences: dict[str, list[Sentence]] = {i: [] for i in ids if i in known}
+            query = sa.select(t.sentences).where(s.article_id.in_(list(sentences))
+                                                 ).order_by(s.article_id, s.idx)
+            for row in conn.execute(query):
+                sentences[row.article_id].append(_sentence(row))
+            mentions = _mentions(conn, list(sentences))
+            records = read_records(conn, sentences)
+        return {
+            article_id: Analysis(
+                article_id=article_id, sentences=tuple(sentences[article_id]),
+                mentions=tuple(mentions.get(article_id, ())), roles=roles, quotes=quotes,
+                claims=claims, times=times, events=events)
+            for article_id, (roles, quotes, claims, times, events) in records.items()
+        }
 
     def entity_aliases(self, name: str) -> list[str]:
         """The other ways articles name an entity ("Beijing", "China's") — all its
@@ -698,6 +700,24 @@ def _meta_query() -> sa.Select[Any]:
 def _meta(row: Any) -> ArticleMeta:
     return ArticleMeta(id=row.id, title=row.title, outlet=row.outlet, url=row.url,
                        published_at=row.published_at, author=row.author, language=row.language)
+
+
+def _mentions(conn: Connection, article_ids: Sequence[str]) -> dict[str, list[Mention]]:
+    """The entity mentions of several articles, by article, in text order."""
+    m = t.mentions.c
+    query = sa.select(
+        m.article_id, t.entities.c.name, t.entities.c.type, t.sentences.c.idx, m.start,
+        m.end, m.text,
+    ).select_from(
+        t.mentions.join(t.entities, m.entity_id == t.entities.c.id)
+        .join(t.sentences, m.sentence_id == t.sentences.c.id)
+    ).where(m.article_id.in_(list(article_ids))).order_by(m.article_id, m.start)
+    found: dict[str, list[Mention]] = {}
+    for r in conn.execute(query):
+        found.setdefault(r.article_id, []).append(Mention(
+            name=r.name, type=r.type, sentence_index=r.idx, start=r.start, end=r.end,
+            text=r.text))
+    return found
 
 
 def _sentence(row: Any) -> Sentence:
