@@ -9,6 +9,8 @@ import time
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from datetime import date, timedelta
+from enum import StrEnum
+from pathlib import Path
 from typing import Annotated, Any
 
 import typer
@@ -27,6 +29,8 @@ from rich.progress import (
 from rich.table import Table
 from rich.text import Text
 
+from backstory.compose import export_chart
+from backstory.compose.render import to_html, to_markdown
 from backstory.config import Settings
 from backstory.errors import BackstoryError
 from backstory.ingest import InputMeta, estimate_articles, normalize_published
@@ -35,6 +39,7 @@ from backstory.payloads import (
     answer_payload,
     article_payload,
     article_view_payload,
+    composition_payload,
     entity_payload,
     ingest_payload,
     stories_payload,
@@ -218,15 +223,93 @@ def story(ctx: typer.Context, story_id: str, as_json: JsonOption = False) -> Non
         return
     out.print(f"[bold]{escape(payload['title'])}[/bold]  "
               f"({payload['first_seen'] or '?'} – {payload['last_seen'] or '?'})\n")
-    for statement in payload["explainer"]["statements"]:
-        c = statement["citations"][0]
-        out.print(f"• {escape(statement['text'])}\n  — {escape(c['outlet'] or 'unknown')}, "
-                  f"{c['published_at'] or 'undated'}")
+    _show_composition(payload["explainer"])
     table = Table("id", "published", "outlet", "title", title="Articles")
     for a in payload["article_details"]:
         table.add_row(a["id"], a["published_at"] or "", a["outlet"] or "", a["title"] or "")
     out.print(table)
     _show_story_analysis(payload)
+
+
+class DocFormat(StrEnum):
+    md = "md"
+    html = "html"
+    json = "json"
+
+
+@app.command()
+def explain(
+    ctx: typer.Context,
+    story_id: str,
+    format_: Annotated[DocFormat, typer.Option("--format", help="md, html or json.")]
+    = DocFormat.md,
+    as_json: JsonOption = False,
+) -> None:
+    """Write a story's explainer: what happened, why it matters, who is involved, key numbers
+    and who gives them, what each side says, the timeline, what is disputed.
+
+    Example: backstory explain s1a2b3c4d5e6 --format html > explainer.html
+    """
+    with _desk(ctx) as desk:
+        document = desk.explain(story_id)
+    if as_json or format_ is DocFormat.json:
+        _print_json(composition_payload(document))
+    elif format_ is DocFormat.html:
+        sys.stdout.write(to_html(document))
+    else:
+        sys.stdout.write(to_markdown(document))
+
+
+@app.command()
+def faq(ctx: typer.Context, story_id: str, as_json: JsonOption = False) -> None:
+    """List the questions about a story that its sources answer, each answer cited.
+
+    Example: backstory faq s1a2b3c4d5e6 --json
+    """
+    with _desk(ctx) as desk:
+        payload = composition_payload(desk.faq(story_id))
+    if as_json:
+        _print_json(payload)
+        return
+    _show_composition(payload)
+
+
+@app.command()
+def analysis(ctx: typer.Context, story_id: str, as_json: JsonOption = False) -> None:
+    """Compare how the sides and the outlets tell a story: quotes and claims per side,
+    coverage per outlet, conflicting numbers and omissions.
+
+    Example: backstory analysis s1a2b3c4d5e6 --json
+    """
+    with _desk(ctx) as desk:
+        payload = composition_payload(desk.analysis(story_id))
+    if as_json:
+        _print_json(payload)
+        return
+    _show_composition(payload)
+
+
+@app.command()
+def chart(
+    ctx: typer.Context,
+    story_id: str,
+    kind: Annotated[str, typer.Argument(help="timeline, numbers, speakers or coverage.")],
+    out_file: Annotated[Path, typer.Option("--out", help="FILE.svg, FILE.png or FILE.json.")],
+    as_json: JsonOption = False,
+) -> None:
+    """Draw one of a story's infographics to an SVG, PNG or Vega-Lite JSON file.
+
+    Example: backstory chart s1a2b3c4d5e6 numbers --out numbers.svg
+    """
+    with _desk(ctx) as desk:
+        drawn = desk.chart(story_id, kind)
+    export_chart(drawn, out_file)
+    if as_json:
+        _print_json({"story_id": drawn.story_id, "kind": drawn.kind, "out": str(out_file),
+                     "title": drawn.title, "description": drawn.description})
+        return
+    out.print(f"wrote {escape(drawn.title)} to {escape(str(out_file))}")
+    out.print(f"[dim]{escape(drawn.description)}[/dim]")
 
 
 @app.command()
@@ -470,6 +553,19 @@ def _sparkline(by_day: dict[str, int], as_of: str | None, days: int = 14) -> str
 
 def _number(value: Any) -> str:
     return f"{value:g}" if isinstance(value, float) else str(value)
+
+
+def _show_composition(payload: dict[str, Any]) -> None:
+    """Headed statements, each with the outlets and dates of the sentences it cites."""
+    if not payload["sections"]:
+        out.print("[dim]Nothing to show: the sources hold no statement of this kind.[/dim]")
+    for section in payload["sections"]:
+        out.print(f"\n[bold]{escape(section['heading'])}[/bold]")
+        for statement in section["statements"]:
+            sources = "; ".join(dict.fromkeys(
+                f"{c['outlet'] or 'unknown'}, {c['published_at'] or 'undated'}"
+                for c in statement["citations"]))
+            out.print(f"• {escape(statement['text'])}\n  [dim]— {escape(sources)}[/dim]")
 
 
 def _print_json(payload: Any) -> None:

@@ -12,13 +12,14 @@ __all__ = [
     "Answer",
     "Article",
     "ArticleMeta",
+    "Chart",
     "Citation",
     "Claim",
     "Comparison",
+    "Composition",
     "Conflict",
     "EntityProfile",
     "Event",
-    "Explainer",
     "FeedValidators",
     "IngestFailure",
     "IngestReport",
@@ -32,6 +33,7 @@ __all__ = [
     "Quote",
     "Rewrite",
     "Role",
+    "Section",
     "Sentence",
     "SentenceHit",
     "ShapeSeen",
@@ -285,12 +287,37 @@ class Statement:
 
 
 @dataclass(frozen=True, slots=True)
-class Explainer:
-    """A story's short explainer: its most central statements, each cited."""
+class Section:
+    """A headed run of statements; in an FAQ the heading is the question."""
 
+    heading: str
+    statements: tuple[Statement, ...]
+
+
+@dataclass(frozen=True, slots=True)
+class Composition:
+    """A generated document about a story (explainer, FAQ or analysis), every statement cited."""
+
+    kind: str  # "explainer" | "faq" | "analysis"
     story_id: str
     title: str
-    statements: tuple[Statement, ...]
+    sections: tuple[Section, ...]
+
+    @property
+    def statements(self) -> tuple[Statement, ...]:
+        return tuple(s for section in self.sections for s in section.statements)
+
+
+@dataclass(frozen=True, slots=True)
+class Chart:
+    """An infographic: a Vega-Lite spec, its data rows (each with its citations) and a text
+    alternative for readers who cannot see it."""
+
+    kind: str  # "timeline" | "numbers" | "speakers" | "coverage"
+    story_id: str
+    title: str
+    spec: dict[str, object]
+    description: str
 
 
 @dataclass(frozen=True, slots=True)

@@ -9,15 +9,17 @@ from backstory.models import (
     Answer,
     Article,
     ArticleMeta,
+    Chart,
     Citation,
     Claim,
+    Composition,
     EntityProfile,
     Event,
-    Explainer,
     IngestReport,
     Quote,
     Sentence,
     SourcedClaim,
+    Statement,
     Story,
 )
 from backstory.pipeline import ArticleView, StoryView
@@ -27,13 +29,15 @@ __all__ = [
     "answer_payload",
     "article_payload",
     "article_view_payload",
+    "chart_payload",
     "claim_payload",
+    "composition_payload",
     "entity_payload",
     "event_payload",
-    "explainer_payload",
     "ingest_payload",
     "quote_payload",
     "sourced_claim_payload",
+    "statement_payload",
     "stories_payload",
     "story_payload",
     "story_view_payload",
@@ -145,13 +149,27 @@ def citation_payload(citation: Citation) -> JSON:
             "published_at": citation.published_at}
 
 
-def explainer_payload(explainer: Explainer) -> JSON:
+def statement_payload(statement: Statement) -> JSON:
+    return {"text": statement.text,
+            "citations": [citation_payload(c) for c in statement.citations]}
+
+
+def composition_payload(document: Composition) -> JSON:
+    """An explainer, FAQ or analysis: headed sections of statements, each with citations (in
+    an FAQ each section is a question and its answer)."""
     return {
-        "story_id": explainer.story_id,
-        "title": explainer.title,
-        "statements": [{"text": s.text, "citations": [citation_payload(c) for c in s.citations]}
-                       for s in explainer.statements],
+        "story_id": document.story_id,
+        "kind": document.kind,
+        "title": document.title,
+        "sections": [{"heading": s.heading,
+                      "statements": [statement_payload(st) for st in s.statements]}
+                     for s in document.sections],
     }
+
+
+def chart_payload(chart: Chart) -> JSON:
+    return {"story_id": chart.story_id, "kind": chart.kind, "title": chart.title,
+            "description": chart.description, "spec": chart.spec}
 
 
 def story_view_payload(view: StoryView) -> JSON:
@@ -160,7 +178,7 @@ def story_view_payload(view: StoryView) -> JSON:
         **story_payload(view.story),
         "article_details": [article_payload(a) for a in view.articles],
         "outlets": sorted({a.outlet for a in view.articles if a.outlet}),
-        "explainer": explainer_payload(view.explainer),
+        "explainer": composition_payload(view.explainer),
         "timeline": [
             {"type": e.type, "time": e.time, "precision": e.precision,
              "participants": list(e.participants), "place": e.place, "topic": e.topic,

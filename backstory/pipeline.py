@@ -10,7 +10,15 @@ from importlib import resources
 from pathlib import Path
 
 from backstory.batches import batched
-from backstory.compose import build_explainer
+from backstory.compose import (
+    Grounder,
+    StoryFacts,
+    build_analysis,
+    build_chart,
+    build_explainer,
+    build_faq,
+    evidence_of,
+)
 from backstory.config import Settings
 from backstory.errors import BackstoryError, NotFoundError
 from backstory.ingest import Fetcher, InputMeta, estimate_articles, read_sources
@@ -21,9 +29,10 @@ from backstory.models import (
     Answer,
     Article,
     ArticleMeta,
+    Chart,
     Comparison,
+    Composition,
     EntityProfile,
-    Explainer,
     IngestedArticle,
     IngestFailure,
     IngestReport,
@@ -77,11 +86,11 @@ class ArticleView:
 
 @dataclass(frozen=True, slots=True)
 class StoryView:
-    """A story with its articles and its first explainer."""
+    """A story with its articles, its explainer and what the stories stage made of it."""
 
     story: Story
     articles: list[ArticleMeta]
-    explainer: Explainer
+    explainer: Composition
     timeline: list[TimelineEntry] = field(default_factory=list)
     sides: list[Side] = field(default_factory=list)
     sources: dict[str, SourceInfo] = field(default_factory=dict)
@@ -316,20 +325,29 @@ class Desk:
         return self.store.stories()
 
     def story(self, story_id: str) -> StoryView:
-        story = self.store.story(story_id)
+        facts = self.story_facts(story_id)
+        return StoryView(
+            story=facts.story,
+            articles=list(facts.articles),
+            explainer=build_explainer(facts, self._grounder(facts)),
+            timeline=list(facts.timeline),
+            sides=list(facts.sides),
+            sources=dict(facts.sources),
+            comparison=facts.comparison,
+        )
+
+    def story_facts(self, story: Story | str) -> StoryFacts:
+        """A story with its articles' analysis records, timeline, sides and comparison."""
+        if isinstance(story, str):
+            story = self.store.story(story)
         metas = self.store.article_meta(story.article_ids)
         articles = [metas[a] for a in story.article_ids if a in metas]
         analyses = self.store.analyses(story.article_ids)
         sides, sources = build_sides(analyses, articles)
-        return StoryView(
-            story=story,
-            articles=articles,
-            explainer=self.explain(story),
-            timeline=build_timeline(analyses, articles),
-            sides=sides,
-            sources=sources,
-            comparison=compare_accounts(analyses, articles),
-        )
+        return StoryFacts(
+            story=story, articles=tuple(articles), analyses=analyses,
+            timeline=tuple(build_timeline(analyses, articles)), sides=tuple(sides),
+            sources=sources, comparison=compare_accounts(analyses, articles))
 
     def trends(self, *, window_days: int = 7, limit: int = 20) -> Trends:
         """Rising topics and entities: the last `window_days` of publication against the
@@ -337,10 +355,31 @@ class Desk:
         return build_trends(self.store.article_features(), self.store.stories(),
                             window_days=window_days, limit=limit)
 
-    def explain(self, story: Story | str) -> Explainer:
-        if isinstance(story, str):
-            story = self.store.story(story)
-        return build_explainer(story, self.store.article_sentences(story.article_ids))
+    # -- compose ----------------------------------------------------------------------------
+
+    def explain(self, story: Story | str | StoryFacts) -> Composition:
+        """The story's explainer, every statement grounded in the sentences it cites."""
+        facts = story if isinstance(story, StoryFacts) else self.story_facts(story)
+        return build_explainer(facts, self._grounder(facts))
+
+    def faq(self, story: Story | str | StoryFacts) -> Composition:
+        """Questions a reader would ask about the story that its sources answer."""
+        facts = story if isinstance(story, StoryFacts) else self.story_facts(story)
+        return build_faq(facts, self._grounder(facts), self.ask)
+
+    def analysis(self, story: Story | str | StoryFacts) -> Composition:
+        """The sides side by side, coverage by outlet, conflicting numbers, omissions."""
+        facts = story if isinstance(story, StoryFacts) else self.story_facts(story)
+        return build_analysis(facts, self._grounder(facts))
+
+    def chart(self, story: Story | str | StoryFacts, kind: str) -> Chart:
+        """One of the story's infographics (`CHART_KINDS`) as a Vega-Lite spec."""
+        facts = story if isinstance(story, StoryFacts) else self.story_facts(story)
+        return build_chart(facts, kind)
+
+    @staticmethod
+    def _grounder(facts: StoryFacts) -> Grounder:
+        return Grounder(evidence_of(facts.analyses))
 
     # -- read -------------------------------------------------------------------------------
 

@@ -1,5 +1,22 @@
-"""Compose: explainers built from a story's own sentences, each statement cited."""
+"""Compose: explainers, FAQs, analyses and charts of a story, every statement cited and
+checked against the sentences it cites."""
 
+from backstory.compose.analysis import build_analysis
+from backstory.compose.charts import CHART_KINDS, build_chart, export_chart
 from backstory.compose.explainer import build_explainer
+from backstory.compose.facts import StoryFacts
+from backstory.compose.faq import build_faq
+from backstory.compose.grounding import Grounder, GroundingError, evidence_of
 
-__all__ = ["build_explainer"]
+__all__ = [
+    "CHART_KINDS",
+    "Grounder",
+    "GroundingError",
+    "StoryFacts",
+    "build_analysis",
+    "build_chart",
+    "build_explainer",
+    "build_faq",
+    "evidence_of",
+    "export_chart",
+]

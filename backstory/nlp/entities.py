@@ -35,9 +35,52 @@ _POSSESSIVE = re.compile(r"(?:'s|’s|'|’)$")
 _LEADING_THE = re.compile(r"^the\s+", re.I)
 
 
+# Capitalized words of offices and departments that the NER model sometimes takes into a
+# person's name ("Secretary of Homeland Security Alejandro Mayorkas" → "Homeland Security
+# Alejandro Mayorkas").
+_OFFICE_WORDS = frozenset([
+    "homeland", "security", "public", "foreign", "home", "interior", "defense", "defence",
+    "justice", "state", "commerce", "trade", "finance", "treasury", "health", "education",
+    "energy", "transport", "transportation", "minister", "ministry", "secretary",
+    "president", "premier", "chancellor", "senator", "governor", "mayor", "general",
+    "ambassador", "spokesman", "spokeswoman", "spokesperson", "department", "affairs",
+    "national",
+])
+
+
 def clean_name(text: str) -> str:
     """The name a mention stands for: without a leading "the" or a trailing possessive."""
     return _LEADING_THE.sub("", _POSSESSIVE.sub("", text.strip())).strip()
+
+
+_INSTITUTION_WORDS = frozenset([
+    "council", "office", "agency", "committee", "bureau", "commission", "ministry",
+    "department", "service", "police", "guard", "court", "bank", "authority", "party", "army",
+    "forces", "force", "administration", "institute", "university", "association", "union",
+    "group", "board", "news", "media", "embassy", "government", "house", "congress", "senate",
+])
+
+
+def person_name(name: str) -> str:
+    """A person's name without office words the NER span took in front of it."""
+    words = name.split()
+    while len(words) > 2 and words[0].lower() in _OFFICE_WORDS:
+        words.pop(0)
+    return " ".join(words)
+
+
+def _office_holder(name: str) -> str | None:
+    """The person in an ORG span made of office words and a name ("Homeland Security
+    Alejandro Mayorkas" → "Alejandro Mayorkas"), or None when it is an institution."""
+    words = name.split()
+    if not words or words[0].lower() not in _OFFICE_WORDS:
+        return None
+    rest = person_name(name).split()
+    if (len(rest) == len(words) or not 2 <= len(rest) <= 3
+            or any(w.lower() in _OFFICE_WORDS | _INSTITUTION_WORDS or not w.isalpha()
+                   or not w[0].isupper() for w in rest)):
+        return None
+    return " ".join(rest)
 
 
 def canonical_mentions(ents: Iterable[Span], sentences: Sequence[Sentence]) -> Iterator[Mention]:
@@ -52,6 +95,10 @@ def canonical_mentions(ents: Iterable[Span], sentences: Sequence[Sentence]) -> I
         if not name:
             continue
         label = "ORG" if name in organisations else "PERSON" if name in people else span.label_
+        if label == "PERSON":
+            name = person_name(name)
+        elif label == "ORG" and (holder := _office_holder(name)) is not None:
+            name, label = holder, "PERSON"
         if " " not in name and label in ("PERSON", "ORG") and name not in organisations:
             expansion = full_names.get(name)
             if expansion:
@@ -303,4 +350,4 @@ def _person_names(spans: Iterable[Span], people: set[str]) -> dict[str, str]:
         if name in people and " " in name:
             for part in name.split():
                 owners.setdefault(part, set()).add(name)
-    return {part: names.pop() for part, names in owners.items() if len(names) == 1}
+    return {part: person_name(names.pop()) for part, names in owners.items() if len(names) == 1}

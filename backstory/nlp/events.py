@@ -14,7 +14,7 @@ from spacy.tokens import Doc, Span, Token
 
 from backstory.models import Event, Mention, Sentence, TimeExpr
 
-__all__ = ["COMMON_VERBS", "FUNCTION_WORDS", "OPENERS", "dated_times", "event_type",
+__all__ = ["COMMON_VERBS", "EVENT_TYPES", "FUNCTION_WORDS", "OPENERS", "dated_times", "event_type",
            "extract_events", "needs_parse", "place_before", "since_time"]
 
 _TRIGGERS: dict[str, str] = {
@@ -42,6 +42,8 @@ _TRIGGERS: dict[str, str] = {
     **dict.fromkeys(("strike", "strikes", "walkout"), "strike"),
     **dict.fromkeys(("launch", "launched", "launches"), "launch"),
 }
+# The event types Backstory names ("meeting", "deportation", …).
+EVENT_TYPES = frozenset(_TRIGGERS.values())
 
 
 def event_type(word: str) -> str | None:

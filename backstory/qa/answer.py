@@ -82,7 +82,10 @@ class AnswerEngine:
         else:
             best = judged[0]
             answer, confidence, support = best.hit.sentence.text, best.support, [best]
-        if facts is not None and facts.answer and facts.confidence >= confidence:
+        # A role asked for by name ("Who is X?") is what the records hold; a sentence that
+        # merely names X is not an answer to it.
+        if facts is not None and facts.answer and (facts.confidence >= confidence
+                                                   or question.kind == "role"):
             if facts.confidence < limit:
                 return Answer(question=text, answer=None, abstained=True,
                               confidence=round(facts.confidence, 3))

@@ -63,8 +63,19 @@ def read_question(doc: Doc) -> Question:
     event = next((t for t in map(event_type, words) if t), None)
     cue = next((CUE_LEMMA_OF[w] for w in words if w in CUE_LEMMA_OF
                 and event_type(w) is None), None)
+    kind = _kind(words, answer_type, cue, event)
+    if _asks_who_someone_is(words, names):
+        kind, answer_type = "role", None  # the answer is a role, not another person
     return Question(text=doc.text, answer_type=answer_type, names=names,
-                    kind=_kind(words, answer_type, cue, event), event=event, cue=cue)
+                    kind=kind, event=event, cue=cue)
+
+
+def _asks_who_someone_is(words: list[str], names: tuple[str, ...]) -> bool:
+    """"Who is Wang Xiaohong?": the question is only the name, so it asks for the role."""
+    if len(names) != 1 or words[:1] != ["who"] or words[1:2] not in (["is"], ["was"]):
+        return False
+    named = {w.lower() for w in names[0].split()}
+    return all(w in named or w in {"?", "the", "'s"} for w in words[2:])
 
 
 _WH_WORDS = {"how", "who", "whom", "whose", "where", "when", "what", "which", "why"}

@@ -13,22 +13,26 @@ from pathlib import Path
 from typing import Any
 
 from fastapi import FastAPI, Query, Request
-from fastapi.responses import HTMLResponse, JSONResponse
+from fastapi.responses import FileResponse, HTMLResponse, JSONResponse
 from fastapi.staticfiles import StaticFiles
 from fastapi.templating import Jinja2Templates
 
+from backstory.compose import CHART_KINDS
 from backstory.config import Settings
 from backstory.errors import NotFoundError
 from backstory.payloads import (
     answer_payload,
     article_payload,
     article_view_payload,
+    chart_payload,
+    composition_payload,
     stories_payload,
     story_view_payload,
     trends_payload,
 )
 from backstory.pipeline import Desk
-from backstory.web.render import article_paragraphs
+from backstory.web.render import analysis_marks, article_paragraphs, faq_json_ld
+from backstory.web.vendor import vega_embed_script
 
 __all__ = ["create_app"]
 
@@ -74,14 +78,25 @@ def create_app(settings: Settings) -> FastAPI:
 
     @app.get("/stories/{story_id}", response_class=HTMLResponse)
     def story_page(request: Request, story_id: str) -> HTMLResponse:
-        view = desk.story(story_id)
-        return page(request, "story.html", view=view)
+        facts = desk.story_facts(story_id)
+        view = desk.story(facts.story.id)
+        faq = desk.faq(facts)
+        return page(request, "story.html", view=view, explainer=view.explainer, faq=faq,
+                    analysis=desk.analysis(facts), faq_ld=faq_json_ld(faq),
+                    charts=[desk.chart(facts, kind) for kind in CHART_KINDS],
+                    versions={"explainer": None, "faq": None, "analysis": None})
+
+    @app.get("/vendor/vega-embed.js")
+    def vega_embed() -> FileResponse:
+        return FileResponse(vega_embed_script(), media_type="text/javascript",
+                            headers={"Cache-Control": "public, max-age=86400"})
 
     @app.get("/articles/{article_id}", response_class=HTMLResponse)
     def article_page(request: Request, article_id: str) -> HTMLResponse:
         view = desk.article(article_id)
         return page(request, "article.html", view=view,
-                    paragraphs=article_paragraphs(view.article.text, view.sentences))
+                    paragraphs=article_paragraphs(view.article.text, view.sentences,
+                                                  analysis_marks(view.analysis)))
 
     @app.get("/ask", response_class=HTMLResponse)
     def ask_page(request: Request, q: str = Query("", max_length=_MAX_QUESTION)) -> HTMLResponse:
@@ -112,6 +127,25 @@ def create_app(settings: Settings) -> FastAPI:
     @app.get("/api/v1/stories/{story_id}")
     def api_story(story_id: str) -> dict[str, Any]:
         return story_view_payload(desk.story(story_id))
+
+    @app.get("/api/v1/stories/{story_id}/explainer")
+    def api_explainer(story_id: str) -> dict[str, Any]:
+        return composition_payload(desk.explain(story_id))
+
+    @app.get("/api/v1/stories/{story_id}/faq")
+    def api_faq(story_id: str) -> dict[str, Any]:
+        return composition_payload(desk.faq(story_id))
+
+    @app.get("/api/v1/stories/{story_id}/analysis")
+    def api_analysis(story_id: str) -> dict[str, Any]:
+        return composition_payload(desk.analysis(story_id))
+
+    @app.get("/api/v1/stories/{story_id}/charts/{kind}")
+    def api_chart(story_id: str, kind: str) -> dict[str, Any]:
+        if kind not in CHART_KINDS:
+            raise NotFoundError(f"no chart kind {kind!r}; the kinds are "
+                                f"{', '.join(CHART_KINDS)}", kind=kind)
+        return chart_payload(desk.chart(story_id, kind))
 
     @app.get("/api/v1/articles")
     def api_articles(limit: int = Query(100, ge=1, le=1000),

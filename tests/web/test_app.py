@@ -57,10 +57,15 @@ def test_story_api_gives_articles_outlets_and_explainer(client: TestClient) -> N
                for s in stories)
     detail = client.get(f"/api/v1/stories/{stories[0]['id']}").json()
     assert len(detail["outlets"]) >= 3
-    for statement in detail["explainer"]["statements"]:
-        [citation] = statement["citations"]
-        assert citation["sentence"] == statement["text"]
-        assert citation["article_id"] in detail["articles"]
+    statements = [st for section in detail["explainer"]["sections"]
+                  for st in section["statements"]]
+    assert statements
+    for statement in statements:
+        assert statement["citations"], statement["text"]
+        for citation in statement["citations"]:
+            assert citation["article_id"] in detail["articles"]
+            article = client.get(f"/api/v1/articles/{citation['article_id']}").json()
+            assert citation["sentence"] in {s["text"] for s in article["sentences"]}
 
 
 def test_ask_page_shows_the_answer_and_its_sources(client: TestClient) -> None:
@@ -118,4 +123,12 @@ def test_story_page_shows_timeline_sides_and_what_is_left_out(client: TestClient
     assert any(e["type"] == "meeting" and e["time"] == "2024-02-18" for e in story["timeline"])
     assert any(side["side"] == "China" for side in story["sides"])
     page = client.get(f"/stories/{vienna['id']}").text
-    assert "Timeline" in page and "Who says what" in page
+    for heading in ("Timeline", "What the China side says", "Questions and answers",
+                    "How the sides and outlets tell it", "Infographics"):
+        assert heading in page
+    [ld] = re.findall(r'<script type="application/ld\+json">(.*?)</script>', page, re.S)
+    faq = json.loads(ld)
+    assert faq["@type"] == "FAQPage" and faq["mainEntity"]
+    assert all(q["@type"] == "Question" and q["acceptedAnswer"]["text"]
+               for q in faq["mainEntity"])
+    assert page.count('class="chart-alt"') == 4

@@ -1,0 +1,186 @@
+"""Explainer, FAQ, analysis and charts of the seed story: what must be said, who says it,
+and that every statement stands on a stored sentence that vouches for it."""
+
+from __future__ import annotations
+
+import json
+import re
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+
+from backstory.compose import Grounder, GroundingError, evidence_of
+from backstory.compose.render import to_html, to_markdown
+from backstory.config import Settings
+from backstory.ingest.metadata import InputMeta
+from backstory.models import Citation, Composition, Statement
+from backstory.payloads import composition_payload
+from backstory.pipeline import Desk
+
+SEED = Path(__file__).resolve().parents[2].parent / "shared" / "seed" / "article.txt"
+
+
+@pytest.fixture(scope="module")
+def seed_desk(tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[Desk, str]]:
+    if not SEED.exists():
+        pytest.skip(f"the seed article is missing: {SEED}")
+    desk = Desk(Settings(db=str(tmp_path_factory.mktemp("compose") / "seed.db")))
+    desk.load_sample()
+    report = desk.ingest([str(SEED)], meta=InputMeta(outlet="South China Morning Post",
+                                                     published_at="2024-02-19"))
+    [story] = [s for s in desk.stories() if report.articles[0].id in s.article_ids]
+    yield desk, story.id
+    desk.close()
+
+
+@pytest.fixture(scope="module")
+def documents(seed_desk: tuple[Desk, str]) -> dict[str, Composition]:
+    desk, story_id = seed_desk
+    facts = desk.story_facts(story_id)
+    return {"explainer": desk.explain(facts), "faq": desk.faq(facts),
+            "analysis": desk.analysis(facts)}
+
+
+def _section(document: Composition, heading: str) -> list[Statement]:
+    return [s for section in document.sections if section.heading == heading
+            for s in section.statements]
+
+
+def test_explainer_names_the_people_with_their_roles(documents: dict[str, Composition]) -> None:
+    people = {s.text.split(":")[0]: s.text for s in
+              _section(documents["explainer"], "Who is involved")}
+    assert "minister" in people["Wang Xiaohong"].lower()
+    assert "public security" in people["Wang Xiaohong"].lower()
+    assert "Homeland Security Secretary" in people["Alejandro Mayorkas"]
+
+
+def test_explainer_dates_and_places_the_meeting(documents: dict[str, Composition]) -> None:
+    happened = " ".join(s.text for s in _section(documents["explainer"], "What happened"))
+    assert re.search(r"Meeting of Wang Xiaohong and Alejandro Mayorkas in Vienna "
+                     r"on 18 February 2024", happened)
+    timeline = " ".join(s.text for s in _section(documents["explainer"], "Timeline"))
+    assert "San Francisco in November 2023" in timeline
+
+
+def test_explainer_gives_each_count_with_its_source(documents: dict[str, Composition]
+                                                    ) -> None:
+    numbers = [s.text for s in _section(documents["explainer"], "Key numbers")]
+    assert any(t.startswith("At least 11 Chinese students") and "according to Xinhua" in t
+               for t in numbers), numbers
+    assert any(t.startswith("8 cases") and "Dulles" in t and "according to Chinese embassy"
+               in t for t in numbers), numbers
+
+
+def test_analysis_shows_what_the_us_readout_leaves_out(documents: dict[str, Composition]
+                                                       ) -> None:
+    left_out = " ".join(s.text for s in _section(documents["analysis"],
+                                                 "What an account leaves out"))
+    assert "readout leaves out" in left_out and "treatment" in left_out
+    sides = [s.heading for s in documents["analysis"].sections]
+    assert "The China side: what it says and claims" in sides
+
+
+def test_faq_lists_answered_questions_only(documents: dict[str, Composition]) -> None:
+    faq = documents["faq"]
+    assert 5 <= len(faq.sections) <= 12
+    for section in faq.sections:
+        assert section.heading.endswith("?")
+        [answer] = section.statements
+        assert answer.text and answer.citations
+    answers = {s.heading: s.statements[0].text for s in faq.sections}
+    where = next(a for q, a in answers.items() if q.startswith("Where did"))
+    assert "Vienna" in where
+
+
+def test_every_statement_cites_a_stored_sentence(seed_desk: tuple[Desk, str],
+                                                 documents: dict[str, Composition]) -> None:
+    desk, story_id = seed_desk
+    story = desk.store.story(story_id)
+    for document in documents.values():
+        payload = composition_payload(document)
+        statements = [st for sec in payload["sections"] for st in sec["statements"]]
+        assert statements, document.kind
+        for statement in statements:
+            assert set(statement) == {"text", "citations"}
+            assert statement["citations"], statement["text"]
+            for c in statement["citations"]:
+                assert set(c) == {"article_id", "sentence_id", "sentence", "start", "end",
+                                  "outlet", "url", "published_at"}
+                assert c["article_id"] in story.article_ids
+                stored = {s.id: s.text for s in desk.store.sentences(c["article_id"])}
+                assert stored[c["sentence_id"]] == c["sentence"]
+
+
+def test_a_number_not_in_the_cited_sentence_is_rejected(seed_desk: tuple[Desk, str]) -> None:
+    desk, story_id = seed_desk
+    facts = desk.story_facts(story_id)
+    grounder = Grounder(evidence_of(facts.analyses))
+    def vouches(text: str) -> bool:
+        return "at least 11" in text and "Xinhua" in text
+
+    analysis = next(a for a in facts.analyses.values() if any(vouches(s.text)
+                                                             for s in a.sentences))
+    sentence = next(s for s in analysis.sentences if vouches(s.text))
+    meta = facts.meta(analysis.article_id)
+    assert meta is not None
+    citation = Citation.of(sentence, meta)
+    honest = Statement("At least 11 Chinese students were sent home, according to Xinhua.",
+                       (citation,))
+    grounder.check(honest)
+    injected = Statement("At least 15 Chinese students were sent home, according to Xinhua.",
+                         (citation,))
+    with pytest.raises(GroundingError, match="15"):
+        grounder.check(injected)
+    assert grounder.keep([honest, injected]) == (honest,)
+    renamed = Statement("At least 11 Chinese students were sent home, according to Reuters.",
+                        (citation,))
+    assert grounder.missing(renamed) == ["Reuters"]
+    misdated = Statement("The meeting took place on 19 March 2024.", (citation,))
+    assert grounder.missing(misdated) == ["19 March 2024"]
+    uncited = Statement("Nothing cites this.", ())
+    assert grounder.missing(uncited)
+
+
+def test_relative_dates_vouch_for_their_resolved_day(seed_desk: tuple[Desk, str]) -> None:
+    desk, story_id = seed_desk
+    facts = desk.story_facts(story_id)
+    grounder = Grounder(evidence_of(facts.analyses))
+    for analysis in facts.analyses.values():
+        for expr in analysis.times:
+            if expr.value == "2024-02-18" and expr.text.lower() == "sunday":
+                meta = facts.meta(analysis.article_id)
+                assert meta is not None
+                citation = Citation.of(analysis.sentences[expr.sentence_index], meta)
+                assert grounder.missing(Statement("They met on 18 February 2024.",
+                                                  (citation,))) == []
+                return
+    pytest.fail("no sentence of the seed story resolves 'Sunday' to 18 February 2024")
+
+
+def test_markdown_and_html_keep_every_citation(documents: dict[str, Composition]) -> None:
+    explainer = documents["explainer"]
+    markdown = to_markdown(explainer)
+    html = to_html(explainer)
+    cited = {c.sentence for s in explainer.statements for c in s.citations}
+    notes = re.findall(r"^\[\^\d+\]: .*?“(.*)”$", markdown, flags=re.MULTILINE)
+    assert set(notes) == cited
+    assert html.count('<li id="ref-') == len(cited)
+
+
+def test_charts_carry_data_citations_and_a_text_alternative(seed_desk: tuple[Desk, str],
+                                                            tmp_path: Path) -> None:
+    desk, story_id = seed_desk
+    facts = desk.story_facts(story_id)
+    for kind in ("timeline", "numbers", "speakers", "coverage"):
+        chart = desk.chart(facts, kind)
+        assert chart.spec["$schema"].startswith("https://vega.github.io/schema/vega-lite/")
+        assert len(chart.description) > 40
+        json.dumps(chart.spec)  # plain JSON, nothing Python-only
+    numbers = desk.chart(facts, "numbers")
+    datasets = numbers.spec["datasets"]
+    assert isinstance(datasets, dict)
+    rows = [r for values in datasets.values() for r in values]
+    assert any(r["value"] == 11 and r["source"] == "Xinhua" for r in rows)
+    assert all(r["sentence_id"] and r["outlet"] for r in rows)
+    assert "11" in numbers.description and "Xinhua" in numbers.description
