@@ -1,0 +1,120 @@
+"""The served app in headless Chromium: what a reader sees and does, and that article text
+holding HTML or script is shown as text, never run."""
+
+from __future__ import annotations
+
+import json
+import re
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+from playwright.sync_api import Browser, Page, expect, sync_playwright
+
+from backstory.config import Settings
+from backstory.pipeline import Desk
+from backstory.web import create_app
+from tests.web.browser import CHROMIUM_FLAGS, chromium_path, screenshot_path, serving
+
+SEED = Path(__file__).resolve().parents[2].parent / "shared" / "seed" / "article.txt"
+HOSTILE = ('Harbour council vote <script>window.__pwned = 1</script> ends in a tie. '
+           'The clerk said the <img src="x" onerror="window.__pwned = 2"> motion '
+           'would return next week. <b>Bold claims</b> were made by 12 councillors.')
+
+
+@pytest.fixture(scope="module")
+def site(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
+    folder = tmp_path_factory.mktemp("browser")
+    db = folder / "site.db"
+    hostile = folder / "hostile.jsonl"
+    hostile.write_text(json.dumps({"text": HOSTILE, "title": "Council <i>vote</i> ties",
+                                   "outlet": "Harbour Ledger (sample)",
+                                   "published_at": "2024-06-02"}) + "\n")
+    with Desk(Settings(db=str(db))) as desk:
+        desk.load_sample()
+        desk.ingest([str(hostile)])
+    with serving(create_app(Settings(db=str(db)))) as base:
+        yield base
+
+
+@pytest.fixture(scope="module")
+def browser() -> Iterator[Browser]:
+    executable = chromium_path()
+    with sync_playwright() as playwright:
+        browser = playwright.chromium.launch(executable_path=executable,
+                                             args=CHROMIUM_FLAGS)
+        yield browser
+        browser.close()
+
+
+@pytest.fixture
+def page(browser: Browser) -> Iterator[Page]:
+    context = browser.new_context(viewport={"width": 1100, "height": 900})
+    page = context.new_page()
+    yield page
+    context.close()
+
+
+def test_reader_opens_a_story_reads_the_faq_sees_charts_and_asks(site: str, page: Page
+                                                                  ) -> None:
+    page.goto(site + "/")
+    page.screenshot(path=screenshot_path("home"), full_page=True)
+    page.get_by_role("link", name=re.compile("Vienna")).first.click()
+    expect(page.locator("h1")).to_contain_text("Vienna")
+
+    faq = page.locator("details.faq-item")
+    assert faq.count() >= 5
+    second = faq.nth(1)
+    second.locator("summary").click()
+    expect(second.locator("p")).to_be_visible()
+    expect(second.locator("a.cite").first).to_be_visible()
+
+    # Each of the four charts is drawn by Vega into an SVG, with its text alternative.
+    charts = page.locator(".vega")
+    assert charts.count() == 4
+    for i in range(4):
+        expect(charts.nth(i).locator("svg").first).to_be_attached(timeout=30_000)
+    assert page.locator(".vega[data-error]").count() == 0
+    expect(page.locator("#chart-numbers-alt")).to_contain_text("Xinhua")
+    page.screenshot(path=screenshot_path("story"), full_page=True)
+
+    # A citation leads to the sentence it cites, highlighted on the article page.
+    cite = page.locator("#explainer a.cite").first
+    href = cite.get_attribute("href") or ""
+    cite.click()
+    anchor = href.split("#", 1)[1]
+    expect(page.locator(f"#{anchor}")).to_be_visible()
+    assert page.locator("mark.hl-quote, mark.hl-claim, mark.hl-time").count() > 0
+    page.screenshot(path=screenshot_path("article"), full_page=True)
+
+    page.fill("#ask-q", "Who did Wang Xiaohong meet in Vienna?")
+    page.press("#ask-q", "Enter")
+    expect(page.locator(".answer-text")).to_contain_text("Mayorkas")
+    assert page.locator("a.cite").count() >= 1
+    page.screenshot(path=screenshot_path("ask"), full_page=True)
+
+
+def test_trends_page_and_a_phone_screen(site: str, browser: Browser) -> None:
+    context = browser.new_context(viewport={"width": 390, "height": 844},
+                                  device_scale_factor=2, is_mobile=True)
+    phone = context.new_page()
+    phone.goto(site + "/trends")
+    assert phone.locator("h1").count() == 1
+    phone.screenshot(path=screenshot_path("trends-phone"), full_page=True)
+    phone.goto(site + "/")
+    # Nothing wider than the screen: the page reads without scrolling sideways.
+    width = phone.evaluate("document.documentElement.scrollWidth")
+    assert width <= 390 + 1, f"the home page is {width}px wide on a 390px phone"
+    context.close()
+
+
+def test_article_text_with_html_is_shown_not_run(site: str, page: Page) -> None:
+    page.goto(site + "/")
+    page.get_by_role("link", name=re.compile("Council")).first.click()
+    if "/stories/" in page.url:
+        page.locator("table.sources a").first.click()
+    expect(page.locator("article")).to_contain_text("<script>window.__pwned = 1</script>")
+    expect(page.locator("article")).to_contain_text('<img src="x"')
+    assert page.evaluate("window.__pwned") is None
+    assert page.locator("article script, article img, article b").count() == 0
+    page.screenshot(path=screenshot_path("hostile-article"), full_page=True)
