@@ -28,6 +28,7 @@ from rich.table import Table
 from rich.text import Text
 
 from backstory.config import Settings
+from backstory.editor import Accounts, user_payload
 from backstory.errors import BackstoryError
 from backstory.ingest import InputMeta, estimate_articles, normalize_published
 from backstory.models import IngestReport
@@ -42,6 +43,7 @@ from backstory.payloads import (
     trends_payload,
 )
 from backstory.pipeline import Desk, sample_corpus_path
+from backstory.store import Store, open_store
 
 __all__ = ["app", "main"]
 
@@ -71,7 +73,10 @@ def _root(
 ) -> None:
     logging.basicConfig(level=logging.INFO if verbose else logging.ERROR,
                         format="%(levelname)s %(name)s: %(message)s")
-    ctx.obj = Settings.from_env(db=db, allow_private=allow_private)
+    try:
+        ctx.obj = Settings.from_env(db=db, allow_private=allow_private)
+    except BackstoryError as exc:
+        _fail(exc.message, code=2)
 
 
 @app.command()
@@ -329,6 +334,58 @@ def demo(
         serve(ctx, host=host, port=port)
 
 
+user_app = typer.Typer(help="Editor accounts: who may review, edit and approve documents.",
+                       no_args_is_help=True)
+app.add_typer(user_app, name="user")
+
+
+@user_app.command("add")
+def user_add(
+    ctx: typer.Context,
+    name: Annotated[str, typer.Argument(help="The editor's login name.")],
+    password_stdin: Annotated[bool, typer.Option(
+        "--password-stdin", help="Read the password from the first line of standard input "
+                                 "instead of prompting.")] = False,
+    as_json: JsonOption = False,
+) -> None:
+    """Create an editor account; the password is asked for twice, hidden, and stored only
+    as an Argon2id hash.
+
+    Example: backstory user add ana
+    """
+    if password_stdin:
+        password = sys.stdin.readline().rstrip("\r\n")
+    else:
+        password = typer.prompt(f"Password for {name}", hide_input=True,
+                                confirmation_prompt=True)
+    with _store(ctx) as store:
+        try:
+            user = Accounts(store).add_user(name, password)
+        except BackstoryError as exc:
+            _fail(exc.message)
+    if as_json:
+        _print_json(user_payload(user))
+    else:
+        err.print(f"Added editor {escape(user.name)}; log in at /editor/login.")
+
+
+@user_app.command("list")
+def user_list(ctx: typer.Context, as_json: JsonOption = False) -> None:
+    """List the editor accounts.
+
+    Example: backstory user list --json
+    """
+    with _store(ctx) as store:
+        users = store.users()
+    if as_json:
+        _print_json([user_payload(u) for u in users])
+        return
+    table = Table("name", "created", title=f"{len(users)} editors")
+    for user in users:
+        table.add_row(escape(user.name), user.created_at)
+    out.print(table)
+
+
 def main() -> None:
     """Entry point of the `backstory` script."""
     app()
@@ -353,6 +410,20 @@ def _desk(ctx: typer.Context) -> Iterator[Desk]:
         _fail(exc.message)
     finally:
         desk.close()
+
+
+@contextmanager
+def _store(ctx: typer.Context) -> Iterator[Store]:
+    """The store alone, for commands that need no NLP (editor accounts)."""
+    settings: Settings = ctx.obj
+    try:
+        store = open_store(settings.db_url)
+    except BackstoryError as exc:
+        _fail(exc.message)
+    try:
+        yield store
+    finally:
+        store.close()
 
 
 @contextmanager
