@@ -1,7 +1,9 @@
 """The web app: reader pages and the JSON API over one store.
 
-Reads run on FastAPI's thread pool (plain `def` routes), as Datasette does; the app never
-writes, so the single-writer rule holds with the CLI as the writer.
+Reads run on FastAPI's thread pool (plain `def` routes), as Datasette does. The only
+writes are the editor desk's (`backstory.web.editor`): small transactions through the store,
+one at a time in this process; SQLite's WAL lets reads go on meanwhile, and its busy
+timeout makes them and the CLI's writes (ingest) take turns, so there is one writer at a time.
 """
 
 from __future__ import annotations
@@ -28,6 +30,7 @@ from backstory.payloads import (
     trends_payload,
 )
 from backstory.pipeline import Desk
+from backstory.web.editor import editor_router
 from backstory.web.render import article_paragraphs
 
 __all__ = ["create_app"]
@@ -51,6 +54,7 @@ def create_app(settings: Settings) -> FastAPI:
     app.state.desk = desk
     app.mount("/static", StaticFiles(directory=HERE / "static"), name="static")
     templates = Jinja2Templates(directory=HERE / "templates")
+    app.include_router(editor_router(desk.store))
 
     def page(request: Request, name: str, status: int = 200, **context: Any) -> HTMLResponse:
         return templates.TemplateResponse(request, name, context, status_code=status)
