@@ -32,9 +32,10 @@ from rich.text import Text
 from backstory.compose import export_chart
 from backstory.compose.render import to_html, to_markdown
 from backstory.config import Settings
+from backstory.editor import Accounts, user_payload
 from backstory.errors import BackstoryError
 from backstory.ingest import InputMeta, estimate_articles, normalize_published
-from backstory.models import IngestReport
+from backstory.models import Document, IngestReport
 from backstory.payloads import (
     answer_payload,
     article_payload,
@@ -47,6 +48,7 @@ from backstory.payloads import (
     trends_payload,
 )
 from backstory.pipeline import Desk, sample_corpus_path
+from backstory.store import Store, open_store
 
 __all__ = ["app", "main"]
 
@@ -76,7 +78,10 @@ def _root(
 ) -> None:
     logging.basicConfig(level=logging.INFO if verbose else logging.ERROR,
                         format="%(levelname)s %(name)s: %(message)s")
-    ctx.obj = Settings.from_env(db=db, allow_private=allow_private)
+    try:
+        ctx.obj = Settings.from_env(db=db, allow_private=allow_private)
+    except BackstoryError as exc:
+        _fail(exc.message, code=2)
 
 
 @app.command()
@@ -313,6 +318,39 @@ def chart(
 
 
 @app.command()
+def drafts(
+    ctx: typer.Context,
+    story_ids: Annotated[list[str] | None, typer.Argument(
+        help="Stories to draft (default: every story).")] = None,
+    as_json: JsonOption = False,
+) -> None:
+    """Compose each story's explainer, FAQ and analysis as drafts for the editor desk; a
+    document that has not changed since its last version gets no new one.
+
+    Example: backstory drafts s1a2b3c4d5e6
+    """
+    with _desk(ctx) as desk:
+        ids = story_ids or [s.id for s in desk.stories()]
+        made = _draft_all(desk, ids, quiet=as_json)
+    if as_json:
+        _print_json({"stories": len(ids), "drafts": [
+            {"id": d.id, "kind": d.kind, "story_id": d.story_id, "version": d.version,
+             "changes": d.changes} for d in made]})
+        return
+    out.print(f"{len(made)} new draft version(s) for {len(ids)} stories; review them at "
+              "/editor (`backstory user add NAME` creates an editor).")
+
+
+def _draft_all(desk: Desk, story_ids: list[str], *, quiet: bool) -> list[Document]:
+    made: list[Document] = []
+    with _progress(len(story_ids), quiet=quiet, label="composing drafts") as advance:
+        for story_id in story_ids:
+            made += desk.draft(story_id)
+            advance(story_id)
+    return made
+
+
+@app.command()
 def entity(ctx: typer.Context, name: str, as_json: JsonOption = False) -> None:
     """Show an entity across all articles: its canonical name, other names, roles.
 
@@ -398,7 +436,10 @@ def demo(
         total = estimate_articles([str(sample_corpus_path())])
         with _progress(total, quiet=as_json, label="loading sample corpus") as advance:
             report = desk.load_sample(on_result=advance)
-        count = len(desk.stories())
+        stories = desk.stories()
+        count = len(stories)
+        if report is not None:  # first load: drafts for the editor desk to review
+            _draft_all(desk, [s.id for s in stories], quiet=as_json)
     if as_json:
         _print_json({"loaded": ingest_payload(report) if report else None, "stories": count})
     else:
@@ -410,6 +451,58 @@ def demo(
         raise typer.Exit(1)
     if not no_serve:
         serve(ctx, host=host, port=port)
+
+
+user_app = typer.Typer(help="Editor accounts: who may review, edit and approve documents.",
+                       no_args_is_help=True)
+app.add_typer(user_app, name="user")
+
+
+@user_app.command("add")
+def user_add(
+    ctx: typer.Context,
+    name: Annotated[str, typer.Argument(help="The editor's login name.")],
+    password_stdin: Annotated[bool, typer.Option(
+        "--password-stdin", help="Read the password from the first line of standard input "
+                                 "instead of prompting.")] = False,
+    as_json: JsonOption = False,
+) -> None:
+    """Create an editor account; the password is asked for twice, hidden, and stored only
+    as an Argon2id hash.
+
+    Example: backstory user add ana
+    """
+    if password_stdin:
+        password = sys.stdin.readline().rstrip("\r\n")
+    else:
+        password = typer.prompt(f"Password for {name}", hide_input=True,
+                                confirmation_prompt=True)
+    with _store(ctx) as store:
+        try:
+            user = Accounts(store).add_user(name, password)
+        except BackstoryError as exc:
+            _fail(exc.message)
+    if as_json:
+        _print_json(user_payload(user))
+    else:
+        err.print(f"Added editor {escape(user.name)}; log in at /editor/login.")
+
+
+@user_app.command("list")
+def user_list(ctx: typer.Context, as_json: JsonOption = False) -> None:
+    """List the editor accounts.
+
+    Example: backstory user list --json
+    """
+    with _store(ctx) as store:
+        users = store.users()
+    if as_json:
+        _print_json([user_payload(u) for u in users])
+        return
+    table = Table("name", "created", title=f"{len(users)} editors")
+    for user in users:
+        table.add_row(escape(user.name), user.created_at)
+    out.print(table)
 
 
 def main() -> None:
@@ -436,6 +529,20 @@ def _desk(ctx: typer.Context) -> Iterator[Desk]:
         _fail(exc.message)
     finally:
         desk.close()
+
+
+@contextmanager
+def _store(ctx: typer.Context) -> Iterator[Store]:
+    """The store alone, for commands that need no NLP (editor accounts)."""
+    settings: Settings = ctx.obj
+    try:
+        store = open_store(settings.db_url)
+    except BackstoryError as exc:
+        _fail(exc.message)
+    try:
+        yield store
+    finally:
+        store.close()
 
 
 @contextmanager

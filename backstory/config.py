@@ -41,6 +41,9 @@ class Settings:
     # Chosen on news-dev (development data) by `python -m eval.ask`'s threshold sweep:
     # 0.4 gives the most correct answers plus right abstentions there (BENCHMARKS.md).
     answer_threshold: float = 0.4
+    # Readers see a draft nobody has reviewed yet (labelled "not yet reviewed") when no
+    # approved version exists; False shows only approved versions.
+    show_unreviewed: bool = True
 
     @classmethod
     def from_env(cls, *, db: str | None = None, allow_private: bool = False) -> Settings:
@@ -54,6 +57,8 @@ class Settings:
                 answer_threshold=float(env.get("BACKSTORY_ANSWER_THRESHOLD", "0.4")),
                 workers=int(env.get("BACKSTORY_WORKERS", "2")),
                 allow_private=allow_private,
+                show_unreviewed=_flag(env.get("BACKSTORY_SHOW_UNREVIEWED", "1"),
+                                      name="BACKSTORY_SHOW_UNREVIEWED"),
             )
         except ValueError as exc:
             raise ConfigError(f"invalid number in a BACKSTORY_* variable: {exc}") from exc
@@ -64,3 +69,15 @@ class Settings:
         if "://" in self.db:
             return self.db
         return f"sqlite:///{Path(self.db).expanduser().resolve()}"
+
+
+_TRUE = ("1", "true", "yes", "on")
+_FALSE = ("0", "false", "no", "off")
+
+
+def _flag(value: str, *, name: str) -> bool:
+    word = value.strip().lower()
+    if word in _TRUE or word in _FALSE:
+        return word in _TRUE
+    raise ConfigError(f"{name} must be one of {', '.join(_TRUE + _FALSE)}, not {value!r}",
+                      name=name, value=value)

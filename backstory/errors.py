@@ -8,6 +8,8 @@
     ├── AnalysisError        the NLP pipeline could not be loaded or failed
     ├── StoreError           the database could not be opened or written
     ├── NotFoundError        an id names nothing in the store
+    ├── EditorError          an account or document cannot be changed as asked
+    │   └── AuthError        a login or session is refused
     └── QuestionError        a question cannot be asked as given
 """
 
@@ -15,8 +17,10 @@ from __future__ import annotations
 
 __all__ = [
     "AnalysisError",
+    "AuthError",
     "BackstoryError",
     "ConfigError",
+    "EditorError",
     "ExtractionError",
     "FetchError",
     "IngestError",
@@ -69,3 +73,12 @@ class NotFoundError(BackstoryError):
 
 class QuestionError(BackstoryError):
     """A question cannot be asked as given (too long to be one question)."""
+
+
+class EditorError(BackstoryError):
+    """An editor account or a document cannot be changed as asked (a name taken, an edit
+    that drops citations, a stale version)."""
+
+
+class AuthError(EditorError):
+    """A login is refused (wrong name or password) or a session is missing or expired."""

@@ -8,16 +8,22 @@ import unicodedata
 from dataclasses import dataclass, field
 
 __all__ = [
+    "DOCUMENT_KINDS",
+    "DOCUMENT_STATUSES",
     "Analysis",
     "Answer",
     "Article",
     "ArticleMeta",
+    "AuditEntry",
     "Chart",
     "Citation",
     "Claim",
     "Comparison",
     "Composition",
     "Conflict",
+    "Document",
+    "DocumentBody",
+    "EditorSession",
     "EntityProfile",
     "Event",
     "FeedValidators",
@@ -44,6 +50,7 @@ __all__ = [
     "Story",
     "TimeExpr",
     "TimelineEntry",
+    "User",
     "normalize_for_hash",
 ]
 
@@ -307,6 +314,11 @@ class Composition:
     def statements(self) -> tuple[Statement, ...]:
         return tuple(s for section in self.sections for s in section.statements)
 
+    @property
+    def body(self) -> DocumentBody:
+        """What the editor desk stores and versions: the title and the sections."""
+        return DocumentBody(title=self.title, sections=self.sections)
+
 
 @dataclass(frozen=True, slots=True)
 class Chart:
@@ -506,3 +518,77 @@ class IngestReport:
     @property
     def duplicates(self) -> int:
         return sum(1 for a in self.articles if a.duplicate_of is not None)
+
+
+# -- the editor desk: generated documents, their versions, editors and what they did ---------
+
+DOCUMENT_KINDS = ("explainer", "faq", "analysis")
+DOCUMENT_STATUSES = ("draft", "approved", "rejected")
+
+
+@dataclass(frozen=True, slots=True)
+class DocumentBody:
+    """What an explainer, FAQ or analysis says: titled sections of cited statements."""
+
+    title: str
+    sections: tuple[Section, ...]
+
+
+@dataclass(frozen=True, slots=True)
+class Document:
+    """One version of a generated document and where its review stands.
+
+    `editor` wrote this version (None: generated); `changes` says in words what changed
+    from the version before; `reviewed_by` approved or rejected it.
+    """
+
+    id: str
+    kind: str
+    story_id: str
+    version: int
+    status: str
+    body: DocumentBody
+    body_hash: str
+    created_at: str
+    editor: str | None
+    changes: str
+    reviewed_by: str | None = None
+    reviewed_at: str | None = None
+
+    @property
+    def reviewed(self) -> bool:
+        """Whether an editor approved this version (readers may see it unlabelled)."""
+        return self.status == "approved"
+
+
+@dataclass(frozen=True, slots=True)
+class User:
+    """An editor account; the password is kept only as an Argon2 hash."""
+
+    id: int
+    name: str
+    password_hash: str
+    created_at: str
+
+
+@dataclass(frozen=True, slots=True)
+class EditorSession:
+    """A logged-in editor: the session token is stored only as its SHA-256 hash."""
+
+    token_hash: str
+    user: str
+    csrf_token: str
+    created_at: str
+    expires_at: str
+
+
+@dataclass(frozen=True, slots=True)
+class AuditEntry:
+    """One thing done at the editor desk, by whom (None: by Backstory itself), when."""
+
+    at: str
+    user: str | None
+    action: str
+    document_id: str | None = None
+    detail: str = ""
+    id: int | None = None

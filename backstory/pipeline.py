@@ -20,6 +20,7 @@ from backstory.compose import (
     evidence_of,
 )
 from backstory.config import Settings
+from backstory.editor import Documents
 from backstory.errors import BackstoryError, NotFoundError
 from backstory.ingest import Fetcher, InputMeta, estimate_articles, read_sources
 from backstory.ingest.learned import MIN_ARTICLES, is_learnable
@@ -32,6 +33,7 @@ from backstory.models import (
     Chart,
     Comparison,
     Composition,
+    Document,
     EntityProfile,
     IngestedArticle,
     IngestFailure,
@@ -169,7 +171,17 @@ class Desk:
                 self._learn(recent, planner)
         if self.store.get_setting(STORIES_STALE) != "0":
             self._update_stories()
+        self._redraft(report)
         return report
+
+    def _redraft(self, report: IngestReport) -> None:
+        """New articles in a story whose documents editors already track make new draft
+        versions of them, so the review queue shows what changed."""
+        added = {a.id for a in report.articles if a.duplicate_of is None}
+        tracked = self.store.documented_stories() if added else set()
+        for story in self.store.stories() if tracked else []:
+            if story.id in tracked and added.intersection(story.article_ids):
+                self.draft(story.id)
 
     def _commit(self, batch: list[tuple[Analysis | None, Planned]], report: IngestReport,
                 planner: IngestPlanner, people: PeopleIndex) -> list[Article]:
@@ -376,6 +388,19 @@ class Desk:
         """One of the story's infographics (`CHART_KINDS`) as a Vega-Lite spec."""
         facts = story if isinstance(story, StoryFacts) else self.story_facts(story)
         return build_chart(facts, kind)
+
+    def draft(self, story_id: str) -> list[Document]:
+        """Compose the story's explainer, FAQ and analysis and keep each as a new draft
+        version for review when it differs from the last; return the new versions."""
+        facts = self.story_facts(story_id)
+        documents = Documents(self.store)
+        made = []
+        for build in (self.explain, self.faq, self.analysis):
+            composed = build(facts)
+            saved = documents.save_draft(composed.kind, facts.story.id, composed.body)
+            if saved is not None:
+                made.append(saved)
+        return made
 
     @staticmethod
     def _grounder(facts: StoryFacts) -> Grounder:

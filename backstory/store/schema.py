@@ -8,7 +8,8 @@ from datetime import UTC, datetime
 import sqlalchemy as sa
 from sqlalchemy.engine import Connection
 
-__all__ = ["ANALYSIS_TABLES", "MIGRATIONS", "STORY_INDEX_TABLES", "metadata", "migrate"]
+__all__ = ["ANALYSIS_TABLES", "EDITOR_TABLES", "MIGRATIONS", "STORY_INDEX_TABLES", "metadata",
+           "migrate"]
 
 metadata = sa.MetaData()
 
@@ -269,6 +270,58 @@ story_keys = sa.Table(
 )
 STORY_INDEX_TABLES = (story_docs, story_df, story_state, story_terms, story_keys)
 
+# -- version 5: the editor desk: accounts, sessions, document versions, the audit log -------
+# Names (editor, reviewed_by, user) are user names as text, so the history still reads
+# after an account is gone. Documents keep no foreign key to stories: stories are rebuilt,
+# a document's history is not.
+
+users = sa.Table(
+    "users", metadata,
+    sa.Column("id", sa.Integer, primary_key=True, autoincrement=True),
+    sa.Column("name", sa.Text, nullable=False, unique=True),
+    sa.Column("password_hash", sa.Text, nullable=False),
+    sa.Column("created_at", sa.Text, nullable=False),
+)
+# Only the SHA-256 of a session token is stored: a copy of the database logs nobody in.
+sessions = sa.Table(
+    "sessions", metadata,
+    sa.Column("token_hash", sa.Text, primary_key=True),
+    sa.Column("user_id", sa.Integer, sa.ForeignKey("users.id", ondelete="CASCADE"),
+              nullable=False, index=True),
+    sa.Column("csrf_token", sa.Text, nullable=False),
+    sa.Column("created_at", sa.Text, nullable=False),
+    sa.Column("expires_at", sa.Text, nullable=False, index=True),
+)
+documents = sa.Table(
+    "documents", metadata,
+    sa.Column("id", sa.Text, primary_key=True),
+    sa.Column("kind", sa.Text, nullable=False),
+    sa.Column("story_id", sa.Text, nullable=False),
+    sa.Column("version", sa.Integer, nullable=False),
+    sa.Column("status", sa.Text, nullable=False),
+    sa.Column("body", sa.Text, nullable=False),  # JSON: {"title", "sections": [...]}
+    sa.Column("body_hash", sa.Text, nullable=False),
+    sa.Column("changes", sa.Text, nullable=False),
+    sa.Column("created_at", sa.Text, nullable=False),
+    sa.Column("editor", sa.Text),
+    sa.Column("reviewed_by", sa.Text),
+    sa.Column("reviewed_at", sa.Text),
+    sa.UniqueConstraint("kind", "story_id", "version"),
+    sa.CheckConstraint("status IN ('draft', 'approved', 'rejected')",
+                       name="ck_documents_status"),
+    sa.Index("ix_documents_status", "status"),
+)
+audit_log = sa.Table(
+    "audit_log", metadata,
+    sa.Column("id", sa.Integer, primary_key=True, autoincrement=True),
+    sa.Column("at", sa.Text, nullable=False),
+    sa.Column("user", sa.Text),
+    sa.Column("action", sa.Text, nullable=False),
+    sa.Column("document_id", sa.Text, index=True),
+    sa.Column("detail", sa.Text, nullable=False),
+)
+EDITOR_TABLES = (users, sessions, documents, audit_log)
+
 _V1_TABLES = (settings_kv, sources, articles, article_copies, sentences, entities, mentions,
               stories, story_articles)
 
@@ -310,8 +363,13 @@ def _v4(conn: Connection) -> None:
         conn.execute(settings_kv.insert().values(key="stories_rebuild_pending", value="1"))
 
 
+def _v5(conn: Connection) -> None:
+    for table in EDITOR_TABLES:
+        table.create(conn)
+
+
 # Append only: a migration, once released, never changes.
-MIGRATIONS: tuple[Callable[[Connection], None], ...] = (_v1, _v2, _v3, _v4)
+MIGRATIONS: tuple[Callable[[Connection], None], ...] = (_v1, _v2, _v3, _v4, _v5)
 
 
 def migrate(conn: Connection) -> int:

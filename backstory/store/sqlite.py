@@ -35,6 +35,7 @@ from backstory.models import (
 from backstory.store import schema as t
 from backstory.store import story_index
 from backstory.store.base import ArticleFeatures
+from backstory.store.documents import EditorTables
 from backstory.store.records import delete_records, insert_records, read_records
 
 __all__ = ["SQLiteStore"]
@@ -55,8 +56,12 @@ REANALYZE_PENDING = "reanalyze_pending"
 _STORY_ENTITY_TYPES = ("PERSON", "ORG", "GPE", "LOC", "FAC", "EVENT", "NORP")
 
 
-class SQLiteStore:
-    """A `Store` in one SQLite file; safe to read from many threads, written by one."""
+class SQLiteStore(EditorTables):
+    """A `Store` in one SQLite file; safe to read from many threads, written by one.
+
+    Writers take turns: WAL lets reads go on during a write, and a writer that finds the
+    file locked (by another thread or by the CLI) waits up to 30 seconds for its turn.
+    """
 
     def __init__(self, url: str) -> None:
         self.url = url

@@ -1,7 +1,9 @@
 """The web app: reader pages and the JSON API over one store.
 
-Reads run on FastAPI's thread pool (plain `def` routes), as Datasette does; the app never
-writes, so the single-writer rule holds with the CLI as the writer.
+Reads run on FastAPI's thread pool (plain `def` routes), as Datasette does. The only
+writes are the editor desk's (`backstory.web.editor`): small transactions through the store,
+one at a time in this process; SQLite's WAL lets reads go on meanwhile, and its busy
+timeout makes them and the CLI's writes (ingest) take turns, so there is one writer at a time.
 """
 
 from __future__ import annotations
@@ -19,7 +21,9 @@ from fastapi.templating import Jinja2Templates
 
 from backstory.compose import CHART_KINDS
 from backstory.config import Settings
+from backstory.editor import Documents
 from backstory.errors import NotFoundError
+from backstory.models import Document, DocumentBody
 from backstory.payloads import (
     answer_payload,
     article_payload,
@@ -31,6 +35,7 @@ from backstory.payloads import (
     trends_payload,
 )
 from backstory.pipeline import Desk
+from backstory.web.editor import editor_router
 from backstory.web.render import analysis_marks, article_paragraphs, faq_json_ld
 from backstory.web.vendor import vega_embed_script
 
@@ -53,8 +58,10 @@ def create_app(settings: Settings) -> FastAPI:
     app = FastAPI(title="Backstory", version="0.1.0", docs_url="/api/docs",
                   openapi_url="/api/openapi.json", lifespan=lifespan)
     app.state.desk = desk
+    documents = Documents(desk.store)
     app.mount("/static", StaticFiles(directory=HERE / "static"), name="static")
     templates = Jinja2Templates(directory=HERE / "templates")
+    app.include_router(editor_router(desk.store))
 
     def page(request: Request, name: str, status: int = 200, **context: Any) -> HTMLResponse:
         return templates.TemplateResponse(request, name, context, status_code=status)
@@ -80,11 +87,24 @@ def create_app(settings: Settings) -> FastAPI:
     def story_page(request: Request, story_id: str) -> HTMLResponse:
         facts = desk.story_facts(story_id)
         view = desk.story(facts.story.id)
-        faq = desk.faq(facts)
-        return page(request, "story.html", view=view, explainer=view.explainer, faq=faq,
-                    analysis=desk.analysis(facts), faq_ld=faq_json_ld(faq),
-                    charts=[desk.chart(facts, kind) for kind in CHART_KINDS],
-                    versions={"explainer": None, "faq": None, "analysis": None})
+        shown: dict[str, DocumentBody | None] = {}
+        versions: dict[str, Document | None] = {}
+        for kind, build in (("explainer", desk.explain), ("faq", desk.faq),
+                            ("analysis", desk.analysis)):
+            version = documents.published(kind, facts.story.id,
+                                          show_unreviewed=settings.show_unreviewed)
+            versions[kind] = version
+            if version is not None:
+                shown[kind] = version.body
+            elif settings.show_unreviewed:  # nothing drafted yet: composed now, unreviewed
+                shown[kind] = build(facts).body
+            else:
+                shown[kind] = None
+        faq = shown["faq"]
+        return page(request, "story.html", view=view, explainer=shown["explainer"], faq=faq,
+                    analysis=shown["analysis"], versions=versions,
+                    faq_ld=faq_json_ld(faq) if faq else None,
+                    charts=[desk.chart(facts, kind) for kind in CHART_KINDS])
 
     @app.get("/vendor/vega-embed.js")
     def vega_embed() -> FileResponse:

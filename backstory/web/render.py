@@ -7,7 +7,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any
 
-from backstory.models import Analysis, Composition, Sentence
+from backstory.models import Analysis, DocumentBody, Sentence
 
 __all__ = ["Mark", "PageSentence", "Piece", "analysis_marks", "article_paragraphs", "faq_json_ld"]
 
@@ -85,7 +85,7 @@ def _pieces(sentence: Sentence, marks: Sequence[Mark]) -> tuple[Piece, ...]:
     return tuple(p for p in pieces if p.text)
 
 
-def faq_json_ld(faq: Composition) -> dict[str, Any]:
+def faq_json_ld(faq: DocumentBody) -> dict[str, Any]:
     """schema.org `FAQPage` markup of an FAQ: each question with its answer's text."""
     return {
         "@context": "https://schema.org",

@@ -12,11 +12,13 @@ import pytest
 from playwright.sync_api import Browser, Page, expect, sync_playwright
 
 from backstory.config import Settings
+from backstory.editor import Accounts
 from backstory.pipeline import Desk
 from backstory.web import create_app
 from tests.web.browser import CHROMIUM_FLAGS, chromium_path, screenshot_path, serving
 
 SEED = Path(__file__).resolve().parents[2].parent / "shared" / "seed" / "article.txt"
+EDITOR, PASSWORD = "ana", "correct horse battery staple"
 HOSTILE = ('Harbour council vote <script>window.__pwned = 1</script> ends in a tie. '
            'The clerk said the <img src="x" onerror="window.__pwned = 2"> motion '
            'would return next week. <b>Bold claims</b> were made by 12 councillors.')
@@ -33,6 +35,9 @@ def site(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
     with Desk(Settings(db=str(db))) as desk:
         desk.load_sample()
         desk.ingest([str(hostile)])
+        vienna = next(s for s in desk.stories() if "Vienna" in s.title)
+        desk.draft(vienna.id)
+        Accounts(desk.store).add_user(EDITOR, PASSWORD)
     with serving(create_app(Settings(db=str(db)))) as base:
         yield base
 
@@ -118,3 +123,48 @@ def test_article_text_with_html_is_shown_not_run(site: str, page: Page) -> None:
     assert page.evaluate("window.__pwned") is None
     assert page.locator("article script, article img, article b").count() == 0
     page.screenshot(path=screenshot_path("hostile-article"), full_page=True)
+
+
+def test_editor_edits_and_approves_and_the_reader_sees_it(site: str, browser: Browser
+                                                          ) -> None:
+    editor = browser.new_context().new_page()
+    editor.goto(site + "/editor")
+    expect(editor).to_have_url(re.compile(r"/editor/login"))
+    editor.fill("#login-name", EDITOR)
+    editor.fill("#login-password", "not the password")
+    editor.click("#login-submit")
+    expect(editor.locator("#login-error")).to_be_visible()
+    editor.fill("#login-name", EDITOR)
+    editor.fill("#login-password", PASSWORD)
+    editor.click("#login-submit")
+    expect(editor.locator("#queue")).to_be_visible()
+    editor.screenshot(path=screenshot_path("editor-queue"), full_page=True)
+
+    draft = editor.locator('tr.queue-item[data-kind="explainer"]').first
+    story_id = draft.get_attribute("data-story-id")
+    draft.locator("a.queue-link").click()
+    expect(editor.locator("#status")).to_contain_text("draft")
+    edited = "Edited by the desk: the two ministers met in Vienna on Sunday."
+    editor.fill("#statement-0-1", edited)
+    editor.click("#save-approve")
+    expect(editor.locator("#status")).to_contain_text("approved")
+    expect(editor.locator("#diff")).to_contain_text("Edited by the desk")
+    editor.screenshot(path=screenshot_path("editor-document"), full_page=True)
+
+    reader = browser.new_context().new_page()
+    reader.goto(f"{site}/stories/{story_id}")
+    explainer = reader.locator("#explainer")
+    expect(explainer).to_contain_text(edited)
+    expect(explainer.locator(".reviewed")).to_be_visible()
+    assert explainer.locator(".unreviewed").count() == 0
+    reader.screenshot(path=screenshot_path("story-approved"), full_page=True)
+
+
+def test_logged_out_reader_cannot_reach_the_editor_desk(site: str, page: Page) -> None:
+    for path in ("/editor", "/editor/audit", "/editor/documents/anything"):
+        page.goto(site + path)
+        expect(page).to_have_url(re.compile(r"/editor/login"))
+    api = page.request
+    assert api.get(site + "/api/v1/editor/queue").status == 401
+    assert api.get(site + "/api/v1/editor/audit").status == 401
+    assert api.post(site + "/api/v1/editor/documents/x/approve").status in (401, 403)
