@@ -44,6 +44,13 @@ class Settings:
     # Readers see a draft nobody has reviewed yet (labelled "not yet reviewed") when no
     # approved version exists; False shows only approved versions.
     show_unreviewed: bool = True
+    # An optional language model (any OpenAI-compatible endpoint, e.g. a local llama.cpp
+    # server at http://127.0.0.1:8080/v1) that may only rephrase generated statements; each
+    # rephrasing must pass the same grounding check. None (the default) keeps it off.
+    llm_url: str | None = None
+    llm_model: str = "default"
+    llm_api_key: str | None = None
+    llm_timeout: float = 30.0
 
     @classmethod
     def from_env(cls, *, db: str | None = None, allow_private: bool = False) -> Settings:
@@ -59,6 +66,9 @@ class Settings:
                 allow_private=allow_private,
                 show_unreviewed=_flag(env.get("BACKSTORY_SHOW_UNREVIEWED", "1"),
                                       name="BACKSTORY_SHOW_UNREVIEWED"),
+                llm_url=env.get("BACKSTORY_LLM_URL") or None,
+                llm_model=env.get("BACKSTORY_LLM_MODEL", "default"),
+                llm_api_key=env.get("BACKSTORY_LLM_API_KEY") or None,
             )
         except ValueError as exc:
             raise ConfigError(f"invalid number in a BACKSTORY_* variable: {exc}") from exc

@@ -12,6 +12,7 @@ from pathlib import Path
 from backstory.batches import batched
 from backstory.compose import (
     Grounder,
+    Rephraser,
     StoryFacts,
     build_analysis,
     build_chart,
@@ -372,7 +373,7 @@ class Desk:
     def explain(self, story: Story | str | StoryFacts) -> Composition:
         """The story's explainer, every statement grounded in the sentences it cites."""
         facts = story if isinstance(story, StoryFacts) else self.story_facts(story)
-        return build_explainer(facts, self._grounder(facts))
+        return self._polished(build_explainer(facts, self._grounder(facts)), facts)
 
     def faq(self, story: Story | str | StoryFacts) -> Composition:
         """Questions a reader would ask about the story that its sources answer."""
@@ -382,7 +383,7 @@ class Desk:
     def analysis(self, story: Story | str | StoryFacts) -> Composition:
         """The sides side by side, coverage by outlet, conflicting numbers, omissions."""
         facts = story if isinstance(story, StoryFacts) else self.story_facts(story)
-        return build_analysis(facts, self._grounder(facts))
+        return self._polished(build_analysis(facts, self._grounder(facts)), facts)
 
     def chart(self, story: Story | str | StoryFacts, kind: str) -> Chart:
         """One of the story's infographics (`CHART_KINDS`) as a Vega-Lite spec."""
@@ -401,6 +402,19 @@ class Desk:
             if saved is not None:
                 made.append(saved)
         return made
+
+    def _polished(self, document: Composition, facts: StoryFacts) -> Composition:
+        """The document rephrased by the configured language model, statement by statement,
+        where the rephrasing stays grounded; as composed when no model is configured."""
+        if self.settings.llm_url is None:
+            return document
+        rephraser = Rephraser(self.settings.llm_url, model=self.settings.llm_model,
+                              api_key=self.settings.llm_api_key,
+                              timeout=self.settings.llm_timeout)
+        try:
+            return rephraser.composition(document, self._grounder(facts))
+        finally:
+            rephraser.close()
 
     @staticmethod
     def _grounder(facts: StoryFacts) -> Grounder:

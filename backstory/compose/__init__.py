@@ -7,11 +7,13 @@ from backstory.compose.explainer import build_explainer
 from backstory.compose.facts import StoryFacts
 from backstory.compose.faq import build_faq
 from backstory.compose.grounding import Grounder, GroundingError, evidence_of
+from backstory.compose.rephrase import Rephraser
 
 __all__ = [
     "CHART_KINDS",
     "Grounder",
     "GroundingError",
+    "Rephraser",
     "StoryFacts",
     "build_analysis",
     "build_chart",

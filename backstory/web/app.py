@@ -80,8 +80,29 @@ def create_app(settings: Settings) -> FastAPI:
         metas = desk.store.article_meta([a for s in stories for a in s.article_ids])
         outlets = {s.id: sorted({o for a in s.article_ids if a in metas
                                  for o in [metas[a].outlet] if o}) for s in stories}
-        return page(request, "home.html", stories=stories, outlets=outlets,
+        rising = [t for t in desk.trends(limit=5).topics if t.burst > 0]
+        return page(request, "home.html", stories=stories, outlets=outlets, rising=rising,
                     article_count=desk.store.count_articles())
+
+    @app.get("/topics/{label}", response_class=HTMLResponse)
+    def topic_page(request: Request, label: str,
+                   window: int = Query(7, ge=1, le=365)) -> HTMLResponse:
+        topic = next((t for t in desk.trends(window_days=window, limit=10_000).topics
+                      if t.label == label), None)
+        if topic is None:
+            raise NotFoundError(f"no topic labelled {label!r}; /trends lists them",
+                                label=label)
+        stories = [desk.store.story(s) for s in topic.story_ids]
+        return page(request, "topic.html", topic=topic, stories=stories)
+
+    @app.get("/entities/{name}", response_class=HTMLResponse)
+    def entity_page(request: Request, name: str) -> HTMLResponse:
+        entity = desk.entity(name)
+        metas = desk.store.article_meta(list(entity.article_ids))
+        articles = sorted((metas[a] for a in entity.article_ids if a in metas),
+                          key=lambda a: a.published_at or "", reverse=True)
+        roles = [(role, metas[a]) for a, role in entity.roles if a in metas]
+        return page(request, "entity.html", entity=entity, articles=articles, roles=roles)
 
     @app.get("/stories/{story_id}", response_class=HTMLResponse)
     def story_page(request: Request, story_id: str) -> HTMLResponse:

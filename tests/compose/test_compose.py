@@ -13,6 +13,7 @@ import pytest
 from backstory.compose import Grounder, GroundingError, evidence_of
 from backstory.compose.render import to_html, to_markdown
 from backstory.config import Settings
+from backstory.editor import Documents
 from backstory.ingest.metadata import InputMeta
 from backstory.models import Citation, Composition, Statement
 from backstory.payloads import composition_payload
@@ -27,9 +28,12 @@ def seed_desk(tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[Desk, 
         pytest.skip(f"the seed article is missing: {SEED}")
     desk = Desk(Settings(db=str(tmp_path_factory.mktemp("compose") / "seed.db")))
     desk.load_sample()
+    vienna = next(s for s in desk.stories() if "Vienna" in s.title)
+    assert {d.kind for d in desk.draft(vienna.id)} == {"explainer", "faq", "analysis"}
     report = desk.ingest([str(SEED)], meta=InputMeta(outlet="South China Morning Post",
                                                      published_at="2024-02-19"))
     [story] = [s for s in desk.stories() if report.articles[0].id in s.article_ids]
+    assert story.id == vienna.id, "the seed article joins the sample's Vienna story"
     yield desk, story.id
     desk.close()
 
@@ -184,3 +188,15 @@ def test_charts_carry_data_citations_and_a_text_alternative(seed_desk: tuple[Des
     assert any(r["value"] == 11 and r["source"] == "Xinhua" for r in rows)
     assert all(r["sentence_id"] and r["outlet"] for r in rows)
     assert "11" in numbers.description and "Xinhua" in numbers.description
+
+
+def test_new_articles_in_a_drafted_story_make_new_drafts(seed_desk: tuple[Desk, str]
+                                                         ) -> None:
+    desk, story_id = seed_desk
+    documents = Documents(desk.store)
+    for kind in ("explainer", "faq", "analysis"):
+        versions = documents.history(kind, story_id)
+        assert [v.version for v in versions] == [1, 2], kind
+        assert versions[1].status == "draft" and versions[1].changes
+        assert "+" in documents.diff(versions[0], versions[1])
+    assert desk.draft(story_id) == []  # nothing new since: no new version

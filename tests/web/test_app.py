@@ -132,3 +132,19 @@ def test_story_page_shows_timeline_sides_and_what_is_left_out(client: TestClient
     assert all(q["@type"] == "Question" and q["acceptedAnswer"]["text"]
                for q in faq["mainEntity"])
     assert page.count('class="chart-alt"') == 4
+
+
+def test_topic_and_entity_pages(client: TestClient) -> None:
+    trends = client.get("/api/v1/trends", params={"window": 365}).json()
+    assert trends["topics"], "the sample corpus has topics"
+    topic = trends["topics"][0]
+    page = client.get(f"/topics/{topic['label']}", params={"window": 365})
+    assert page.status_code == 200
+    assert topic["label"] in page.text
+    assert re.search(r'href="/stories/s[0-9a-f]+"', page.text)
+    entity = client.get("/entities/Wang Xiaohong")
+    assert entity.status_code == 200
+    assert "minister" in entity.text.lower()
+    assert re.search(r'href="/articles/[0-9a-f]+"', entity.text)
+    assert client.get("/entities/Nobody Atall").status_code == 404
+    assert client.get("/topics/no such topic").status_code == 404
