@@ -360,7 +360,8 @@ class Desk:
         return StoryFacts(
             story=story, articles=tuple(articles), analyses=analyses,
             timeline=tuple(build_timeline(analyses, articles)), sides=tuple(sides),
-            sources=sources, comparison=compare_accounts(analyses, articles))
+            sources=sources, comparison=compare_accounts(analyses, articles),
+            evidence=evidence_of(analyses))
 
     def trends(self, *, window_days: int = 7, limit: int = 20) -> Trends:
         """Rising topics and entities: the last `window_days` of publication against the
@@ -418,7 +419,7 @@ class Desk:
 
     @staticmethod
     def _grounder(facts: StoryFacts) -> Grounder:
-        return Grounder(evidence_of(facts.analyses))
+        return Grounder(facts.evidence or evidence_of(facts.analyses))
 
     # -- read -------------------------------------------------------------------------------
 

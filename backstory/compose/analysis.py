@@ -24,13 +24,15 @@ __all__ = ["build_analysis"]
 _QUOTES_PER_SIDE = 6
 _CLAIMS_PER_SIDE = 6
 _FIGURES_PER_OUTLET = 3
+_MAX_CITATIONS = 4
 
 
 def build_analysis(facts: StoryFacts, grounder: Grounder) -> Composition:
     sections = [*_sides(facts), Section("How the outlets covered it", _coverage(facts)),
                 Section("Where the numbers conflict", conflict_statements(facts)),
                 Section("What an account leaves out", omission_statements(facts))]
-    kept = [Section(s.heading, grounder.keep(s.statements)) for s in sections]
+    kept = [Section(s.heading, grounder.keep(s.statements, limit=_MAX_CITATIONS))
+            for s in sections]
     return Composition(kind="analysis", story_id=facts.story.id, title=facts.story.title,
                        sections=tuple(s for s in kept if s.statements))
 
@@ -40,7 +42,7 @@ def _sides(facts: StoryFacts) -> list[Section]:
     sections = []
     for side in facts.sides:
         members = {m.name for m in side.members}
-        statements = [quote_statement(q, c)
+        statements = [quote_statement(q, c, facts)
                       for q, c in distinct_quotes(side.quotes)[:_QUOTES_PER_SIDE]]
         seen: set[str] = set()
         for source, claim, citation in claims:

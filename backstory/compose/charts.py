@@ -89,11 +89,13 @@ def _numbers(facts: StoryFacts) -> tuple[str, Any, str]:
         if (source, label.lower()) in seen:
             continue
         seen.add((source, label.lower()))
-        rows.append({"figure": label[:70], "value": claim.value, "source": source,
-                     "label": f"{claim.value:g} ({source})", **_cite(citation)})
+        rows.append({"figure": label, "value": claim.value, "source": source,
+                     "row": f"{_short(label)} — {source}", "label": f"{claim.value:g}",
+                     **_cite(citation)})
+    # One bar per figure and source: two sources giving 8 are two bars of 8, never one of 16.
     base = alt.Chart(_data(rows)).encode(
-        y=alt.Y("figure:N", title=None, sort="-x"),
-        x=alt.X("value:Q", title="Figure as reported"),
+        y=alt.Y("row:N", title=None, sort="-x", axis=alt.Axis(labelLimit=420)),
+        x=alt.X("value:Q", title="Figure as reported", stack=None),
         tooltip=["figure:N", "value:Q", "source:N", "outlet:N", "sentence:N"],
     )
     bars = base.mark_bar().encode(color=alt.Color("source:N", title="Source"), href="href:N")
@@ -161,6 +163,10 @@ def _coverage(facts: StoryFacts) -> tuple[str, Any, str]:
     return "Coverage by outlet over time", chart, (
         f"Stacked bars of {len(rows)} articles by publication day and outlet. "
         f"Articles per outlet: {described}." if rows else "Coverage: no dated articles.")
+
+
+def _short(text: str, limit: int = 60) -> str:
+    return text if len(text) <= limit else text[:limit - 1].rstrip() + "…"
 
 
 def _data(rows: list[dict[str, Any]]) -> dict[str, Any]:

@@ -62,12 +62,14 @@ def build_explainer(facts: StoryFacts, grounder: Grounder) -> Composition:
         Section("Who is involved", _who_is_involved(facts)),
         Section("Key numbers", _key_numbers(facts)),
         *(Section(side_heading(side.name), tuple(
-            quote_statement(q, c) for q, c in distinct_quotes(side.quotes)[:_QUOTES_PER_SIDE]))
+            quote_statement(q, c, facts)
+            for q, c in distinct_quotes(side.quotes)[:_QUOTES_PER_SIDE]))
           for side in facts.sides if side.name != "unknown"),
         Section("Timeline", tuple(_timeline_statement(e) for e in _dated(facts.timeline))),
         Section("Disputed or not yet known", _disputed(facts)),
     ]
-    kept = [Section(s.heading, grounder.keep(s.statements)) for s in sections]
+    kept = [Section(s.heading, grounder.keep(s.statements, limit=_MAX_CITATIONS))
+            for s in sections]
     return Composition(kind="explainer", story_id=facts.story.id, title=facts.story.title,
                        sections=tuple(s for s in kept if s.statements))
 
@@ -124,15 +126,18 @@ def side_heading(side: str) -> str:
     return f"What the {side} side says"
 
 
-def quote_statement(quote: Quote, citation: Citation) -> Statement:
-    """"Wang Xiaohong urged: …" with the quote's sentence as its citation."""
+def quote_statement(quote: Quote, citation: Citation, facts: StoryFacts) -> Statement:
+    """"Wang Xiaohong urged: …" citing every sentence the quote spans."""
     who = quote.speaker or quote.speaker_text or "A source"
     if quote.via and quote.via != quote.speaker:
         who += f" (via {quote.via})"
     content = quote.content.strip().rstrip(",")
     said = f"“{content}”" if quote.direct else content
     cue = f" {quote.cue}" if quote.cue and quote.cue.lower() != "according to" else ""
-    return Statement(text=f"{who}{cue}: {said}", citations=(citation,))
+    spanned = facts.span_citations(citation.article_id, min(quote.start, quote.speaker_start
+                                                             or quote.start),
+                                   max(quote.end, quote.speaker_end or quote.end))
+    return Statement(text=f"{who}{cue}: {said}", citations=spanned or (citation,))
 
 
 # -- sections ------------------------------------------------------------------------------
@@ -144,7 +149,7 @@ def _what_happened(facts: StoryFacts, central: list[Citation], used: set[str]
     event = main_event(facts.timeline)
     if event is not None:
         statements.append(Statement(text=event_phrase(event) + ".",
-                                    citations=event.citations[:_MAX_CITATIONS]))
+                                    citations=event.citations))
     seen_articles: set[str] = set()
     for citation in central:
         if citation.article_id in seen_articles:
@@ -208,12 +213,12 @@ def _key_numbers(facts: StoryFacts) -> tuple[Statement, ...]:
             text = f"{phrase}, according to {source}"
         statements.append(Statement(
             text=text[:1].upper() + text[1:] + ".",
-            citations=unique_citations([c for _, c in items])[:_MAX_CITATIONS]))
+            citations=unique_citations([c for _, c in items])))
     return tuple(statements)
 
 
 def _timeline_statement(entry: TimelineEntry) -> Statement:
-    return Statement(text=event_phrase(entry) + ".", citations=entry.citations[:_MAX_CITATIONS])
+    return Statement(text=event_phrase(entry) + ".", citations=entry.citations)
 
 
 def _dated(timeline: Sequence[TimelineEntry]) -> list[TimelineEntry]:

@@ -5,9 +5,9 @@ from __future__ import annotations
 
 from collections import Counter
 from collections.abc import Mapping, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
-from backstory.compose.grounding import MONTHS
+from backstory.compose.grounding import MONTHS, Evidence
 from backstory.models import (
     Analysis,
     ArticleMeta,
@@ -35,6 +35,7 @@ class StoryFacts:
     sides: tuple[Side, ...]
     sources: Mapping[str, SourceInfo]
     comparison: Comparison
+    evidence: Mapping[str, Evidence] = field(default_factory=dict)  # by sentence id
 
     def meta(self, article_id: str) -> ArticleMeta | None:
         return next((a for a in self.articles if a.id == article_id), None)
@@ -46,6 +47,15 @@ class StoryFacts:
                 analysis.sentences):
             return None
         return Citation.of(analysis.sentences[sentence_index], meta)
+
+    def span_citations(self, article_id: str, start: int, end: int) -> tuple[Citation, ...]:
+        """Citations of every sentence of an article that overlaps [start, end)."""
+        analysis = self.analyses.get(article_id)
+        meta = self.meta(article_id)
+        if analysis is None or meta is None:
+            return ()
+        return tuple(Citation.of(s, meta) for s in analysis.sentences
+                     if s.start < end and s.end > start)
 
     def mention_counts(self) -> Counter[tuple[str, str]]:
         """How often each (name, type) is mentioned across the story."""

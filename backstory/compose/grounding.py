@@ -14,7 +14,7 @@ import re
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 
-from backstory.models import Analysis, Statement
+from backstory.models import Analysis, Citation, Statement
 from backstory.nlp.events import EVENT_TYPES
 
 __all__ = ["Evidence", "Grounder", "GroundingError", "evidence_of"]
@@ -29,7 +29,7 @@ _MONTH_DATE = re.compile(rf"\b({_MONTH}) (\d{{4}})\b")
 _ISO_DATE = re.compile(r"\b(\d{4}-\d{2}(?:-\d{2})?)\b")
 _NUMBER = re.compile(r"(?<![\w.])\d+(?:[.,]\d+)*")
 _CAPITALIZED = re.compile(r"\b[A-Z][\w'’.-]*")
-_WORD = re.compile(r"[\w'’-]+")
+_WORD = re.compile(r"[\w'’.-]+")
 _NUMBER_WORDS = {
     "one": 1, "two": 2, "three": 3, "four": 4, "five": 5, "six": 6, "seven": 7, "eight": 8,
     "nine": 9, "ten": 10, "eleven": 11, "twelve": 12, "thirteen": 13, "fourteen": 14,
@@ -139,10 +139,31 @@ class Grounder:
                 f"not found in the cited sentences: {statement.text!r}",
                 statement=statement.text, missing=missing)
 
-    def keep(self, statements: Iterable[Statement]) -> tuple[Statement, ...]:
-        """The statements that pass; each dropped one is logged with what it lacked."""
+    def cited(self, statement: Statement, limit: int) -> Statement:
+        """The statement with at most `limit` citations: first the ones that vouch for
+        something the others do not, then the rest in their order."""
+        if len(statement.citations) <= limit:
+            return statement
+        chosen: list[Citation] = []
+        lacking = len(self.missing(Statement(statement.text, ())))
+        for citation in statement.citations:
+            trial = self.missing(Statement(statement.text, (*chosen, citation)))
+            if len(trial) < lacking or not chosen:
+                chosen.append(citation)
+                lacking = len(trial)
+            if not lacking or len(chosen) == limit:
+                break
+        rest = [c for c in statement.citations if c not in chosen]
+        return Statement(statement.text, tuple(chosen + rest)[:limit])
+
+    def keep(self, statements: Iterable[Statement], *, limit: int | None = None
+             ) -> tuple[Statement, ...]:
+        """The statements that pass, each with at most `limit` citations (those that vouch
+        for it first); each dropped one is logged with what it lacked."""
         kept = []
         for statement in statements:
+            if limit is not None:
+                statement = self.cited(statement, limit)
             missing = self.missing(statement)
             if missing:
                 LOGGER.warning("dropped an ungrounded statement (%s not in its sources): %r",
@@ -156,7 +177,7 @@ class Grounder:
 
 
 def _fold(token: str) -> str:
-    word = token.lower().replace("’", "'").rstrip(".")
+    word = token.lower().replace("’", "'").replace(".", "")  # "U.S." is "us"
     return word.removesuffix("'s").strip("'-")
 
 
@@ -177,7 +198,7 @@ def _numbers_in_digits(text: str) -> list[str]:
 
 def _numbers_in(text: str) -> set[str]:
     numbers = set(_numbers_in_digits(text))
-    for word in _WORD.findall(text.lower()):
+    for word in map(_fold, _WORD.findall(text)):
         value = _NUMBER_WORDS.get(word.rstrip("s")) if word not in {"tens", "dozens"} else None
         if value is not None:
             numbers.add(str(value))

@@ -64,7 +64,13 @@ def compare_accounts(analyses: Mapping[str, Analysis], articles: Sequence[Articl
     )
 
 
+# Both patterns need one of these words; most sentences have none and skip the patterns.
+_NEGATION = re.compile(r"\b(?:not|never|no|didn't|omitted|left out)\b", re.IGNORECASE)
+
+
 def _omission(text: str) -> tuple[str, str] | None:
+    if not _NEGATION.search(text):
+        return None
     match = _NOT_MENTIONED.search(text) or _MADE_NO_MENTION.search(text)
     if match is None:
         return None

@@ -124,14 +124,25 @@ def build_sides(analyses: Mapping[str, Analysis], articles: Sequence[ArticleMeta
 def _country_in(text: str) -> str | None:
     """The country a phrase names: "China's …", "Chinese …", "US …", or a country."""
     cleaned = re.sub(r"['’]s\b", "", text)
-    for phrase in sorted(NATIONALITIES, key=len, reverse=True):
-        if re.search(rf"(?<![\w.]){re.escape(phrase)}(?![\w])", cleaned):
-            return NATIONALITIES[phrase]
-    countries = {*COUNTRY_ALIASES.values(), *CAPITALS.values()}
-    for country in sorted(countries, key=len, reverse=True):
-        if re.search(rf"\b{re.escape(country)}\b", cleaned):
-            return country
-    for alias, country in COUNTRY_ALIASES.items():
-        if re.search(rf"(?<![\w.]){re.escape(alias)}(?![\w])", cleaned):
-            return country
+    for pattern in _COUNTRY_PATTERNS:
+        found = pattern.search(cleaned)
+        if found:
+            return _COUNTRY_OF[found.group(0)]
     return None
+
+
+def _alternation(phrases: Iterable[str], *, before: str, after: str) -> re.Pattern[str]:
+    """One pattern for many phrases, longest first, so the longest match wins."""
+    ordered = sorted(set(phrases), key=len, reverse=True)
+    return re.compile(before + "(?:" + "|".join(map(re.escape, ordered)) + ")" + after)
+
+
+# Nationalities first ("Chinese"), then country and capital names, then aliases ("US").
+_COUNTRY_OF = {**COUNTRY_ALIASES,
+               **{c: c for c in (*COUNTRY_ALIASES.values(), *CAPITALS.values())},
+               **NATIONALITIES}
+_COUNTRY_PATTERNS = (
+    _alternation(NATIONALITIES, before=r"(?<![\w.])", after=r"(?![\w])"),
+    _alternation((*COUNTRY_ALIASES.values(), *CAPITALS.values()), before=r"\b", after=r"\b"),
+    _alternation(COUNTRY_ALIASES, before=r"(?<![\w.])", after=r"(?![\w])"),
+)
