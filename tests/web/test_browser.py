@@ -107,9 +107,14 @@ def test_trends_page_and_a_phone_screen(site: str, browser: Browser) -> None:
     assert phone.locator("h1").count() == 1
     phone.screenshot(path=screenshot_path("trends-phone"), full_page=True)
     phone.goto(site + "/")
-    # Nothing wider than the screen: the page reads without scrolling sideways.
+    # Nothing wider than the screen: the pages read without scrolling sideways.
     width = phone.evaluate("document.documentElement.scrollWidth")
     assert width <= 390 + 1, f"the home page is {width}px wide on a 390px phone"
+    phone.get_by_role("link", name=re.compile("Vienna")).first.click()
+    expect(phone.locator(".vega svg").first).to_be_attached(timeout=30_000)
+    width = phone.evaluate("document.documentElement.scrollWidth")
+    assert width <= 390 + 1, f"the story page is {width}px wide on a 390px phone"
+    phone.screenshot(path=screenshot_path("story-phone"))
     context.close()
 
 
