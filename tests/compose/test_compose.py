@@ -200,3 +200,37 @@ def test_new_articles_in_a_drafted_story_make_new_drafts(seed_desk: tuple[Desk, 
         assert versions[1].status == "draft" and versions[1].changes
         assert "+" in documents.diff(versions[0], versions[1])
     assert desk.draft(story_id) == []  # nothing new since: no new version
+
+
+def test_cli_explain_faq_analysis_and_chart(seed_desk: tuple[Desk, str], tmp_path: Path
+                                            ) -> None:
+    from typer.testing import CliRunner
+
+    from backstory.cli import app
+
+    desk, story_id = seed_desk
+    runner = CliRunner()
+
+    def run(*args: str) -> str:
+        result = runner.invoke(app, ["--db", desk.settings.db, *args])
+        assert result.exit_code == 0, result.output
+        return result.output
+
+    explained = json.loads(run("explain", story_id, "--format", "json"))
+    assert explained["kind"] == "explainer" and explained["sections"]
+    assert run("explain", story_id).startswith("# ")
+    assert "<h1>" in run("explain", story_id, "--format", "html")
+    for command in ("faq", "analysis"):
+        payload = json.loads(run(command, story_id, "--json"))
+        assert payload["kind"] == command
+        assert all(st["citations"] for sec in payload["sections"] for st in sec["statements"])
+    for suffix in ("svg", "png", "json"):
+        out = tmp_path / f"numbers.{suffix}"
+        run("chart", story_id, "numbers", "--out", str(out))
+        assert out.stat().st_size > 500
+    assert (tmp_path / "numbers.svg").read_text().lstrip().startswith("<svg")
+    assert (tmp_path / "numbers.png").read_bytes()[:4] == b"\x89PNG"
+    bad = runner.invoke(app, ["--db", desk.settings.db, "chart", story_id, "pie",
+                              "--out", str(tmp_path / "x.svg")])
+    assert bad.exit_code != 0
+    assert "timeline, numbers, speakers, coverage" in " ".join(bad.output.split())
