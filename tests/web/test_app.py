@@ -148,3 +148,13 @@ def test_topic_and_entity_pages(client: TestClient) -> None:
     assert re.search(r'href="/articles/[0-9a-f]+"', entity.text)
     assert client.get("/entities/Nobody Atall").status_code == 404
     assert client.get("/topics/no such topic").status_code == 404
+
+
+def test_unreviewed_documents_stay_hidden_when_the_setting_says_so(sample_db: Path) -> None:
+    settings = Settings(db=str(sample_db), show_unreviewed=False)
+    with TestClient(create_app(settings)) as hidden:
+        [story] = [s for s in hidden.get("/api/v1/stories").json() if "Vienna" in s["title"]]
+        page = hidden.get(f"/stories/{story['id']}").text
+    assert page.count("Not yet published") == 3
+    assert "Questions and answers" in page and 'class="cite"' not in page.split(
+        'id="charts"')[0]
