@@ -271,12 +271,7 @@ def faq(ctx: typer.Context, story_id: str, as_json: JsonOption = False) -> None:
 
     Example: backstory faq s1a2b3c4d5e6 --json
     """
-    with _desk(ctx) as desk:
-        payload = composition_payload(desk.faq(story_id))
-    if as_json:
-        _print_json(payload)
-        return
-    _show_composition(payload)
+    _show_document(ctx, story_id, "faq", as_json=as_json)
 
 
 @app.command()
@@ -286,8 +281,13 @@ def analysis(ctx: typer.Context, story_id: str, as_json: JsonOption = False) -> 
 
     Example: backstory analysis s1a2b3c4d5e6 --json
     """
+    _show_document(ctx, story_id, "analysis", as_json=as_json)
+
+
+def _show_document(ctx: typer.Context, story_id: str, kind: str, *, as_json: bool) -> None:
     with _desk(ctx) as desk:
-        payload = composition_payload(desk.analysis(story_id))
+        document = desk.faq(story_id) if kind == "faq" else desk.analysis(story_id)
+    payload = composition_payload(document)
     if as_json:
         _print_json(payload)
         return

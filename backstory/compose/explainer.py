@@ -77,10 +77,7 @@ def build_explainer(facts: StoryFacts, grounder: Grounder) -> Composition:
 def central_sentences(facts: StoryFacts) -> list[Citation]:
     """The story's sentences, most central first (TF-IDF cosine to the story's centroid)."""
     pool: list[tuple[Sentence, Citation]] = []
-    for meta in facts.articles:
-        analysis = facts.analyses.get(meta.id)
-        if analysis is None:
-            continue
+    for meta, analysis in facts.analyzed():
         for sentence in analysis.sentences:
             text = sentence.text.strip()
             if len(text) >= _MIN_CHARS and not text.endswith("?"):
@@ -178,10 +175,7 @@ def _who_is_involved(facts: StoryFacts) -> tuple[Statement, ...]:
     counts = facts.mention_counts()
     roles: dict[str, Counter[str]] = {}
     where: dict[tuple[str, str], Citation] = {}
-    for meta in facts.articles:
-        analysis = facts.analyses.get(meta.id)
-        if analysis is None:
-            continue
+    for meta, analysis in facts.analyzed():
         for role in analysis.roles:
             text = role.role.strip()
             roles.setdefault(role.name, Counter())[text] += 1

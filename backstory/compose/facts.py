@@ -4,7 +4,7 @@ stories stage made of them; and the few wording rules every document shares."""
 from __future__ import annotations
 
 from collections import Counter
-from collections.abc import Mapping, Sequence
+from collections.abc import Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 
 from backstory.compose.grounding import MONTHS, Evidence
@@ -36,6 +36,13 @@ class StoryFacts:
     sources: Mapping[str, SourceInfo]
     comparison: Comparison
     evidence: Mapping[str, Evidence] = field(default_factory=dict)  # by sentence id
+
+    def analyzed(self) -> Iterator[tuple[ArticleMeta, Analysis]]:
+        """The story's articles with their analyses, in the story's order."""
+        for meta in self.articles:
+            analysis = self.analyses.get(meta.id)
+            if analysis is not None:
+                yield meta, analysis
 
     def meta(self, article_id: str) -> ArticleMeta | None:
         return next((a for a in self.articles if a.id == article_id), None)
