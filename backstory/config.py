@@ -47,6 +47,10 @@ class Settings:
     # and abstained less reliably there, so BM25 stays the default (BENCHMARKS.md).
     # Sentence vectors are stored at ingest either way, so switching needs no re-ingest.
     retrieval: str = "bm25"
+    # Embed every sentence at ingest (about 30 sentences/s on 2 cores: most of an ingest's
+    # time). Off, articles are stored without vectors and the first ingest with it on
+    # back-fills them; hybrid retrieval needs it on.
+    sentence_vectors: bool = True
 
     @classmethod
     def from_env(cls, *, db: str | None = None, allow_private: bool = False) -> Settings:
@@ -60,6 +64,7 @@ class Settings:
                 answer_threshold=float(env.get("BACKSTORY_ANSWER_THRESHOLD", "0.4")),
                 workers=int(env.get("BACKSTORY_WORKERS", "2")),
                 retrieval=env.get("BACKSTORY_RETRIEVAL", "bm25"),
+                sentence_vectors=env.get("BACKSTORY_SENTENCE_VECTORS", "1") != "0",
                 allow_private=allow_private,
             )
         except ValueError as exc:
@@ -69,6 +74,9 @@ class Settings:
         if self.retrieval not in RETRIEVALS:
             raise ConfigError(f"unknown retrieval {self.retrieval!r} (BACKSTORY_RETRIEVAL); "
                               f"use one of {', '.join(RETRIEVALS)}", retrieval=self.retrieval)
+        if self.retrieval == "hybrid" and not self.sentence_vectors:
+            raise ConfigError("hybrid retrieval needs sentence vectors; unset "
+                              "BACKSTORY_SENTENCE_VECTORS=0 or use BACKSTORY_RETRIEVAL=bm25")
 
     @property
     def db_url(self) -> str:

@@ -177,6 +177,8 @@ class Desk:
         existed, articles rewritten by boilerplate learning or re-analysis), in batches each
         committed whole; then bring the vector index up to date. Returns how many."""
         done = 0
+        if not self.settings.sentence_vectors:
+            return done
         if self.store.get_setting(VECTORS_PENDING) == "1":
             after = 0
             while rows := self.store.sentences_without_vectors(after_pk=after,
@@ -228,6 +230,8 @@ class Desk:
 
     def _with_vectors(self, writes: list[NewArticle | NewCopy]) -> list[NewArticle | NewCopy]:
         """The writes with every new article's sentence vectors, encoded in one batch."""
+        if not self.settings.sentence_vectors:
+            return writes  # stored without: the store marks them for a later back-fill
         texts = [s.text for w in writes if isinstance(w, NewArticle)
                  for s in w.analysis.sentences]
         vectors = iter(to_bytes(self.encoder.encode(texts)))

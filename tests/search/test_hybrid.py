@@ -133,6 +133,19 @@ def test_a_store_made_before_vectors_is_back_filled(ingested: Desk, db_path: Pat
     assert _most_similar(fused).startswith("The cabinet minister resigned")
 
 
+def test_vectors_switched_off_are_back_filled_when_switched_on(tmp_path: Path, corpus: Path,
+                                                              encoder: SentenceEncoder) -> None:
+    db = tmp_path / "later.db"
+    with Desk(Settings(db=str(db), sentence_vectors=False)) as desk:
+        desk.ingest([str(corpus)])
+    assert _count(db, "SELECT count(*) FROM sentence_vectors") == 0
+    with Desk(Settings(db=str(db))) as desk:
+        assert desk.embed_pending() == 6
+    assert _count(db, "SELECT count(*) FROM sentence_vectors") == 6
+    with pytest.raises(ConfigError, match="sentence vectors"):
+        Settings(retrieval="hybrid", sentence_vectors=False)
+
+
 def test_rewritten_articles_get_new_vectors(ingested: Desk, db_path: Path) -> None:
     assert ingested.reanalyze() == 3
     assert _count(db_path, "SELECT count(*) FROM sentence_vectors") == 6
