@@ -37,4 +37,4 @@ eval: install
 	$(BIN)/python -m eval.ask
 
 clean:
-	rm -rf $(VENV) backstory.db backstory.db-wal backstory.db-shm
+	rm -rf $(VENV) backstory.db backstory.db-wal backstory.db-shm backstory.db.usearch backstory.db.usearch.json

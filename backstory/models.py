@@ -269,6 +269,8 @@ class SentenceHit:
     sentence: Sentence
     article: ArticleMeta
     score: float
+    # Cosine similarity of the sentence's embedding to the query's, when known.
+    similarity: float | None = None
 
     def citation(self) -> Citation:
         return Citation.of(self.sentence, self.article)
@@ -443,6 +445,9 @@ class NewArticle:
     analysis: Analysis
     band_keys: tuple[int, ...]
     paragraphs: tuple[ParagraphRecord, ...]
+    # One embedding per sentence of the analysis, in order (float16 bytes); empty when
+    # they are computed later (the store then back-fills them).
+    vectors: tuple[bytes, ...] = ()
 
 
 @dataclass(frozen=True, slots=True)

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import hashlib
+import itertools
 import logging
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field, replace
@@ -52,10 +53,13 @@ from backstory.models import (
 from backstory.nlp import Analyzer
 from backstory.nlp.entities import PeopleIndex, rename_entities
 from backstory.qa import AnswerEngine
+from backstory.search import HybridSearcher, SentenceEncoder, SentenceVectorIndex, index_path_for
+from backstory.search.embeddings import to_bytes
 from backstory.store import (
     LEARNING_PENDING,
     REANALYZE_PENDING,
     STORIES_STALE,
+    VECTORS_PENDING,
     Store,
     open_store,
 )
@@ -106,6 +110,7 @@ def sample_corpus_path() -> Path:
 
 
 _REANALYZE_BATCH = 256
+_BACKFILL_BATCH = 1024  # sentences embedded per transaction when back-filling vectors
 
 
 class Desk:
@@ -115,8 +120,12 @@ class Desk:
         self.settings = settings
         self.store: Store = open_store(settings.db_url)
         self.analyzer = Analyzer(settings.spacy_model)
-        self._answers = AnswerEngine(self.store, self.analyzer,
-                                     threshold=settings.answer_threshold)
+        self.encoder = SentenceEncoder()
+        self.vectors = SentenceVectorIndex(self.store, index_path_for(settings.db_url))
+        self.searcher = HybridSearcher(self.store, self.vectors, self.encoder)
+        self._answers = AnswerEngine(
+            self.store, self.analyzer, threshold=settings.answer_threshold,
+            searcher=self.searcher if settings.retrieval == "hybrid" else None)
 
     def close(self) -> None:
         self.store.close()
@@ -170,6 +179,7 @@ class Desk:
                         on_result(_input_of(plan.item))
             if recent or self.store.get_setting(LEARNING_PENDING) == "1":
                 self._learn(recent, planner)
+        self.embed_pending()
         if self.store.get_setting(STORIES_STALE) != "0":
             self._update_stories()
         self._redraft(report)
@@ -183,10 +193,31 @@ class Desk:
         for story in self.store.stories() if tracked else []:
             if story.id in tracked and added.intersection(story.article_ids):
                 self.draft(story.id)
+    def embed_pending(self) -> int:
+        """Embed the stored sentences that have no vector yet (a store made before vectors
+        existed, articles rewritten by boilerplate learning or re-analysis), in batches each
+        committed whole; then bring the vector index up to date. Returns how many."""
+        done = 0
+        if not self.settings.embeds:
+            return done
+        if self.store.get_setting(VECTORS_PENDING) == "1":
+            after = 0
+            while rows := self.store.sentences_without_vectors(after_pk=after,
+                                                               limit=_BACKFILL_BATCH):
+                vectors = to_bytes(self.encoder.encode([text for _, text in rows]))
+                self.store.add_vectors([(pk, blob) for (pk, _), blob
+                                        in zip(rows, vectors, strict=True)], finished=False)
+                after, done = rows[-1][0], done + len(rows)
+            self.store.add_vectors([], finished=True)
+            if done:
+                LOGGER.info("embedded %d stored sentence(s) that had no vector", done)
+        self.vectors.sync()
+        return done
 
     def _commit(self, batch: list[tuple[Analysis | None, Planned]], report: IngestReport,
                 planner: IngestPlanner, people: PeopleIndex) -> list[Article]:
-        """Write a batch in one transaction; return the new articles it stored."""
+        """Write a batch in one transaction, each new article with its sentence vectors;
+        return the new articles it stored."""
         writes: list[NewArticle | NewCopy] = []
         entries: list[IngestedArticle] = []
         for analysis, plan in batch:
@@ -206,6 +237,7 @@ class Desk:
                 published_at=item.published_at, url=item.url, input=item.input,
                 duplicate_of=plan.duplicate_of,
             ))
+        writes = self._with_vectors(writes)
         try:
             self.store.write(writes)
         except BackstoryError:
@@ -216,6 +248,16 @@ class Desk:
         new = [w.article for w in writes if isinstance(w, NewArticle) and w.article.id in stored]
         planner.committed([a.id for a in new])
         return new
+
+    def _with_vectors(self, writes: list[NewArticle | NewCopy]) -> list[NewArticle | NewCopy]:
+        """The writes with every new article's sentence vectors, encoded in one batch."""
+        if not self.settings.embeds:
+            return writes  # stored without: the store marks them for a later back-fill
+        texts = [s.text for w in writes if isinstance(w, NewArticle)
+                 for s in w.analysis.sentences]
+        vectors = iter(to_bytes(self.encoder.encode(texts)))
+        return [replace(w, vectors=tuple(itertools.islice(vectors, len(w.analysis.sentences))))
+                if isinstance(w, NewArticle) else w for w in writes]
 
     def _learn(self, recent: dict[str, list[str]] | None, planner: IngestPlanner) -> None:
         """A round of boilerplate learning over the outlets of recently written articles
@@ -300,6 +342,7 @@ class Desk:
                     on_result(article_id)
         if not ids:
             self.store.replace_analyses([], finished=True)
+        self.embed_pending()
         if self.store.get_setting(STORIES_STALE) != "0":
             self.refresh_stories()
         return done

@@ -1,11 +1,12 @@
 """Question answering against gold: correct with citation, abstention, false abstention.
 
 Run: .venv/bin/python -m eval.ask
-Beside Backstory's answers, the same run scores a baseline that answers every question
-with the top BM25 sentence. An answer is correct when it contains an accepted answer after
-case and punctuation folding and, where the gold gives evidence, one of its citations
-holds the evidence (or lies inside it). Unanswerable questions are correct only when the
-system abstains.
+Beside Backstory's answers (with the retrieval of its settings, BM25 by default), the same
+run scores them with hybrid retrieval (BM25 fused with sentence embeddings) and a baseline
+that answers every question with the top BM25 sentence. An answer is correct when it
+contains an accepted answer after case and punctuation folding and, where the gold gives
+evidence, one of its citations holds the evidence (or lies inside it). Unanswerable
+questions are correct only when the system abstains.
 """
 
 from __future__ import annotations
@@ -22,6 +23,7 @@ from typing import Any
 from backstory.ingest import InputMeta
 from backstory.models import Answer
 from backstory.pipeline import Desk
+from backstory.qa import AnswerEngine
 from backstory.search import query_terms
 from eval.common import DATA, SHARED, print_table, temporary_desk, write_jsonl
 
@@ -73,10 +75,17 @@ def baseline(desk: Desk, question: str) -> Answer:
 
 def score(desk: Desk, questions: list[GoldQuestion], name: str) -> list[list[Any]]:
     rows = []
+    threshold = desk.settings.answer_threshold
     unthresholded = [(q, desk.ask(q.text, threshold=0.0)) for q in questions]
     SWEEPS.append((name, unthresholded))
+    hybrid_engine = AnswerEngine(desk.store, desk.analyzer, threshold=threshold,
+                                 searcher=desk.searcher)
+    hybrid = [(q, hybrid_engine.ask(q.text, threshold=0.0)) for q in questions]
+    SWEEPS.append((f"{name} (hybrid)", hybrid))
     for system, results in (
-            ("backstory", [(q, _at(a, desk.settings.answer_threshold)) for q, a in unthresholded]),
+            (f"backstory ({desk.settings.retrieval})",
+             [(q, _at(a, threshold)) for q, a in unthresholded]),
+            ("backstory, hybrid retrieval", [(q, _at(a, threshold)) for q, a in hybrid]),
             ("baseline: top BM25 sentence", [(q, baseline(desk, q.text)) for q in questions])):
         answerable = [q for q in questions if q.answerable]
         unanswerable = [q for q in questions if not q.answerable]

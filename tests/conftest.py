@@ -12,6 +12,7 @@ import pytest
 
 from backstory.config import Settings
 from backstory.pipeline import Desk
+from backstory.search import SentenceEncoder
 
 ROOT = Path(__file__).resolve().parent.parent
 SHARED = ROOT.parent / "shared"
@@ -24,6 +25,15 @@ def seed_article() -> Path:
     if not path.exists():
         pytest.skip(f"the seed article is missing: {path} (../shared/ sits beside the repo)")
     return path
+
+
+@pytest.fixture(scope="session")
+def encoder() -> SentenceEncoder:
+    """The sentence encoder, its model loaded once for the whole run (every `Desk` in the
+    process shares that model)."""
+    encoder = SentenceEncoder()
+    encoder.encode_one("warm up")
+    return encoder
 
 
 @pytest.fixture

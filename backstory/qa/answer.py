@@ -1,8 +1,9 @@
 """Answering a question from the stored sentences, with citations, or abstaining.
 
-Retrieval ranks sentences by BM25; each candidate sentence is then judged on how much of
-the question it covers (words weighted by rarity) and whether it names what the question
-names. A typed question ("who", "where", "how many") is answered by the entity of that
+Retrieval ranks sentences by BM25 fused with sentence-embedding neighbours; each candidate
+sentence is then judged on how much of the question it covers (words weighted by rarity,
+or the embeddings' cosine similarity when that is higher) and whether it names what the
+question names. A typed question ("who", "where", "how many") is answered by the entity of that
 type that the best sentences agree on; any other question by the best sentence itself.
 """
 
@@ -19,7 +20,7 @@ from backstory.models import Analysis, Answer, Mention, SentenceHit
 from backstory.nlp import Analyzer
 from backstory.qa.facts import FactAnswer, answer_from_facts
 from backstory.qa.question import Question, read_question
-from backstory.search import QueryTerms, query_terms, search_sentences
+from backstory.search import HybridSearcher, QueryTerms, query_terms, search_sentences
 from backstory.store import Store
 
 __all__ = ["MAX_QUESTION_CHARS", "AnswerEngine"]
@@ -51,10 +52,12 @@ class _Judged:
 class AnswerEngine:
     """Answers questions over one store."""
 
-    def __init__(self, store: Store, analyzer: Analyzer, *, threshold: float) -> None:
+    def __init__(self, store: Store, analyzer: Analyzer, *, threshold: float,
+                 searcher: HybridSearcher | None = None) -> None:
         self._store = store
         self._analyzer = analyzer
         self._threshold = threshold
+        self._searcher = searcher  # None: BM25 alone (`Settings.retrieval`)
 
     def ask(self, text: str, *, threshold: float | None = None) -> Answer:
         if len(text) > MAX_QUESTION_CHARS:
@@ -66,7 +69,10 @@ class AnswerEngine:
         limit = self._threshold if threshold is None else threshold
         question = read_question(self._analyzer.analyze_text(text.strip()))
         terms = query_terms(self._store, question.text)
-        hits = search_sentences(self._store, terms, limit=_CANDIDATES)
+        if self._searcher is None:
+            hits = search_sentences(self._store, terms, limit=_CANDIDATES)
+        else:
+            hits = self._searcher.search(question.text, terms, limit=_CANDIDATES)
         reader = _ArticleReader(self._store, hits)
         judged = sorted((_judge(hit, question, terms, reader) for hit in hits),
                         key=lambda j: j.support, reverse=True)
@@ -144,6 +150,9 @@ class _ArticleReader:
 def _judge(hit: SentenceHit, question: Question, terms: QueryTerms, reader: _ArticleReader
        ) -> _Judged:
     support = terms.coverage(hit.sentence.text)
+    if hit.similarity is not None:
+        # A paraphrase shares few words with the question but sits near it in meaning.
+        support = max(support, hit.similarity)
     if hit.sentence.text.rstrip(" ”\"'’").endswith("?"):
         support *= _QUESTION_PENALTY  # a sentence that asks does not answer
     if question.names:

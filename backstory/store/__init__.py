@@ -3,17 +3,19 @@
 from __future__ import annotations
 
 from backstory.errors import ConfigError
-from backstory.store.base import ArticleFeatures, Store, StoryIndex, StoryState
+from backstory.store.base import ArticleFeatures, Store, StoryIndex, StoryState, VectorChanges
 from backstory.store.sqlite import (
     LEARNING_PENDING,
     REANALYZE_PENDING,
     STORIES_STALE,
+    VECTORS_PENDING,
     SQLiteStore,
 )
 from backstory.store.story_index import STORIES_REBUILD
 
 __all__ = ["LEARNING_PENDING", "REANALYZE_PENDING", "STORIES_REBUILD", "STORIES_STALE",
-           "ArticleFeatures", "SQLiteStore", "Store", "StoryIndex", "StoryState", "open_store"]
+           "VECTORS_PENDING", "ArticleFeatures", "SQLiteStore", "Store", "StoryIndex",
+           "StoryState", "VectorChanges", "open_store"]
 
 
 def open_store(url: str) -> Store:

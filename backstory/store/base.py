@@ -27,7 +27,7 @@ from backstory.models import (
     User,
 )
 
-__all__ = ["ArticleFeatures", "Store", "StoryIndex", "StoryState"]
+__all__ = ["ArticleFeatures", "Store", "StoryIndex", "StoryState", "VectorChanges"]
 
 
 @dataclass(frozen=True, slots=True)
@@ -59,6 +59,20 @@ class StoryState:
     first_day: int | None
     last_day: int | None
     weights: Mapping[str, float] = field(default_factory=dict)
+
+
+@dataclass(frozen=True, slots=True)
+class VectorChanges:
+    """Sentence vectors stored and removed since a vector index last caught up.
+
+    `added` holds (row id, sentence pk, float16 vector bytes) in row order; `removed`
+    holds (removal id, sentence pk). `uid` names the store's vectors: an index built for
+    another uid belongs to another database.
+    """
+
+    uid: str
+    added: list[tuple[int, int, bytes]]
+    removed: list[tuple[int, int]]
 
 
 class StoryIndex(Protocol):
@@ -131,6 +145,15 @@ class Store(Protocol):
     def search_sentences(self, terms: Sequence[str], *, limit: int = 50) -> list[SentenceHit]: ...
     def sentence_frequencies(self, tokens: Sequence[str]) -> tuple[int, dict[str, int]]: ...
     def article_sentences(self, article_ids: Sequence[str]) -> list[SentenceHit]: ...
+    def sentence_hits(self, sentence_pks: Sequence[int]) -> list[SentenceHit]: ...
+
+    # sentence vectors (dense retrieval)
+    def vectors_of(self, sentence_ids: Sequence[str]) -> dict[str, bytes]: ...
+    def vector_changes(self, *, after_vector: int, after_removal: int, limit: int
+                       ) -> VectorChanges: ...
+    def sentences_without_vectors(self, *, after_pk: int, limit: int
+                                  ) -> list[tuple[int, str]]: ...
+    def add_vectors(self, vectors: Sequence[tuple[int, bytes]], *, finished: bool) -> None: ...
 
     # stories
     def replace_stories(self, stories: Sequence[Story]) -> None: ...

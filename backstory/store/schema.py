@@ -2,14 +2,15 @@
 
 from __future__ import annotations
 
+import uuid
 from collections.abc import Callable
 from datetime import UTC, datetime
 
 import sqlalchemy as sa
 from sqlalchemy.engine import Connection
 
-__all__ = ["ANALYSIS_TABLES", "EDITOR_TABLES", "MIGRATIONS", "STORY_INDEX_TABLES", "metadata",
-           "migrate"]
+__all__ = ["ANALYSIS_TABLES", "EDITOR_TABLES", "MIGRATIONS", "STORY_INDEX_TABLES", "VECTOR_BYTES",
+           "metadata", "migrate"]
 
 metadata = sa.MetaData()
 
@@ -321,6 +322,26 @@ audit_log = sa.Table(
     sa.Column("detail", sa.Text, nullable=False),
 )
 EDITOR_TABLES = (users, sessions, documents, audit_log)
+# -- version 6: sentence embeddings for dense retrieval -----------------------------------
+# One vector per sentence (float16, `VECTOR_BYTES` long). The vector index beside the
+# database reads new rows by their ever-growing `id` and removed sentences from
+# `vector_removals`, which a trigger fills, so it catches up without a full rebuild.
+
+VECTOR_BYTES = 384 * 2
+sentence_vectors = sa.Table(
+    "sentence_vectors", metadata,
+    sa.Column("id", sa.Integer, primary_key=True, autoincrement=True),
+    sa.Column("sentence_pk", sa.Integer, sa.ForeignKey("sentences.pk", ondelete="CASCADE"),
+              nullable=False, unique=True),
+    sa.Column("vector", sa.LargeBinary, nullable=False),
+    sqlite_autoincrement=True,  # ids are never reused: the index follows them
+)
+vector_removals = sa.Table(
+    "vector_removals", metadata,
+    sa.Column("id", sa.Integer, primary_key=True, autoincrement=True),
+    sa.Column("sentence_pk", sa.Integer, nullable=False),
+    sqlite_autoincrement=True,
+)
 
 _V1_TABLES = (settings_kv, sources, articles, article_copies, sentences, entities, mentions,
               stories, story_articles)
@@ -368,8 +389,25 @@ def _v5(conn: Connection) -> None:
         table.create(conn)
 
 
+def _v6(conn: Connection) -> None:
+    sentence_vectors.create(conn)
+    vector_removals.create(conn)
+    # Deleting a sentence (a rewrite, a deleted article) cascades to its vector; the trigger
+    # fires for cascaded deletes too, so the index hears of every removal.
+    conn.exec_driver_sql(
+        "CREATE TRIGGER sentence_vectors_removed AFTER DELETE ON sentence_vectors BEGIN "
+        "INSERT INTO vector_removals(sentence_pk) VALUES (old.sentence_pk); END"
+    )
+    # Names this store's vectors, so an index file left from another database is not trusted.
+    conn.execute(settings_kv.insert().values(key="vectors_uid", value=uuid.uuid4().hex))
+    # Sentences stored before version 6 have no vectors: the next ingest back-fills them.
+    if conn.execute(sa.select(sa.literal(1)).select_from(sentences).limit(1)).first():
+        conn.execute(settings_kv.delete().where(settings_kv.c.key == "vectors_pending"))
+        conn.execute(settings_kv.insert().values(key="vectors_pending", value="1"))
+
+
 # Append only: a migration, once released, never changes.
-MIGRATIONS: tuple[Callable[[Connection], None], ...] = (_v1, _v2, _v3, _v4, _v5)
+MIGRATIONS: tuple[Callable[[Connection], None], ...] = (_v1, _v2, _v3, _v4, _v5, _v6)
 
 
 def migrate(conn: Connection) -> int:

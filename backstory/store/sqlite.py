@@ -34,7 +34,7 @@ from backstory.models import (
 )
 from backstory.store import schema as t
 from backstory.store import story_index
-from backstory.store.base import ArticleFeatures
+from backstory.store.base import ArticleFeatures, VectorChanges
 from backstory.store.documents import EditorTables
 from backstory.store.records import delete_records, insert_records, read_records
 
@@ -53,6 +53,10 @@ LEARNING_PENDING = "learning_pending"
 # Set by migration 3 (stored articles predate the analysis records); cleared when every
 # stored article has been analyzed again.
 REANALYZE_PENDING = "reanalyze_pending"
+# Set by migration 6 and by rewrites (sentences stored without vectors); cleared when every
+# sentence has its vector again.
+VECTORS_PENDING = "vectors_pending"
+_VECTORS_UID = "vectors_uid"
 _STORY_ENTITY_TYPES = ("PERSON", "ORG", "GPE", "LOC", "FAC", "EVENT", "NORP")
 
 
@@ -90,7 +94,8 @@ class SQLiteStore(EditorTables):
         self.write([NewArticle(article, analysis, (), ())])
 
     def write(self, items: Sequence[NewArticle | NewCopy]) -> None:
-        """Store articles and link copies, all in one transaction, in the given order."""
+        """Store articles (with their sentence vectors, when given) and link copies, all in
+        one transaction, in the given order."""
         if not items:
             return
         with self._write() as conn:
@@ -101,6 +106,9 @@ class SQLiteStore(EditorTables):
                     _insert_copy(conn, item)
             _set_setting(conn, STORIES_STALE, "1")
             _set_setting(conn, LEARNING_PENDING, "1")
+            if any(isinstance(i, NewArticle) and i.analysis.sentences and not i.vectors
+                   for i in items):
+                _set_setting(conn, VECTORS_PENDING, "1")
 
     def near_candidates(self, band_keys: Sequence[int]) -> list[str]:
         """Stored articles sharing at least one MinHash band with the given keys."""
@@ -403,6 +411,68 @@ class SQLiteStore(EditorTables):
             hits = self._hits(conn, t.sentences.c.article_id.in_(list(article_ids)), {})
         return sorted(hits, key=lambda hit: (hit.article.id, hit.sentence.index))
 
+    def sentence_hits(self, sentence_pks: Sequence[int]) -> list[SentenceHit]:
+        """The sentences with these pks (vector index keys), in the given order; pks no
+        longer stored are left out."""
+        with self._engine.connect() as conn:
+            query = sa.select(t.sentences.c.pk, t.sentences.c.id).where(
+                t.sentences.c.pk.in_(list(sentence_pks)))
+            ids = dict(conn.execute(query).all())
+            hits = {hit.sentence.id: hit for hit in self._hits(
+                conn, t.sentences.c.pk.in_(list(ids)), {})}
+        return [hits[ids[pk]] for pk in sentence_pks if pk in ids and ids[pk] in hits]
+
+    # -- sentence vectors -------------------------------------------------------------------
+
+    def vectors_of(self, sentence_ids: Sequence[str]) -> dict[str, bytes]:
+        """The stored vectors of these sentences (by sentence id); those without are left out."""
+        v, s = t.sentence_vectors.c, t.sentences.c
+        query = sa.select(s.id, v.vector).select_from(
+            t.sentence_vectors.join(t.sentences, v.sentence_pk == s.pk)
+        ).where(s.id.in_(list(sentence_ids)))
+        with self._engine.connect() as conn:
+            return {row.id: row.vector for row in conn.execute(query)}
+
+    def vector_changes(self, *, after_vector: int, after_removal: int, limit: int
+                       ) -> VectorChanges:
+        """Up to `limit` vectors stored after row `after_vector`, and every removal after
+        `after_removal`, in one read."""
+        v, r = t.sentence_vectors.c, t.vector_removals.c
+        with self._engine.connect() as conn:
+            uid = conn.execute(sa.select(t.settings_kv.c.value).where(
+                t.settings_kv.c.key == _VECTORS_UID)).scalar() or ""
+            added = [(row.id, row.sentence_pk, row.vector) for row in conn.execute(
+                sa.select(v.id, v.sentence_pk, v.vector).where(v.id > after_vector)
+                .order_by(v.id).limit(limit))]
+            removed = [(row.id, row.sentence_pk) for row in conn.execute(
+                sa.select(r.id, r.sentence_pk).where(r.id > after_removal).order_by(r.id))]
+        return VectorChanges(uid=uid, added=added, removed=removed)
+
+    def sentences_without_vectors(self, *, after_pk: int, limit: int) -> list[tuple[int, str]]:
+        """(pk, text) of up to `limit` sentences past `after_pk` that have no vector yet."""
+        s, v = t.sentences.c, t.sentence_vectors.c
+        query = sa.select(s.pk, s.text).where(
+            s.pk > after_pk, ~sa.exists().where(v.sentence_pk == s.pk)
+        ).order_by(s.pk).limit(limit)
+        with self._engine.connect() as conn:
+            return [(row.pk, row.text) for row in conn.execute(query)]
+
+    def add_vectors(self, vectors: Sequence[tuple[int, bytes]], *, finished: bool) -> None:
+        """Store vectors of stored sentences, (pk, bytes) each, skipping sentences deleted
+        meanwhile; `finished` clears the mark that sentences are waiting for vectors."""
+        with self._write() as conn:
+            if vectors:
+                pks = [pk for pk, _ in vectors]
+                live = {row.pk for row in conn.execute(
+                    sa.select(t.sentences.c.pk).where(t.sentences.c.pk.in_(pks)))}
+                rows = [{"sentence_pk": pk, "vector": _checked_vector(blob)}
+                        for pk, blob in vectors if pk in live]
+                if rows:
+                    conn.execute(sqlite_insert(t.sentence_vectors).on_conflict_do_nothing(),
+                                 rows)
+            if finished:
+                _set_setting(conn, VECTORS_PENDING, "0")
+
     @staticmethod
     def _hits(conn: Connection, where: Any, scores: dict[int, float]) -> list[SentenceHit]:
         query = sa.select(t.sentences, *_meta_columns(prefix="a_")).select_from(
@@ -586,6 +656,8 @@ def _insert_article(conn: Connection, item: NewArticle) -> None:
         input=article.input, ingested_at=_now(),
     ))
     _insert_analysis(conn, article.id, item.analysis, item.band_keys)
+    if item.vectors:
+        _insert_vectors(conn, article.id, item.analysis, item.vectors)
     if source_id is not None and item.paragraphs:
         conn.execute(t.article_paragraphs.insert(), [
             {"article_id": article.id, "source_id": source_id, "shape": p.shape,
@@ -624,6 +696,26 @@ def _insert_analysis(conn: Connection, article_id: str, analysis: Analysis,
                      [{"key": key, "article_id": article_id} for key in set(band_keys)])
 
 
+def _insert_vectors(conn: Connection, article_id: str, analysis: Analysis,
+                    vectors: Sequence[bytes]) -> None:
+    if len(vectors) != len(analysis.sentences):
+        raise StoreError(f"article {article_id} has {len(analysis.sentences)} sentences but "
+                         f"{len(vectors)} vectors", article_id=article_id)
+    pks = dict(conn.execute(sa.select(t.sentences.c.idx, t.sentences.c.pk).where(
+        t.sentences.c.article_id == article_id)).all())
+    conn.execute(t.sentence_vectors.insert(), [
+        {"sentence_pk": pks[s.index], "vector": _checked_vector(blob)}
+        for s, blob in zip(analysis.sentences, vectors, strict=True)
+    ])
+
+
+def _checked_vector(blob: bytes) -> bytes:
+    if len(blob) != t.VECTOR_BYTES:
+        raise StoreError(f"a sentence vector must be {t.VECTOR_BYTES} bytes, not {len(blob)}",
+                         length=len(blob))
+    return blob
+
+
 def _rewrite(conn: Connection, rewrites: Sequence[Rewrite]) -> None:
     for rewrite in rewrites:
         _delete_analysis(conn, rewrite.article_id)
@@ -635,6 +727,7 @@ def _rewrite(conn: Connection, rewrites: Sequence[Rewrite]) -> None:
         conn.execute(t.entities.delete().where(~sa.exists().where(
             t.mentions.c.entity_id == t.entities.c.id)))
         _set_setting(conn, STORIES_STALE, "1")
+        _set_setting(conn, VECTORS_PENDING, "1")  # the new sentences have no vectors yet
 
 
 def _delete_analysis(conn: Connection, article_id: str) -> None:
