@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from backstory.errors import ConfigError
-from backstory.store.base import ArticleFeatures, Store, StoryIndex, StoryState
+from backstory.store.base import ArticleFeatures, Store, StoryIndex, StoryMember, StoryState
 from backstory.store.sqlite import (
     LEARNING_PENDING,
     REANALYZE_PENDING,
@@ -13,7 +13,8 @@ from backstory.store.sqlite import (
 from backstory.store.story_index import STORIES_REBUILD
 
 __all__ = ["LEARNING_PENDING", "REANALYZE_PENDING", "STORIES_REBUILD", "STORIES_STALE",
-           "ArticleFeatures", "SQLiteStore", "Store", "StoryIndex", "StoryState", "open_store"]
+           "ArticleFeatures", "SQLiteStore", "Store", "StoryIndex", "StoryMember",
+           "StoryState", "open_store"]
 
 
 def open_store(url: str) -> Store:

@@ -322,6 +322,20 @@ audit_log = sa.Table(
 )
 EDITOR_TABLES = (users, sessions, documents, audit_log)
 
+# -- version 6: stories that drift can split -------------------------------------------------
+
+# Each assigned article's share of its story's centroid (JSON: feature -> weight), with its
+# headline and date, so that a story can be cut in two without re-reading its articles.
+story_vectors = sa.Table(
+    "story_vectors", metadata,
+    sa.Column("article_id", sa.Text, sa.ForeignKey("articles.id", ondelete="CASCADE"),
+              primary_key=True),
+    sa.Column("title", sa.Text, nullable=False),
+    sa.Column("published_at", sa.Text),
+    sa.Column("day", sa.Integer),
+    sa.Column("weights", sa.Text, nullable=False),
+)
+
 _V1_TABLES = (settings_kv, sources, articles, article_copies, sentences, entities, mentions,
               stories, story_articles)
 
@@ -368,8 +382,16 @@ def _v5(conn: Connection) -> None:
         table.create(conn)
 
 
+def _v6(conn: Connection) -> None:
+    story_vectors.create(conn)
+    # Stories built before version 6 keep no article vectors: the next update rebuilds them.
+    if conn.execute(sa.select(sa.literal(1)).select_from(articles).limit(1)).first():
+        conn.execute(settings_kv.delete().where(settings_kv.c.key == "stories_rebuild_pending"))
+        conn.execute(settings_kv.insert().values(key="stories_rebuild_pending", value="1"))
+
+
 # Append only: a migration, once released, never changes.
-MIGRATIONS: tuple[Callable[[Connection], None], ...] = (_v1, _v2, _v3, _v4, _v5)
+MIGRATIONS: tuple[Callable[[Connection], None], ...] = (_v1, _v2, _v3, _v4, _v5, _v6)
 
 
 def migrate(conn: Connection) -> int:

@@ -7,6 +7,12 @@ joins the most similar one if the similarity reaches the threshold, else it star
 story. Similarity blends the cosine of TF-IDF words (title words count more) with that of
 entity names, against the story's centroid. An article close to two stories whose
 centroids turn out to be alike merges them.
+
+A story whose articles drift apart splits: when it grows past 6, 12, 24… articles, its
+articles are cut in two by 2-means on their vectors, and the parts become two stories if
+each keeps at least two articles and their centroids are less alike than `threshold`, the
+same test merging uses, so a split is never merged back by the next article. The check
+reads only that story's articles, and as the sizes double it costs O(1) per article.
 """
 
 from __future__ import annotations
@@ -22,7 +28,14 @@ from datetime import date
 from sklearn.feature_extraction.text import ENGLISH_STOP_WORDS
 
 from backstory.models import Story
-from backstory.store import STORIES_REBUILD, ArticleFeatures, Store, StoryIndex, StoryState
+from backstory.store import (
+    STORIES_REBUILD,
+    ArticleFeatures,
+    Store,
+    StoryIndex,
+    StoryMember,
+    StoryState,
+)
 from backstory.stories.memory_index import MemoryStoryIndex
 
 __all__ = ["StoryClusterer", "short_title"]
@@ -37,6 +50,9 @@ _CANDIDATES = 20  # stories compared in full with each new article
 _COMMON = 0.5  # words in more than this share of articles say nothing about the story
 _CHUNK = 256  # articles per transaction
 _TITLE_CHARS = 90
+_SPLIT_FIRST = 6  # a story is checked for drift at this size, then each time it doubles
+_SPLIT_PART = 2  # articles each part of a split keeps at least
+_SPLIT_ROUNDS = 10  # 2-means rounds at most
 _WORD = re.compile(r"[^\W\d_][\w'’-]*[^\W_]|[^\W\d_]")
 _STOP = frozenset(ENGLISH_STOP_WORDS) | {"said", "says", "told", "according", "also", "new",
                                          "year", "years", "just", "like", "people"}
@@ -84,8 +100,7 @@ class StoryClusterer:
             features = store.story_features(ids)
             with store.story_index() as index:
                 for article in features:
-                    index.count(article.meta.id, _day(article.meta.published_at),
-                                list(_raw_features(article)))
+                    self.count(index, article)
         assigned = 0
         while ids := store.articles_to_assign(limit=_CHUNK, by_date=by_date):
             features = store.story_features(ids)
@@ -106,13 +121,17 @@ class StoryClusterer:
             articles = sorted(articles, key=_publication_order)
         index = MemoryStoryIndex()
         for article in articles:
-            index.count(article.meta.id, _day(article.meta.published_at),
-                        list(_raw_features(article)))
+            self.count(index, article)
         for article in articles:
             self.assign(index, article)
         return index.stories({a.meta.id: _publication_order(a) for a in articles})
 
     # -- one article ---------------------------------------------------------------------
+
+    def count(self, index: StoryIndex, article: ArticleFeatures) -> None:
+        """Count the article into the word statistics (before any article is assigned)."""
+        index.count(article.meta.id, _day(article.meta.published_at),
+                    list(_raw_features(article)))
 
     def assign(self, index: StoryIndex, article: ArticleFeatures) -> str:
         """Put one article (already counted) into the best story, or a new one; returns
@@ -126,18 +145,50 @@ class StoryClusterer:
                   if _within(state, vector.day, self.window_days)}
         close = sorted((s for s in scores if scores[s] >= self.threshold),
                        key=lambda s: (-scores[s], s))
+        member = StoryMember(article_id=vector.article_id, title=vector.title,
+                             published_at=vector.published_at, day=vector.day,
+                             weights=vector.kept)
         if not close:
             state = _new_story(vector)
-            index.add_article(state, article_id=vector.article_id, day=vector.day,
-                              weights=vector.kept, keys=vector.keys)
+            index.add_article(state, member, keys=vector.keys)
             return state.id
         best = states[close[0]]
         state = self._joined(index, best, vector)
-        index.add_article(state, article_id=vector.article_id, day=vector.day,
-                          weights=vector.kept, keys=vector.keys)
+        index.add_article(state, member, keys=vector.keys)
         for other_id in close[1:]:
             state = self._merged(index, state, other_id)
+        if _checkpoint_passed(best.size, state.size):
+            return self._split(index, state.id).get(vector.article_id, state.id)
         return state.id
+
+    def split_drifted(self, index: StoryIndex, story_id: str) -> list[str]:
+        """Split the story in two, and its parts again, as long as its articles fall into
+        two groups whose centroids merging would keep apart; returns the new stories' ids
+        (none when the story holds together). The part with most articles keeps the id."""
+        return sorted(set(self._split(index, story_id).values()))
+
+    def _split(self, index: StoryIndex, story_id: str) -> dict[str, str]:
+        """Split as `split_drifted` does; returns the story id of every article moved."""
+        state = index.story_states([story_id], None)[story_id]
+        members = sorted(index.story_members(story_id), key=_member_order)
+        if len(members) != state.size or len(members) < 2 * _SPLIT_PART:
+            return {}  # too small, or assigned before articles' vectors were kept
+        groups = _two_means(members)
+        if groups is None or min(len(g) for g in groups) < _SPLIT_PART:
+            return {}
+        # The larger part keeps the id (on a tie, the part with the earliest article).
+        kept, leaving = sorted(groups, key=lambda g: (-len(g), _member_order(g[0])))
+        moved = [m.article_id for m in leaving]
+        new_id = "s" + hashlib.sha256("\n".join(sorted(moved)).encode()).hexdigest()[:11]
+        kept_state = _part_state(state, kept)
+        new_state = _part_state(replace(state, id=new_id), leaving)
+        if _centroid_similarity(kept_state, new_state) >= self.threshold:
+            return {}
+        index.split(kept_state, moved=moved, new_state=new_state)
+        story_of = {a: new_id for a in moved}
+        story_of.update(self._split(index, new_id))
+        story_of.update(self._split(index, story_id))
+        return story_of
 
     def _joined(self, index: StoryIndex, story: StoryState, vector: _Vector) -> StoryState:
         """The story as it is once the article joins it."""
@@ -302,6 +353,11 @@ def _added(a: Mapping[str, float], b: Mapping[str, float]) -> dict[str, float]:
 # -- stories --------------------------------------------------------------------------------
 
 
+_BLANK = StoryState(id="", title="", title_score=0.0, size=0, text_norm2=0.0,
+                    entity_norm2=0.0, first_seen=None, last_seen=None, first_day=None,
+                    last_day=None)
+
+
 def _new_story(vector: _Vector) -> StoryState:
     return StoryState(
         id="s" + hashlib.sha256(vector.article_id.encode()).hexdigest()[:11],
@@ -319,6 +375,66 @@ def _spanned(story: StoryState, published_at: str | None, day: int | None) -> St
     return replace(story, first_seen=min(seen, default=None),
                    last_seen=max(seen, default=None), first_day=min(days, default=None),
                    last_day=max(days, default=None))
+
+
+def _checkpoint_passed(before: int, after: int) -> bool:
+    """Whether a story that grew from `before` to `after` articles passed 6, 12, 24…"""
+    checkpoint = _SPLIT_FIRST
+    while checkpoint <= after:
+        if checkpoint > before:
+            return True
+        checkpoint *= 2
+    return False
+
+
+def _part_state(story: StoryState, members: Sequence[StoryMember]) -> StoryState:
+    """The story made of `members` alone: their summed weights as its whole centroid,
+    their dates, and the headline whose words weigh most in it (as joining titles it)."""
+    weights: dict[str, float] = {}
+    for member in members:
+        for feature, weight in member.weights.items():
+            weights[feature] = weights.get(feature, 0.0) + weight
+    scored = [(_title_score(m.title, weights), m.title) for m in members]
+    title_score, title = max(scored, key=lambda pair: pair[0])  # the first of equals
+    dates = [m.published_at for m in members if m.published_at]
+    days = [m.day for m in members if m.day is not None]
+    return replace(
+        story, title=title, title_score=title_score, size=len(members),
+        text_norm2=_norm2(weights, "w:"), entity_norm2=_norm2(weights, "e:"),
+        first_seen=min(dates, default=None), last_seen=max(dates, default=None),
+        first_day=min(days, default=None), last_day=max(days, default=None),
+        weights=weights)
+
+
+def _two_means(members: Sequence[StoryMember]
+               ) -> tuple[list[StoryMember], list[StoryMember]] | None:
+    """The members cut in two by 2-means under the clustering's own similarity, seeded
+    with the member least like the whole story and the member least like that one."""
+    whole = _part_state(_BLANK, members)
+    first = min(members, key=lambda m: _similarity(m.weights, whole))
+    alone = _part_state(_BLANK, [first])
+    second = min(members, key=lambda m: _similarity(m.weights, alone))
+    if second is first:
+        return None
+    centroids = (alone, _part_state(_BLANK, [second]))
+    groups: tuple[list[StoryMember], list[StoryMember]] | None = None
+    for _ in range(_SPLIT_ROUNDS):
+        new_groups: tuple[list[StoryMember], list[StoryMember]] = ([], [])
+        for member in members:
+            near = _similarity(member.weights, centroids[0]) >= \
+                _similarity(member.weights, centroids[1])
+            new_groups[0 if near else 1].append(member)
+        if not new_groups[0] or not new_groups[1]:
+            return None
+        if new_groups == groups:
+            break
+        groups = new_groups
+        centroids = (_part_state(_BLANK, groups[0]), _part_state(_BLANK, groups[1]))
+    return groups
+
+
+def _member_order(member: StoryMember) -> tuple[str, str]:
+    return member.published_at or "9999", member.article_id
 
 
 def _within(story: StoryState, day: int | None, window: int) -> bool:
