@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import sqlite3
 from pathlib import Path
 
 from backstory.models import (
@@ -13,7 +14,7 @@ from backstory.models import (
     Sentence,
     Story,
 )
-from backstory.store import ArticleFeatures, SQLiteStore
+from backstory.store import STORIES_REBUILD, ArticleFeatures, SQLiteStore
 from backstory.stories import StoryClusterer
 from backstory.stories.memory_index import MemoryStoryIndex
 
@@ -188,3 +189,27 @@ def test_another_order_gives_the_same_stories() -> None:
     for shuffled in (features[::-1], features[6:] + features[:6], features[1::2] + features[::2]):
         stories = clusterer.cluster(shuffled, in_order=True)
         assert sorted(sorted(s.article_ids) for s in stories) == expected
+
+
+def test_stories_stored_before_articles_kept_their_vectors_are_rebuilt_once(
+        tmp_path: Path) -> None:
+    path = tmp_path / "store.db"
+    store = SQLiteStore(f"sqlite:///{path}")
+    clusterer = StoryClusterer(threshold=0.12, window_days=10)
+    store.write([_stored(item) for item in DRIFTING[:11]])
+    clusterer.update(store)
+    groups = sorted(sorted(s.article_ids) for s in store.stories())
+    store.close()
+    # Take the file back to schema 5, which kept no article vectors.
+    with sqlite3.connect(path) as conn:
+        conn.execute("DROP TABLE story_vectors")
+        conn.execute("DELETE FROM schema_migrations WHERE version = 6")
+    store = SQLiteStore(f"sqlite:///{path}")
+    assert store.get_setting(STORIES_REBUILD) == "1"
+    clusterer.update(store)
+    assert store.get_setting(STORIES_REBUILD) == "0"
+    assert sorted(sorted(s.article_ids) for s in store.stories()) == groups
+    with store.story_index() as index:
+        [story] = store.stories()
+        assert len(index.story_members(story.id)) == 11
+    store.close()
