@@ -37,11 +37,20 @@ from backstory.store import (
     StoryState,
 )
 from backstory.stories.memory_index import MemoryStoryIndex
+from backstory.stories.vectors import (
+    added,
+    centroid_of,
+    centroid_similarity,
+    dot,
+    norm2,
+    similarity,
+    strongest,
+    two_means,
+    unit,
+)
 
 __all__ = ["StoryClusterer", "short_title"]
 
-_TEXT_WEIGHT = 0.75
-_ENTITY_WEIGHT = 0.25
 _TITLE_BOOST = 3  # a title word counts as this many words of the body
 _KEEP_WORDS = 40  # an article's strongest words kept in its story's centroid
 _KEEP_NAMES = 15
@@ -52,7 +61,6 @@ _CHUNK = 256  # articles per transaction
 _TITLE_CHARS = 90
 _SPLIT_FIRST = 6  # a story is checked for drift at this size, then each time it doubles
 _SPLIT_PART = 2  # articles each part of a split keeps at least
-_SPLIT_ROUNDS = 10  # 2-means rounds at most
 _WORD = re.compile(r"[^\W\d_][\w'’-]*[^\W_]|[^\W\d_]")
 _STOP = frozenset(ENGLISH_STOP_WORDS) | {"said", "says", "told", "according", "also", "new",
                                          "year", "years", "just", "like", "people"}
@@ -141,7 +149,7 @@ class StoryClusterer:
         key_weights = _idf(index, sorted({k for keys in found.values() for k in keys}))
         ranked = sorted(found, key=lambda s: (-sum(key_weights[k] for k in found[s]), s))
         states = index.story_states(ranked[:_CANDIDATES], list(vector.weights))
-        scores = {s: _similarity(vector.weights, state) for s, state in states.items()
+        scores = {s: similarity(vector.weights, state) for s, state in states.items()
                   if _within(state, vector.day, self.window_days)}
         close = sorted((s for s in scores if scores[s] >= self.threshold),
                        key=lambda s: (-scores[s], s))
@@ -173,7 +181,7 @@ class StoryClusterer:
         members = sorted(index.story_members(story_id), key=_member_order)
         if len(members) != state.size or len(members) < 2 * _SPLIT_PART:
             return {}  # too small, or assigned before articles' vectors were kept
-        groups = _two_means(members)
+        groups = two_means(members)
         if groups is None or min(len(g) for g in groups) < _SPLIT_PART:
             return {}
         # The larger part keeps the id (on a tie, the part with the earliest article).
@@ -182,7 +190,7 @@ class StoryClusterer:
         new_id = "s" + hashlib.sha256("\n".join(sorted(moved)).encode()).hexdigest()[:11]
         kept_state = _part_state(state, kept)
         new_state = _part_state(replace(state, id=new_id), leaving)
-        if _centroid_similarity(kept_state, new_state) >= self.threshold:
+        if centroid_similarity(kept_state, new_state) >= self.threshold:
             return {}
         index.split(kept_state, moved=moved, new_state=new_state)
         story_of = {a: new_id for a in moved}
@@ -192,11 +200,11 @@ class StoryClusterer:
 
     def _joined(self, index: StoryIndex, story: StoryState, vector: _Vector) -> StoryState:
         """The story as it is once the article joins it."""
-        centroid = _added(story.weights, vector.kept)
-        text_dot = _dot(story.weights, vector.kept, "w:")
-        entity_dot = _dot(story.weights, vector.kept, "e:")
-        text_norm2 = story.text_norm2 + 2 * text_dot + _norm2(vector.kept, "w:")
-        entity_norm2 = story.entity_norm2 + 2 * entity_dot + _norm2(vector.kept, "e:")
+        centroid = added(story.weights, vector.kept)
+        text_dot = dot(story.weights, vector.kept, "w:")
+        entity_dot = dot(story.weights, vector.kept, "e:")
+        text_norm2 = story.text_norm2 + 2 * text_dot + norm2(vector.kept, "w:")
+        entity_norm2 = story.entity_norm2 + 2 * entity_dot + norm2(vector.kept, "e:")
         # The title is the headline whose words weigh most in the centroid.
         title_words = [f for f in _title_features(story.title) if f not in centroid]
         if title_words:
@@ -214,16 +222,16 @@ class StoryClusterer:
         """`state` with story `other_id` folded in if their centroids are alike."""
         both = index.story_states([state.id, other_id], None)
         mine, other = both[state.id], both[other_id]
-        if _centroid_similarity(mine, other) < self.threshold:
+        if centroid_similarity(mine, other) < self.threshold:
             return state
         keep, fold = (mine, other) if (mine.size, -(mine.first_day or 0), other.id) >= \
             (other.size, -(other.first_day or 0), mine.id) else (other, mine)
-        weights = _added(keep.weights, fold.weights)
+        weights = added(keep.weights, fold.weights)
         titles = sorted(((_title_score(s.title, weights), s.title) for s in (keep, fold)),
                         key=lambda pair: -pair[0])
         merged = replace(
             keep, title=titles[0][1], title_score=titles[0][0], size=keep.size + fold.size,
-            text_norm2=_norm2(weights, "w:"), entity_norm2=_norm2(weights, "e:"), weights={})
+            text_norm2=norm2(weights, "w:"), entity_norm2=norm2(weights, "e:"), weights={})
         merged = _spanned(_spanned(merged, fold.first_seen, fold.first_day),
                           fold.last_seen, fold.last_day)
         index.merge(merged, other_id=fold.id)
@@ -275,9 +283,9 @@ def _vectorize(article: ArticleFeatures, index: StoryIndex) -> _Vector:
         if feature.startswith("w:") and documents > 20 and df > _COMMON * documents:
             continue
         weights[feature] = (1 + math.log(count)) * (math.log((1 + documents) / (1 + df)) + 1)
-    weights = {**_unit(weights, "w:"), **_unit(weights, "e:")}
-    words = _strongest(weights, "w:", _KEEP_WORDS)
-    names = _strongest(weights, "e:", _KEEP_NAMES)
+    weights = {**unit(weights, "w:"), **unit(weights, "e:")}
+    words = strongest(weights, "w:", _KEEP_WORDS)
+    names = strongest(weights, "e:", _KEEP_NAMES)
     kept = {f: weights[f] for f in words + names}
     return _Vector(
         article_id=article.meta.id, day=_day(article.meta.published_at),
@@ -302,67 +310,14 @@ def _title_score(title: str, centroid: Mapping[str, float]) -> float:
     return sum(centroid.get(w, 0.0) for w in words) / math.sqrt(len(words)) if words else 0.0
 
 
-# -- vectors --------------------------------------------------------------------------------
-
-
-def _similarity(weights: Mapping[str, float], story: StoryState) -> float:
-    """Blend of word and name cosines between a unit-length article and a centroid."""
-    text = _dot(weights, story.weights, "w:") / math.sqrt(story.text_norm2) \
-        if story.text_norm2 > 0 else 0.0
-    names = _dot(weights, story.weights, "e:") / math.sqrt(story.entity_norm2) \
-        if story.entity_norm2 > 0 else 0.0
-    return _TEXT_WEIGHT * text + _ENTITY_WEIGHT * names
-
-
-def _centroid_similarity(a: StoryState, b: StoryState) -> float:
-    parts = []
-    for prefix, norms in (("w:", (a.text_norm2, b.text_norm2)),
-                          ("e:", (a.entity_norm2, b.entity_norm2))):
-        denominator = math.sqrt(norms[0] * norms[1])
-        parts.append(_dot(a.weights, b.weights, prefix) / denominator if denominator else 0.0)
-    return _TEXT_WEIGHT * parts[0] + _ENTITY_WEIGHT * parts[1]
-
-
-def _dot(a: Mapping[str, float], b: Mapping[str, float], prefix: str) -> float:
-    small, large = (a, b) if len(a) <= len(b) else (b, a)
-    return sum(v * large.get(f, 0.0) for f, v in small.items() if f.startswith(prefix))
-
-
-def _norm2(weights: Mapping[str, float], prefix: str) -> float:
-    return sum(v * v for f, v in weights.items() if f.startswith(prefix))
-
-
-def _unit(weights: Mapping[str, float], prefix: str) -> dict[str, float]:
-    norm = math.sqrt(_norm2(weights, prefix))
-    return {f: v / norm for f, v in weights.items() if f.startswith(prefix)} if norm else {}
-
-
-def _strongest(weights: Mapping[str, float], prefix: str, limit: int) -> list[str]:
-    ranked = sorted((f for f in weights if f.startswith(prefix)),
-                    key=lambda f: (-weights[f], f))
-    return ranked[:limit]
-
-
-def _added(a: Mapping[str, float], b: Mapping[str, float]) -> dict[str, float]:
-    total = dict(a)
-    for feature, weight in b.items():
-        total[feature] = total.get(feature, 0.0) + weight
-    return total
-
-
 # -- stories --------------------------------------------------------------------------------
-
-
-_BLANK = StoryState(id="", title="", title_score=0.0, size=0, text_norm2=0.0,
-                    entity_norm2=0.0, first_seen=None, last_seen=None, first_day=None,
-                    last_day=None)
 
 
 def _new_story(vector: _Vector) -> StoryState:
     return StoryState(
         id="s" + hashlib.sha256(vector.article_id.encode()).hexdigest()[:11],
         title=vector.title, title_score=_title_score(vector.title, vector.kept), size=1,
-        text_norm2=_norm2(vector.kept, "w:"), entity_norm2=_norm2(vector.kept, "e:"),
+        text_norm2=norm2(vector.kept, "w:"), entity_norm2=norm2(vector.kept, "e:"),
         first_seen=vector.published_at, last_seen=vector.published_at,
         first_day=vector.day, last_day=vector.day,
     )
@@ -390,47 +345,15 @@ def _checkpoint_passed(before: int, after: int) -> bool:
 def _part_state(story: StoryState, members: Sequence[StoryMember]) -> StoryState:
     """The story made of `members` alone: their summed weights as its whole centroid,
     their dates, and the headline whose words weigh most in it (as joining titles it)."""
-    weights: dict[str, float] = {}
-    for member in members:
-        for feature, weight in member.weights.items():
-            weights[feature] = weights.get(feature, 0.0) + weight
-    scored = [(_title_score(m.title, weights), m.title) for m in members]
+    centroid = centroid_of(members)
+    scored = [(_title_score(m.title, centroid.weights), m.title) for m in members]
     title_score, title = max(scored, key=lambda pair: pair[0])  # the first of equals
     dates = [m.published_at for m in members if m.published_at]
     days = [m.day for m in members if m.day is not None]
     return replace(
-        story, title=title, title_score=title_score, size=len(members),
-        text_norm2=_norm2(weights, "w:"), entity_norm2=_norm2(weights, "e:"),
+        centroid, id=story.id, title=title, title_score=title_score,
         first_seen=min(dates, default=None), last_seen=max(dates, default=None),
-        first_day=min(days, default=None), last_day=max(days, default=None),
-        weights=weights)
-
-
-def _two_means(members: Sequence[StoryMember]
-               ) -> tuple[list[StoryMember], list[StoryMember]] | None:
-    """The members cut in two by 2-means under the clustering's own similarity, seeded
-    with the member least like the whole story and the member least like that one."""
-    whole = _part_state(_BLANK, members)
-    first = min(members, key=lambda m: _similarity(m.weights, whole))
-    alone = _part_state(_BLANK, [first])
-    second = min(members, key=lambda m: _similarity(m.weights, alone))
-    if second is first:
-        return None
-    centroids = (alone, _part_state(_BLANK, [second]))
-    groups: tuple[list[StoryMember], list[StoryMember]] | None = None
-    for _ in range(_SPLIT_ROUNDS):
-        new_groups: tuple[list[StoryMember], list[StoryMember]] = ([], [])
-        for member in members:
-            near = _similarity(member.weights, centroids[0]) >= \
-                _similarity(member.weights, centroids[1])
-            new_groups[0 if near else 1].append(member)
-        if not new_groups[0] or not new_groups[1]:
-            return None
-        if new_groups == groups:
-            break
-        groups = new_groups
-        centroids = (_part_state(_BLANK, groups[0]), _part_state(_BLANK, groups[1]))
-    return groups
+        first_day=min(days, default=None), last_day=max(days, default=None))
 
 
 def _member_order(member: StoryMember) -> tuple[str, str]:
