@@ -3,7 +3,14 @@
 from __future__ import annotations
 
 from backstory.errors import ConfigError
-from backstory.store.base import ArticleFeatures, Store, StoryIndex, StoryState, VectorChanges
+from backstory.store.base import (
+    ArticleFeatures,
+    Store,
+    StoryIndex,
+    StoryMember,
+    StoryState,
+    VectorChanges,
+)
 from backstory.store.sqlite import (
     LEARNING_PENDING,
     REANALYZE_PENDING,
@@ -15,7 +22,7 @@ from backstory.store.story_index import STORIES_REBUILD
 
 __all__ = ["LEARNING_PENDING", "REANALYZE_PENDING", "STORIES_REBUILD", "STORIES_STALE",
            "VECTORS_PENDING", "ArticleFeatures", "SQLiteStore", "Store", "StoryIndex",
-           "StoryState", "VectorChanges", "open_store"]
+           "StoryMember", "StoryState", "VectorChanges", "open_store"]
 
 
 def open_store(url: str) -> Store:

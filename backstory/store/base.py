@@ -27,7 +27,7 @@ from backstory.models import (
     User,
 )
 
-__all__ = ["ArticleFeatures", "Store", "StoryIndex", "StoryState", "VectorChanges"]
+__all__ = ["ArticleFeatures", "Store", "StoryIndex", "StoryMember", "StoryState", "VectorChanges"]
 
 
 @dataclass(frozen=True, slots=True)
@@ -75,11 +75,25 @@ class VectorChanges:
     removed: list[tuple[int, int]]
 
 
+@dataclass(frozen=True, slots=True)
+class StoryMember:
+    """An article as its story keeps it, so that a story that drifts can be split: its
+    share of the centroid (`weights`, its kept feature weights), headline and date."""
+
+    article_id: str
+    title: str
+    published_at: str | None
+    day: int | None
+    weights: Mapping[str, float] = field(default_factory=dict)
+
+
 class StoryIndex(Protocol):
     """Story clustering's working state, read and written inside one transaction.
 
     Features are named "w:word" or "e:entity name"; keys are the features an article is
     found by. Document frequencies count the articles seen, whether assigned yet or not.
+    `split` moves some of a story's articles (their centroid shares and keys) to a new
+    story; both states it is given carry their whole centroids in `weights`.
     """
 
     def documents(self) -> int: ...
@@ -89,9 +103,12 @@ class StoryIndex(Protocol):
                    ) -> dict[str, set[str]]: ...
     def story_states(self, story_ids: Sequence[str], features: Sequence[str] | None
                      ) -> dict[str, StoryState]: ...
-    def add_article(self, state: StoryState, *, article_id: str, day: int | None,
-                    weights: Mapping[str, float], keys: Sequence[str]) -> None: ...
+    def add_article(self, state: StoryState, member: StoryMember, *, keys: Sequence[str]
+                    ) -> None: ...
     def merge(self, state: StoryState, *, other_id: str) -> None: ...
+    def story_members(self, story_id: str) -> list[StoryMember]: ...
+    def split(self, state: StoryState, *, moved: Sequence[str], new_state: StoryState
+              ) -> None: ...
 
 
 class Store(Protocol):

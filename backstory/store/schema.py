@@ -343,6 +343,20 @@ vector_removals = sa.Table(
     sqlite_autoincrement=True,
 )
 
+# -- version 7: stories that drift can split -------------------------------------------------
+
+# Each assigned article's share of its story's centroid (JSON: feature -> weight), with its
+# headline and date, so that a story can be cut in two without re-reading its articles.
+story_vectors = sa.Table(
+    "story_vectors", metadata,
+    sa.Column("article_id", sa.Text, sa.ForeignKey("articles.id", ondelete="CASCADE"),
+              primary_key=True),
+    sa.Column("title", sa.Text, nullable=False),
+    sa.Column("published_at", sa.Text),
+    sa.Column("day", sa.Integer),
+    sa.Column("weights", sa.Text, nullable=False),
+)
+
 _V1_TABLES = (settings_kv, sources, articles, article_copies, sentences, entities, mentions,
               stories, story_articles)
 
@@ -406,8 +420,16 @@ def _v6(conn: Connection) -> None:
         conn.execute(settings_kv.insert().values(key="vectors_pending", value="1"))
 
 
+def _v7(conn: Connection) -> None:
+    story_vectors.create(conn)
+    # Stories built before version 7 keep no article vectors: the next update rebuilds them.
+    if conn.execute(sa.select(sa.literal(1)).select_from(articles).limit(1)).first():
+        conn.execute(settings_kv.delete().where(settings_kv.c.key == "stories_rebuild_pending"))
+        conn.execute(settings_kv.insert().values(key="stories_rebuild_pending", value="1"))
+
+
 # Append only: a migration, once released, never changes.
-MIGRATIONS: tuple[Callable[[Connection], None], ...] = (_v1, _v2, _v3, _v4, _v5, _v6)
+MIGRATIONS: tuple[Callable[[Connection], None], ...] = (_v1, _v2, _v3, _v4, _v5, _v6, _v7)
 
 
 def migrate(conn: Connection) -> int:

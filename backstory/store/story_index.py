@@ -6,6 +6,7 @@ that an article's assignment, its story's new centroid and its index keys commit
 
 from __future__ import annotations
 
+import json
 from collections.abc import Mapping, Sequence
 from typing import Any
 
@@ -13,7 +14,7 @@ import sqlalchemy as sa
 from sqlalchemy.engine import Connection
 
 from backstory.store import schema as t
-from backstory.store.base import StoryState
+from backstory.store.base import StoryMember, StoryState
 
 __all__ = ["STORIES_REBUILD", "SQLStoryIndex"]
 
@@ -86,20 +87,24 @@ class SQLStoryIndex:
             size=row[5], text_norm2=row[6], entity_norm2=row[7], first_day=row[8],
             last_day=row[9], weights=weights[row[0]]) for row in rows}
 
-    def add_article(self, state: StoryState, *, article_id: str, day: int | None,
-                    weights: Mapping[str, float], keys: Sequence[str]) -> None:
+    def add_article(self, state: StoryState, member: StoryMember, *, keys: Sequence[str]
+                    ) -> None:
         """Save the story as it is with the article (`state`), adding the article's
-        `weights` to the centroid and its `keys` to the index."""
+        weights to the centroid and its `keys` to the index."""
         self._save(state)
-        self._run_many("INSERT INTO story_terms(story_id, feature, weight) VALUES (?, ?, ?) "
-                       "ON CONFLICT(story_id, feature) DO UPDATE SET "
-                       "weight = weight + excluded.weight",
-                       [(state.id, f, v) for f, v in sorted(weights.items())])
+        self._add_terms(state.id, member.weights)
         self._run_many("INSERT INTO story_keys(key, day, story_id, article_id) "
                        "VALUES (?, ?, ?, ?)",
-                       [(key, day, state.id, article_id) for key in sorted(set(keys))])
+                       [(key, member.day, state.id, member.article_id)
+                        for key in sorted(set(keys))])
         self._run("INSERT INTO story_articles(story_id, article_id) VALUES (?, ?)",
-                  (state.id, article_id))
+                  (state.id, member.article_id))
+        self._run("INSERT INTO story_vectors(article_id, title, published_at, day, weights) "
+                  "VALUES (?, ?, ?, ?, ?) ON CONFLICT(article_id) DO UPDATE SET "
+                  "title = excluded.title, published_at = excluded.published_at, "
+                  "day = excluded.day, weights = excluded.weights",
+                  (member.article_id, member.title, member.published_at, member.day,
+                   json.dumps(dict(sorted(member.weights.items())))))
 
     def merge(self, state: StoryState, *, other_id: str) -> None:
         """Fold story `other_id` into `state.id`; `state` is the merged story."""
@@ -112,6 +117,35 @@ class SQLStoryIndex:
                       (state.id, other_id))
         self._run("DELETE FROM stories WHERE id = ?", (other_id,))  # cascades to its state
         self._save(state)
+
+    def story_members(self, story_id: str) -> list[StoryMember]:
+        """The story's articles as it keeps them (those assigned before their vectors were
+        kept are left out)."""
+        rows = self._run("SELECT v.article_id, v.title, v.published_at, v.day, v.weights "
+                         "FROM story_articles sa JOIN story_vectors v "
+                         "ON v.article_id = sa.article_id WHERE sa.story_id = ?", (story_id,))
+        return [StoryMember(article_id=row[0], title=row[1], published_at=row[2], day=row[3],
+                            weights=json.loads(row[4])) for row in rows]
+
+    def split(self, state: StoryState, *, moved: Sequence[str], new_state: StoryState
+              ) -> None:
+        """Move the articles `moved` of story `state.id` to the new story `new_state`;
+        both states carry their whole centroids."""
+        self._save(new_state)
+        ids = sorted(set(moved))
+        for table in ("story_articles", "story_keys"):
+            self._in(f"UPDATE {table} SET story_id = ? WHERE story_id = ? "
+                     "AND article_id IN ({})", ids, prefix=(new_state.id, state.id))
+        self._run("DELETE FROM story_terms WHERE story_id = ?", (state.id,))
+        self._add_terms(state.id, state.weights)
+        self._add_terms(new_state.id, new_state.weights)
+        self._save(state)
+
+    def _add_terms(self, story_id: str, weights: Mapping[str, float]) -> None:
+        self._run_many("INSERT INTO story_terms(story_id, feature, weight) VALUES (?, ?, ?) "
+                       "ON CONFLICT(story_id, feature) DO UPDATE SET "
+                       "weight = weight + excluded.weight",
+                       [(story_id, f, v) for f, v in sorted(weights.items())])
 
     def _save(self, state: StoryState) -> None:
         numbers = (state.title_score, state.size, state.text_norm2, state.entity_norm2,
@@ -148,8 +182,8 @@ class SQLStoryIndex:
 
 def clear(conn: Connection) -> None:
     """Delete every story and the whole story index."""
-    for table in (t.story_keys, t.story_terms, t.story_state, t.story_articles, t.stories,
-                  t.story_df, t.story_docs):
+    for table in (t.story_keys, t.story_terms, t.story_state, t.story_vectors,
+                  t.story_articles, t.stories, t.story_df, t.story_docs):
         conn.execute(table.delete())
 
 

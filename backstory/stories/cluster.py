@@ -7,6 +7,12 @@ joins the most similar one if the similarity reaches the threshold, else it star
 story. Similarity blends the cosine of TF-IDF words (title words count more) with that of
 entity names, against the story's centroid. An article close to two stories whose
 centroids turn out to be alike merges them.
+
+A story whose articles drift apart splits: when it grows past 6, 12, 24… articles, its
+articles are cut in two by 2-means on their vectors, and the parts become two stories if
+each keeps at least two articles and their centroids are less alike than `threshold`, the
+same test merging uses, so a split is never merged back by the next article. The check
+reads only that story's articles, and as the sizes double it costs O(1) per article.
 """
 
 from __future__ import annotations
@@ -22,13 +28,29 @@ from datetime import date
 from sklearn.feature_extraction.text import ENGLISH_STOP_WORDS
 
 from backstory.models import Story
-from backstory.store import STORIES_REBUILD, ArticleFeatures, Store, StoryIndex, StoryState
+from backstory.store import (
+    STORIES_REBUILD,
+    ArticleFeatures,
+    Store,
+    StoryIndex,
+    StoryMember,
+    StoryState,
+)
 from backstory.stories.memory_index import MemoryStoryIndex
+from backstory.stories.vectors import (
+    added,
+    centroid_of,
+    centroid_similarity,
+    dot,
+    norm2,
+    similarity,
+    strongest,
+    two_means,
+    unit,
+)
 
 __all__ = ["StoryClusterer", "short_title"]
 
-_TEXT_WEIGHT = 0.75
-_ENTITY_WEIGHT = 0.25
 _TITLE_BOOST = 3  # a title word counts as this many words of the body
 _KEEP_WORDS = 40  # an article's strongest words kept in its story's centroid
 _KEEP_NAMES = 15
@@ -37,6 +59,8 @@ _CANDIDATES = 20  # stories compared in full with each new article
 _COMMON = 0.5  # words in more than this share of articles say nothing about the story
 _CHUNK = 256  # articles per transaction
 _TITLE_CHARS = 90
+_SPLIT_FIRST = 6  # a story is checked for drift at this size, then each time it doubles
+_SPLIT_PART = 2  # articles each part of a split keeps at least
 _WORD = re.compile(r"[^\W\d_][\w'’-]*[^\W_]|[^\W\d_]")
 _STOP = frozenset(ENGLISH_STOP_WORDS) | {"said", "says", "told", "according", "also", "new",
                                          "year", "years", "just", "like", "people"}
@@ -84,8 +108,7 @@ class StoryClusterer:
             features = store.story_features(ids)
             with store.story_index() as index:
                 for article in features:
-                    index.count(article.meta.id, _day(article.meta.published_at),
-                                list(_raw_features(article)))
+                    self.count(index, article)
         assigned = 0
         while ids := store.articles_to_assign(limit=_CHUNK, by_date=by_date):
             features = store.story_features(ids)
@@ -106,13 +129,17 @@ class StoryClusterer:
             articles = sorted(articles, key=_publication_order)
         index = MemoryStoryIndex()
         for article in articles:
-            index.count(article.meta.id, _day(article.meta.published_at),
-                        list(_raw_features(article)))
+            self.count(index, article)
         for article in articles:
             self.assign(index, article)
         return index.stories({a.meta.id: _publication_order(a) for a in articles})
 
     # -- one article ---------------------------------------------------------------------
+
+    def count(self, index: StoryIndex, article: ArticleFeatures) -> None:
+        """Count the article into the word statistics (before any article is assigned)."""
+        index.count(article.meta.id, _day(article.meta.published_at),
+                    list(_raw_features(article)))
 
     def assign(self, index: StoryIndex, article: ArticleFeatures) -> str:
         """Put one article (already counted) into the best story, or a new one; returns
@@ -122,30 +149,62 @@ class StoryClusterer:
         key_weights = _idf(index, sorted({k for keys in found.values() for k in keys}))
         ranked = sorted(found, key=lambda s: (-sum(key_weights[k] for k in found[s]), s))
         states = index.story_states(ranked[:_CANDIDATES], list(vector.weights))
-        scores = {s: _similarity(vector.weights, state) for s, state in states.items()
+        scores = {s: similarity(vector.weights, state) for s, state in states.items()
                   if _within(state, vector.day, self.window_days)}
         close = sorted((s for s in scores if scores[s] >= self.threshold),
                        key=lambda s: (-scores[s], s))
+        member = StoryMember(article_id=vector.article_id, title=vector.title,
+                             published_at=vector.published_at, day=vector.day,
+                             weights=vector.kept)
         if not close:
             state = _new_story(vector)
-            index.add_article(state, article_id=vector.article_id, day=vector.day,
-                              weights=vector.kept, keys=vector.keys)
+            index.add_article(state, member, keys=vector.keys)
             return state.id
         best = states[close[0]]
         state = self._joined(index, best, vector)
-        index.add_article(state, article_id=vector.article_id, day=vector.day,
-                          weights=vector.kept, keys=vector.keys)
+        index.add_article(state, member, keys=vector.keys)
         for other_id in close[1:]:
             state = self._merged(index, state, other_id)
+        if _checkpoint_passed(best.size, state.size):
+            return self._split(index, state.id).get(vector.article_id, state.id)
         return state.id
+
+    def split_drifted(self, index: StoryIndex, story_id: str) -> list[str]:
+        """Split the story in two, and its parts again, as long as its articles fall into
+        two groups whose centroids merging would keep apart; returns the new stories' ids
+        (none when the story holds together). The part with most articles keeps the id."""
+        return sorted(set(self._split(index, story_id).values()))
+
+    def _split(self, index: StoryIndex, story_id: str) -> dict[str, str]:
+        """Split as `split_drifted` does; returns the story id of every article moved."""
+        state = index.story_states([story_id], None)[story_id]
+        members = sorted(index.story_members(story_id), key=_member_order)
+        if len(members) != state.size or len(members) < 2 * _SPLIT_PART:
+            return {}  # too small, or assigned before articles' vectors were kept
+        groups = two_means(members)
+        if groups is None or min(len(g) for g in groups) < _SPLIT_PART:
+            return {}
+        # The larger part keeps the id (on a tie, the part with the earliest article).
+        kept, leaving = sorted(groups, key=lambda g: (-len(g), _member_order(g[0])))
+        moved = [m.article_id for m in leaving]
+        new_id = "s" + hashlib.sha256("\n".join(sorted(moved)).encode()).hexdigest()[:11]
+        kept_state = _part_state(state, kept)
+        new_state = _part_state(replace(state, id=new_id), leaving)
+        if centroid_similarity(kept_state, new_state) >= self.threshold:
+            return {}
+        index.split(kept_state, moved=moved, new_state=new_state)
+        story_of = {a: new_id for a in moved}
+        story_of.update(self._split(index, new_id))
+        story_of.update(self._split(index, story_id))
+        return story_of
 
     def _joined(self, index: StoryIndex, story: StoryState, vector: _Vector) -> StoryState:
         """The story as it is once the article joins it."""
-        centroid = _added(story.weights, vector.kept)
-        text_dot = _dot(story.weights, vector.kept, "w:")
-        entity_dot = _dot(story.weights, vector.kept, "e:")
-        text_norm2 = story.text_norm2 + 2 * text_dot + _norm2(vector.kept, "w:")
-        entity_norm2 = story.entity_norm2 + 2 * entity_dot + _norm2(vector.kept, "e:")
+        centroid = added(story.weights, vector.kept)
+        text_dot = dot(story.weights, vector.kept, "w:")
+        entity_dot = dot(story.weights, vector.kept, "e:")
+        text_norm2 = story.text_norm2 + 2 * text_dot + norm2(vector.kept, "w:")
+        entity_norm2 = story.entity_norm2 + 2 * entity_dot + norm2(vector.kept, "e:")
         # The title is the headline whose words weigh most in the centroid.
         title_words = [f for f in _title_features(story.title) if f not in centroid]
         if title_words:
@@ -163,16 +222,16 @@ class StoryClusterer:
         """`state` with story `other_id` folded in if their centroids are alike."""
         both = index.story_states([state.id, other_id], None)
         mine, other = both[state.id], both[other_id]
-        if _centroid_similarity(mine, other) < self.threshold:
+        if centroid_similarity(mine, other) < self.threshold:
             return state
         keep, fold = (mine, other) if (mine.size, -(mine.first_day or 0), other.id) >= \
             (other.size, -(other.first_day or 0), mine.id) else (other, mine)
-        weights = _added(keep.weights, fold.weights)
+        weights = added(keep.weights, fold.weights)
         titles = sorted(((_title_score(s.title, weights), s.title) for s in (keep, fold)),
                         key=lambda pair: -pair[0])
         merged = replace(
             keep, title=titles[0][1], title_score=titles[0][0], size=keep.size + fold.size,
-            text_norm2=_norm2(weights, "w:"), entity_norm2=_norm2(weights, "e:"), weights={})
+            text_norm2=norm2(weights, "w:"), entity_norm2=norm2(weights, "e:"), weights={})
         merged = _spanned(_spanned(merged, fold.first_seen, fold.first_day),
                           fold.last_seen, fold.last_day)
         index.merge(merged, other_id=fold.id)
@@ -224,9 +283,9 @@ def _vectorize(article: ArticleFeatures, index: StoryIndex) -> _Vector:
         if feature.startswith("w:") and documents > 20 and df > _COMMON * documents:
             continue
         weights[feature] = (1 + math.log(count)) * (math.log((1 + documents) / (1 + df)) + 1)
-    weights = {**_unit(weights, "w:"), **_unit(weights, "e:")}
-    words = _strongest(weights, "w:", _KEEP_WORDS)
-    names = _strongest(weights, "e:", _KEEP_NAMES)
+    weights = {**unit(weights, "w:"), **unit(weights, "e:")}
+    words = strongest(weights, "w:", _KEEP_WORDS)
+    names = strongest(weights, "e:", _KEEP_NAMES)
     kept = {f: weights[f] for f in words + names}
     return _Vector(
         article_id=article.meta.id, day=_day(article.meta.published_at),
@@ -251,54 +310,6 @@ def _title_score(title: str, centroid: Mapping[str, float]) -> float:
     return sum(centroid.get(w, 0.0) for w in words) / math.sqrt(len(words)) if words else 0.0
 
 
-# -- vectors --------------------------------------------------------------------------------
-
-
-def _similarity(weights: Mapping[str, float], story: StoryState) -> float:
-    """Blend of word and name cosines between a unit-length article and a centroid."""
-    text = _dot(weights, story.weights, "w:") / math.sqrt(story.text_norm2) \
-        if story.text_norm2 > 0 else 0.0
-    names = _dot(weights, story.weights, "e:") / math.sqrt(story.entity_norm2) \
-        if story.entity_norm2 > 0 else 0.0
-    return _TEXT_WEIGHT * text + _ENTITY_WEIGHT * names
-
-
-def _centroid_similarity(a: StoryState, b: StoryState) -> float:
-    parts = []
-    for prefix, norms in (("w:", (a.text_norm2, b.text_norm2)),
-                          ("e:", (a.entity_norm2, b.entity_norm2))):
-        denominator = math.sqrt(norms[0] * norms[1])
-        parts.append(_dot(a.weights, b.weights, prefix) / denominator if denominator else 0.0)
-    return _TEXT_WEIGHT * parts[0] + _ENTITY_WEIGHT * parts[1]
-
-
-def _dot(a: Mapping[str, float], b: Mapping[str, float], prefix: str) -> float:
-    small, large = (a, b) if len(a) <= len(b) else (b, a)
-    return sum(v * large.get(f, 0.0) for f, v in small.items() if f.startswith(prefix))
-
-
-def _norm2(weights: Mapping[str, float], prefix: str) -> float:
-    return sum(v * v for f, v in weights.items() if f.startswith(prefix))
-
-
-def _unit(weights: Mapping[str, float], prefix: str) -> dict[str, float]:
-    norm = math.sqrt(_norm2(weights, prefix))
-    return {f: v / norm for f, v in weights.items() if f.startswith(prefix)} if norm else {}
-
-
-def _strongest(weights: Mapping[str, float], prefix: str, limit: int) -> list[str]:
-    ranked = sorted((f for f in weights if f.startswith(prefix)),
-                    key=lambda f: (-weights[f], f))
-    return ranked[:limit]
-
-
-def _added(a: Mapping[str, float], b: Mapping[str, float]) -> dict[str, float]:
-    total = dict(a)
-    for feature, weight in b.items():
-        total[feature] = total.get(feature, 0.0) + weight
-    return total
-
-
 # -- stories --------------------------------------------------------------------------------
 
 
@@ -306,7 +317,7 @@ def _new_story(vector: _Vector) -> StoryState:
     return StoryState(
         id="s" + hashlib.sha256(vector.article_id.encode()).hexdigest()[:11],
         title=vector.title, title_score=_title_score(vector.title, vector.kept), size=1,
-        text_norm2=_norm2(vector.kept, "w:"), entity_norm2=_norm2(vector.kept, "e:"),
+        text_norm2=norm2(vector.kept, "w:"), entity_norm2=norm2(vector.kept, "e:"),
         first_seen=vector.published_at, last_seen=vector.published_at,
         first_day=vector.day, last_day=vector.day,
     )
@@ -319,6 +330,34 @@ def _spanned(story: StoryState, published_at: str | None, day: int | None) -> St
     return replace(story, first_seen=min(seen, default=None),
                    last_seen=max(seen, default=None), first_day=min(days, default=None),
                    last_day=max(days, default=None))
+
+
+def _checkpoint_passed(before: int, after: int) -> bool:
+    """Whether a story that grew from `before` to `after` articles passed 6, 12, 24…"""
+    checkpoint = _SPLIT_FIRST
+    while checkpoint <= after:
+        if checkpoint > before:
+            return True
+        checkpoint *= 2
+    return False
+
+
+def _part_state(story: StoryState, members: Sequence[StoryMember]) -> StoryState:
+    """The story made of `members` alone: their summed weights as its whole centroid,
+    their dates, and the headline whose words weigh most in it (as joining titles it)."""
+    centroid = centroid_of(members)
+    scored = [(_title_score(m.title, centroid.weights), m.title) for m in members]
+    title_score, title = max(scored, key=lambda pair: pair[0])  # the first of equals
+    dates = [m.published_at for m in members if m.published_at]
+    days = [m.day for m in members if m.day is not None]
+    return replace(
+        centroid, id=story.id, title=title, title_score=title_score,
+        first_seen=min(dates, default=None), last_seen=max(dates, default=None),
+        first_day=min(days, default=None), last_day=max(days, default=None))
+
+
+def _member_order(member: StoryMember) -> tuple[str, str]:
+    return member.published_at or "9999", member.article_id
 
 
 def _within(story: StoryState, day: int | None, window: int) -> bool:

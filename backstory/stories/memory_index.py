@@ -6,7 +6,7 @@ from collections.abc import Mapping, Sequence
 from dataclasses import replace
 
 from backstory.models import Story
-from backstory.store import StoryState
+from backstory.store import StoryMember, StoryState
 
 __all__ = ["MemoryStoryIndex"]
 
@@ -22,6 +22,7 @@ class MemoryStoryIndex:
         self._keys: dict[str, list[tuple[int | None, str]]] = {}  # key -> (day, article)
         self._story_of: dict[str, str] = {}  # article -> story
         self._members: dict[str, list[str]] = {}
+        self._vectors: dict[str, StoryMember] = {}  # article -> how its story keeps it
 
     def documents(self) -> int:
         return self._documents
@@ -53,16 +54,17 @@ class MemoryStoryIndex:
             found[story_id] = replace(self._states[story_id], weights=weights)
         return found
 
-    def add_article(self, state: StoryState, *, article_id: str, day: int | None,
-                    weights: Mapping[str, float], keys: Sequence[str]) -> None:
+    def add_article(self, state: StoryState, member: StoryMember, *, keys: Sequence[str]
+                    ) -> None:
         self._states[state.id] = replace(state, weights={})
         terms = self._terms.setdefault(state.id, {})
-        for feature, weight in weights.items():
+        for feature, weight in member.weights.items():
             terms[feature] = terms.get(feature, 0.0) + weight
         for key in set(keys):
-            self._keys.setdefault(key, []).append((day, article_id))
-        self._story_of[article_id] = state.id
-        self._members.setdefault(state.id, []).append(article_id)
+            self._keys.setdefault(key, []).append((member.day, member.article_id))
+        self._story_of[member.article_id] = state.id
+        self._members.setdefault(state.id, []).append(member.article_id)
+        self._vectors[member.article_id] = member
 
     def merge(self, state: StoryState, *, other_id: str) -> None:
         terms = self._terms[state.id]
@@ -73,6 +75,20 @@ class MemoryStoryIndex:
             self._members[state.id].append(article_id)
         del self._states[other_id]
         self._states[state.id] = replace(state, weights={})
+
+    def story_members(self, story_id: str) -> list[StoryMember]:
+        return [self._vectors[a] for a in self._members[story_id]]
+
+    def split(self, state: StoryState, *, moved: Sequence[str], new_state: StoryState
+              ) -> None:
+        leaving = set(moved)
+        self._members[state.id] = [a for a in self._members[state.id] if a not in leaving]
+        self._members[new_state.id] = sorted(leaving)
+        for article_id in leaving:
+            self._story_of[article_id] = new_state.id
+        for part in (state, new_state):
+            self._terms[part.id] = dict(part.weights)
+            self._states[part.id] = replace(part, weights={})
 
     def stories(self, order: Mapping[str, tuple[str, str]]) -> list[Story]:
         """The stories, their articles sorted by `order` (article -> sort key)."""

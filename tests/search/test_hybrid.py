@@ -195,8 +195,9 @@ def _downgrade_to_before_vectors(db: Path) -> None:
         conn.execute("DROP TRIGGER sentence_vectors_removed")
         conn.execute("DROP TABLE sentence_vectors")
         conn.execute("DROP TABLE vector_removals")
-        conn.execute("DELETE FROM schema_migrations WHERE version = "
-                     "(SELECT max(version) FROM schema_migrations)")
+        # Migration 6 added sentence vectors; later ones (7: story vectors) go with it.
+        conn.execute("DROP TABLE story_vectors")
+        conn.execute("DELETE FROM schema_migrations WHERE version >= 6")
         conn.execute("DELETE FROM settings_kv WHERE key LIKE 'vectors_%'")
     for suffix in (".usearch", ".usearch.json"):
         Path(str(db) + suffix).unlink()

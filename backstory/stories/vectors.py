@@ -1,0 +1,106 @@
+"""Story vectors: articles and centroids as sparse feature weights, how alike they are, and
+how a story's articles fall into two groups.
+
+Features are "w:word" or "e:entity name"; word and name parts are normalized apart and
+their cosines blended, so that a story's names weigh the same however long its texts are.
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Mapping, Sequence
+
+from backstory.store import StoryMember, StoryState
+
+__all__ = ["added", "centroid_of", "centroid_similarity", "dot", "norm2", "similarity",
+           "strongest", "two_means", "unit"]
+
+_TEXT_WEIGHT = 0.75
+_ENTITY_WEIGHT = 0.25
+_ROUNDS = 10  # 2-means rounds at most
+
+
+def similarity(weights: Mapping[str, float], story: StoryState) -> float:
+    """Blend of word and name cosines between a unit-length article and a centroid."""
+    text = dot(weights, story.weights, "w:") / math.sqrt(story.text_norm2) \
+        if story.text_norm2 > 0 else 0.0
+    names = dot(weights, story.weights, "e:") / math.sqrt(story.entity_norm2) \
+        if story.entity_norm2 > 0 else 0.0
+    return _TEXT_WEIGHT * text + _ENTITY_WEIGHT * names
+
+
+def centroid_similarity(a: StoryState, b: StoryState) -> float:
+    """Blend of word and name cosines between two centroids: whether stories merge, and
+    whether the parts of one split."""
+    parts = []
+    for prefix, norms in (("w:", (a.text_norm2, b.text_norm2)),
+                          ("e:", (a.entity_norm2, b.entity_norm2))):
+        denominator = math.sqrt(norms[0] * norms[1])
+        parts.append(dot(a.weights, b.weights, prefix) / denominator if denominator else 0.0)
+    return _TEXT_WEIGHT * parts[0] + _ENTITY_WEIGHT * parts[1]
+
+
+def dot(a: Mapping[str, float], b: Mapping[str, float], prefix: str) -> float:
+    small, large = (a, b) if len(a) <= len(b) else (b, a)
+    return sum(v * large.get(f, 0.0) for f, v in small.items() if f.startswith(prefix))
+
+
+def norm2(weights: Mapping[str, float], prefix: str) -> float:
+    return sum(v * v for f, v in weights.items() if f.startswith(prefix))
+
+
+def unit(weights: Mapping[str, float], prefix: str) -> dict[str, float]:
+    norm = math.sqrt(norm2(weights, prefix))
+    return {f: v / norm for f, v in weights.items() if f.startswith(prefix)} if norm else {}
+
+
+def strongest(weights: Mapping[str, float], prefix: str, limit: int) -> list[str]:
+    ranked = sorted((f for f in weights if f.startswith(prefix)),
+                    key=lambda f: (-weights[f], f))
+    return ranked[:limit]
+
+
+def added(a: Mapping[str, float], b: Mapping[str, float]) -> dict[str, float]:
+    total = dict(a)
+    for feature, weight in b.items():
+        total[feature] = total.get(feature, 0.0) + weight
+    return total
+
+
+def centroid_of(members: Sequence[StoryMember]) -> StoryState:
+    """The summed weights of `members` as an unnamed story's whole centroid."""
+    weights: dict[str, float] = {}
+    for member in members:
+        for feature, weight in member.weights.items():
+            weights[feature] = weights.get(feature, 0.0) + weight
+    return StoryState(id="", title="", title_score=0.0, size=len(members),
+                      text_norm2=norm2(weights, "w:"), entity_norm2=norm2(weights, "e:"),
+                      first_seen=None, last_seen=None, first_day=None, last_day=None,
+                      weights=weights)
+
+
+def two_means(members: Sequence[StoryMember]
+              ) -> tuple[list[StoryMember], list[StoryMember]] | None:
+    """The members cut in two by 2-means under the clustering's own similarity, seeded
+    with the member least like the whole story and the member least like that one."""
+    whole = centroid_of(members)
+    first = min(members, key=lambda m: similarity(m.weights, whole))
+    alone = centroid_of([first])
+    second = min(members, key=lambda m: similarity(m.weights, alone))
+    if second is first:
+        return None
+    centroids = (alone, centroid_of([second]))
+    sides: list[bool] = []  # True: the member is nearer the first centroid
+    for _ in range(_ROUNDS):
+        new_sides = [similarity(m.weights, centroids[0]) >= similarity(m.weights, centroids[1])
+                     for m in members]
+        if all(new_sides) or not any(new_sides):
+            return None
+        if new_sides == sides:
+            break
+        sides = new_sides
+        centroids = (centroid_of([m for m, near in zip(members, sides, strict=True) if near]),
+                     centroid_of([m for m, near in zip(members, sides, strict=True)
+                                  if not near]))
+    return ([m for m, near in zip(members, sides, strict=True) if near],
+            [m for m, near in zip(members, sides, strict=True) if not near])
