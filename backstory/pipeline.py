@@ -110,6 +110,7 @@ def sample_corpus_path() -> Path:
 
 
 _REANALYZE_BATCH = 256
+_DRAFTED = "drafted_articles:"  # setting key prefix: a story's articles at its last draft
 _BACKFILL_BATCH = 1024  # sentences embedded per transaction when back-filling vectors
 
 
@@ -186,12 +187,15 @@ class Desk:
         return report
 
     def _redraft(self, report: IngestReport) -> None:
-        """New articles in a story whose documents editors already track make new draft
-        versions of them, so the review queue shows what changed."""
-        added = {a.id for a in report.articles if a.duplicate_of is None}
-        tracked = self.store.documented_stories() if added else set()
+        """A story whose documents editors already track and whose articles changed (new
+        ones joined, or a split took some away) gets new draft versions, so the review
+        queue shows what changed."""
+        if not any(a.duplicate_of is None for a in report.articles):
+            return
+        tracked = self.store.documented_stories()
         for story in self.store.stories() if tracked else []:
-            if story.id in tracked and added.intersection(story.article_ids):
+            if story.id in tracked and self.store.get_setting(
+                    _DRAFTED + story.id) != _articles_digest(story):
                 self.draft(story.id)
     def embed_pending(self) -> int:
         """Embed the stored sentences that have no vector yet (a store made before vectors
@@ -445,6 +449,7 @@ class Desk:
             saved = documents.save_draft(composed.kind, facts.story.id, composed.body)
             if saved is not None:
                 made.append(saved)
+        self.store.set_setting(_DRAFTED + facts.story.id, _articles_digest(facts.story))
         return made
 
     def _polished(self, document: Composition, facts: StoryFacts) -> Composition:
@@ -493,6 +498,11 @@ class Desk:
         """Answer a question with citations, or abstain below the confidence `threshold`
         (the setting's by default; 0 answers whenever there is any candidate)."""
         return self._answers.ask(question, threshold=threshold)
+
+
+def _articles_digest(story: Story) -> str:
+    """Which articles a story held when its documents were last drafted."""
+    return hashlib.sha256("\n".join(sorted(story.article_ids)).encode()).hexdigest()[:16]
 
 
 def _input_of(item: Article | IngestFailure) -> str:
