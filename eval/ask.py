@@ -146,7 +146,7 @@ def seed_rows() -> list[list[Any]]:
         return []
     gold = json.loads(gold_path.read_text())
     questions = [GoldQuestion(q["q"], q["answers"], []) for q in gold["questions"]]
-    with temporary_desk() as desk:
+    with temporary_desk(sentence_vectors=True) as desk:
         meta = InputMeta(outlet=gold["article"]["outlet"],
                          published_at=gold["article"]["published_at"])
         desk.ingest([str(SHARED / "seed" / "article.txt")], meta=meta)
@@ -164,7 +164,7 @@ def news_dev_rows() -> list[list[Any]]:
                 "outlet": r.get("outlet"), "published_at": r.get("published")} for r in rows]
     questions = [GoldQuestion(q["q"], q["answers"], [e["quote"] for e in q["evidence"]])
                  for q in map(json.loads, (folder / "questions.jsonl").read_text().splitlines())]
-    with temporary_desk() as desk, tempfile.TemporaryDirectory() as tmp:
+    with temporary_desk(sentence_vectors=True) as desk, tempfile.TemporaryDirectory() as tmp:
         desk.ingest([str(write_jsonl(records, Path(tmp) / "news-dev.jsonl"))])
         return score(desk, questions, "news-dev")
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 import json
 import sys
 import tempfile
@@ -13,7 +14,7 @@ from typing import Any
 from rich.console import Console
 from rich.table import Table
 
-import backstory
+from backstory.config import Settings
 from backstory.pipeline import Desk
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -32,9 +33,14 @@ def require(path: Path) -> Path:
 
 
 @contextmanager
-def temporary_desk() -> Iterator[Desk]:
+def temporary_desk(*, sentence_vectors: bool | None = None) -> Iterator[Desk]:
+    """A desk over a throw-away store, with the settings of the environment (and sentence
+    vectors stored at ingest when asked, for scoring hybrid retrieval)."""
     with tempfile.TemporaryDirectory(prefix="backstory-eval-") as folder:
-        desk = backstory.open(str(Path(folder) / "eval.db"))
+        settings = Settings.from_env(db=str(Path(folder) / "eval.db"))
+        if sentence_vectors is not None:
+            settings = dataclasses.replace(settings, sentence_vectors=sentence_vectors)
+        desk = Desk(settings)
         try:
             yield desk
         finally:
