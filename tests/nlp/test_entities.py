@@ -67,3 +67,13 @@ def test_capital_as_government_but_not_as_place(analyzer: Analyzer) -> None:
 def test_nationality_and_institution_is_an_organisation(analyzer: Analyzer) -> None:
     mentions, _roles = analyze(analyzer, "The Norwegian foreign ministry summoned the envoy.")
     assert ("Norwegian foreign ministry", "ORG") in {(m.name, m.type) for m in mentions}
+
+
+def test_office_words_taken_into_a_name_are_trimmed() -> None:
+    from backstory.nlp.entities import _office_holder, person_name
+
+    assert person_name("Homeland Security Alejandro Mayorkas") == "Alejandro Mayorkas"
+    assert person_name("Secretary Mayorkas") == "Secretary Mayorkas"  # too short to trim
+    assert _office_holder("Homeland Security Alejandro Mayorkas") == "Alejandro Mayorkas"
+    assert _office_holder("State Council Information Office") is None
+    assert _office_holder("Public Security Ministry") is None

@@ -33,6 +33,14 @@ def test_a_role_and_an_event_answer_cite_their_sentence(seeded: Desk) -> None:
     assert all(c.outlet == "South China Morning Post" for c in when.citations)
 
 
+def test_who_is_someone_is_answered_with_their_role_not_another_person(seeded: Desk
+                                                                       ) -> None:
+    answer = seeded.ask("Who is Wang Xiaohong?")
+    assert answer.answer is not None and "public security minister" in answer.answer
+    assert "Mayorkas" not in answer.answer
+    assert answer.citations
+
+
 def test_words_of_someone_never_quoted_are_not_invented(seeded: Desk) -> None:
     answer = seeded.ask("What did Mayorkas say about the students?")
     assert answer.abstained and answer.answer is None
