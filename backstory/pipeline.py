@@ -389,7 +389,7 @@ class Desk:
         return StoryView(
             story=facts.story,
             articles=list(facts.articles),
-            explainer=build_explainer(facts, self._grounder(facts)),
+            explainer=self.explain(facts),
             timeline=list(facts.timeline),
             sides=list(facts.sides),
             sources=dict(facts.sources),

@@ -21,7 +21,7 @@ from backstory.models import (
 )
 
 __all__ = ["StoryFacts", "by_thing", "claim_phrase", "claims_of", "format_time", "format_value",
-           "is_number", "join_names", "unique_citations"]
+           "join_names", "unique_citations"]
 
 
 @dataclass(frozen=True, slots=True)
@@ -144,8 +144,4 @@ def unique_citations(citations: Sequence[Citation]) -> tuple[Citation, ...]:
     for citation in citations:
         seen.setdefault(citation.sentence_id, citation)
     return tuple(seen.values())
-
-
-def is_number(value: float | str) -> bool:
-    return isinstance(value, float)
 

@@ -106,8 +106,7 @@ def create_app(settings: Settings) -> FastAPI:
 
     @app.get("/stories/{story_id}", response_class=HTMLResponse)
     def story_page(request: Request, story_id: str) -> HTMLResponse:
-        facts = desk.story_facts(story_id)
-        view = desk.story(facts.story.id)
+        facts = desk.story_facts(story_id)  # read once for the documents and the charts
         shown: dict[str, DocumentBody | None] = {}
         versions: dict[str, Document | None] = {}
         for kind, build in (("explainer", desk.explain), ("faq", desk.faq),
@@ -122,7 +121,7 @@ def create_app(settings: Settings) -> FastAPI:
             else:
                 shown[kind] = None
         faq = shown["faq"]
-        return page(request, "story.html", view=view, explainer=shown["explainer"], faq=faq,
+        return page(request, "story.html", view=facts, explainer=shown["explainer"], faq=faq,
                     analysis=shown["analysis"], versions=versions,
                     faq_ld=faq_json_ld(faq) if faq else None,
                     charts=[desk.chart(facts, kind) for kind in CHART_KINDS])
