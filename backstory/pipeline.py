@@ -53,7 +53,7 @@ from backstory.models import (
 from backstory.nlp import Analyzer
 from backstory.nlp.entities import PeopleIndex, rename_entities
 from backstory.qa import AnswerEngine
-from backstory.search import HybridSearcher, SentenceEncoder, SentenceVectorIndex, index_path_for
+from backstory.search import HybridSearcher, SentenceEncoder, vector_index_for
 from backstory.search.embeddings import to_bytes
 from backstory.store import (
     LEARNING_PENDING,
@@ -122,7 +122,7 @@ class Desk:
         self.store: Store = open_store(settings.db_url)
         self.analyzer = Analyzer(settings.spacy_model)
         self.encoder = SentenceEncoder()
-        self.vectors = SentenceVectorIndex(self.store, index_path_for(settings.db_url))
+        self.vectors = vector_index_for(self.store, settings.db_url)
         self.searcher = HybridSearcher(self.store, self.vectors, self.encoder)
         self._answers = AnswerEngine(
             self.store, self.analyzer, threshold=settings.answer_threshold,

@@ -4,7 +4,14 @@ sentence embeddings in a vector index, fused by reciprocal rank."""
 from backstory.search.embeddings import SentenceEncoder
 from backstory.search.fulltext import QueryTerms, query_terms, search_sentences
 from backstory.search.hybrid import HybridSearcher, fuse
-from backstory.search.vectors import SentenceVectorIndex, index_path_for
+from backstory.search.vectors import (
+    SentenceVectorIndex,
+    StoreVectorIndex,
+    VectorIndex,
+    index_path_for,
+    vector_index_for,
+)
 
-__all__ = ["HybridSearcher", "QueryTerms", "SentenceEncoder", "SentenceVectorIndex", "fuse",
-           "index_path_for", "query_terms", "search_sentences"]
+__all__ = ["HybridSearcher", "QueryTerms", "SentenceEncoder", "SentenceVectorIndex",
+           "StoreVectorIndex", "VectorIndex", "fuse", "index_path_for", "query_terms",
+           "search_sentences", "vector_index_for"]

@@ -14,7 +14,7 @@ from dataclasses import replace
 from backstory.models import SentenceHit
 from backstory.search.embeddings import SentenceEncoder, from_bytes
 from backstory.search.fulltext import QueryTerms, search_sentences
-from backstory.search.vectors import SentenceVectorIndex
+from backstory.search.vectors import VectorIndex
 from backstory.store import Store
 
 __all__ = ["RRF_K", "HybridSearcher", "fuse"]
@@ -27,7 +27,7 @@ RRF_K = 60
 class HybridSearcher:
     """Ranks a store's sentences for a question by BM25 and by embedding, fused."""
 
-    def __init__(self, store: Store, index: SentenceVectorIndex, encoder: SentenceEncoder
+    def __init__(self, store: Store, index: VectorIndex, encoder: SentenceEncoder
                  ) -> None:
         self._store = store
         self._index = index

@@ -9,6 +9,7 @@ import os
 import threading
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Protocol
 
 import numpy as np
 from usearch.index import Index
@@ -16,7 +17,8 @@ from usearch.index import Index
 from backstory.search.embeddings import DIMENSIONS, Vectors, from_bytes
 from backstory.store import Store
 
-__all__ = ["SentenceVectorIndex", "VectorMatch", "index_path_for"]
+__all__ = ["SentenceVectorIndex", "StoreVectorIndex", "VectorIndex", "VectorMatch",
+           "index_path_for", "vector_index_for"]
 
 LOGGER = logging.getLogger(__name__)
 SUFFIX = ".usearch"
@@ -29,6 +31,35 @@ class VectorMatch:
 
     sentence_pk: int
     similarity: float
+
+
+class VectorIndex(Protocol):
+    """Nearest sentences by embedding, wherever the vectors are searched."""
+
+    def search(self, query: Vectors, *, limit: int) -> list[VectorMatch]: ...
+    def sync(self, *, save: bool = True) -> int: ...
+
+
+def vector_index_for(store: Store, db_url: str) -> VectorIndex:
+    """The store's own vector search where it has one (PostgreSQL's pgvector), else the
+    usearch index in a file beside the database."""
+    if store.native_vectors:
+        return StoreVectorIndex(store)
+    return SentenceVectorIndex(store, index_path_for(db_url))
+
+
+class StoreVectorIndex:
+    """Nearest sentences found by the store itself: always current, nothing to sync."""
+
+    def __init__(self, store: Store) -> None:
+        self._store = store
+
+    def search(self, query: Vectors, *, limit: int) -> list[VectorMatch]:
+        return [VectorMatch(sentence_pk=pk, similarity=similarity) for pk, similarity
+                in self._store.nearest_sentences(np.asarray(query).tolist(), limit=limit)]
+
+    def sync(self, *, save: bool = True) -> int:
+        return 0
 
 
 def index_path_for(db_url: str) -> Path | None:

@@ -10,7 +10,7 @@ import sqlalchemy as sa
 from sqlalchemy.engine import Connection
 
 __all__ = ["ANALYSIS_TABLES", "EDITOR_TABLES", "MIGRATIONS", "STORY_INDEX_TABLES", "VECTOR_BYTES",
-           "metadata", "migrate"]
+           "VECTOR_DIMENSIONS", "metadata", "migrate", "stored_order"]
 
 metadata = sa.MetaData()
 
@@ -327,7 +327,8 @@ EDITOR_TABLES = (users, sessions, documents, audit_log)
 # database reads new rows by their ever-growing `id` and removed sentences from
 # `vector_removals`, which a trigger fills, so it catches up without a full rebuild.
 
-VECTOR_BYTES = 384 * 2
+VECTOR_DIMENSIONS = 384
+VECTOR_BYTES = VECTOR_DIMENSIONS * 2
 sentence_vectors = sa.Table(
     "sentence_vectors", metadata,
     sa.Column("id", sa.Integer, primary_key=True, autoincrement=True),
@@ -361,6 +362,15 @@ _V1_TABLES = (settings_kv, sources, articles, article_copies, sentences, entitie
               stories, story_articles)
 
 
+# Where SQLite and PostgreSQL need different SQL, a migration says both. PostgreSQL came
+# after version 7, so its branches of earlier versions change no existing database.
+
+
+def stored_order(dialect: sa.Dialect) -> str:
+    """The column of `articles` and `article_paragraphs` that orders rows as stored."""
+    return "rowid" if dialect.name == "sqlite" else "seq"
+
+
 def _v1(conn: Connection) -> None:
     for table in _V1_TABLES:
         (_article_copies_v1 if table is article_copies else table).create(conn)
@@ -370,12 +380,21 @@ def _v1(conn: Connection) -> None:
             "CREATE VIRTUAL TABLE sentences_fts USING fts5("
             "text, content='sentences', content_rowid='pk', tokenize='porter unicode61')"
         )
+    else:
+        # English stemming as Porter's; the vector is kept in the row, the GIN index finds it.
+        conn.exec_driver_sql(
+            "ALTER TABLE sentences ADD COLUMN fts tsvector "
+            "GENERATED ALWAYS AS (to_tsvector('english', text)) STORED")
+        conn.exec_driver_sql("CREATE INDEX ix_sentences_fts ON sentences USING gin (fts)")
+        conn.exec_driver_sql("ALTER TABLE articles ADD COLUMN seq BIGSERIAL")
 
 
 def _v2(conn: Connection) -> None:
     conn.execute(sa.text("ALTER TABLE article_copies ADD COLUMN similarity FLOAT"))
     for table in (minhash_bands, article_paragraphs, boilerplate, feeds):
         table.create(conn)
+    if conn.dialect.name != "sqlite":
+        conn.exec_driver_sql("ALTER TABLE article_paragraphs ADD COLUMN seq BIGSERIAL")
 
 
 def _v3(conn: Connection) -> None:
@@ -408,10 +427,13 @@ def _v6(conn: Connection) -> None:
     vector_removals.create(conn)
     # Deleting a sentence (a rewrite, a deleted article) cascades to its vector; the trigger
     # fires for cascaded deletes too, so the index hears of every removal.
-    conn.exec_driver_sql(
-        "CREATE TRIGGER sentence_vectors_removed AFTER DELETE ON sentence_vectors BEGIN "
-        "INSERT INTO vector_removals(sentence_pk) VALUES (old.sentence_pk); END"
-    )
+    if conn.dialect.name == "sqlite":
+        conn.exec_driver_sql(
+            "CREATE TRIGGER sentence_vectors_removed AFTER DELETE ON sentence_vectors BEGIN "
+            "INSERT INTO vector_removals(sentence_pk) VALUES (old.sentence_pk); END"
+        )
+    else:
+        _pgvector_columns(conn)
     # Names this store's vectors, so an index file left from another database is not trusted.
     conn.execute(settings_kv.insert().values(key="vectors_uid", value=uuid.uuid4().hex))
     # Sentences stored before version 6 have no vectors: the next ingest back-fills them.
@@ -428,12 +450,32 @@ def _v7(conn: Connection) -> None:
         conn.execute(settings_kv.insert().values(key="stories_rebuild_pending", value="1"))
 
 
+def _pgvector_columns(conn: Connection) -> None:
+    """PostgreSQL keeps each vector twice: as the bytes every backend stores, and as a
+    pgvector `vector` under an HNSW index, which is what it searches. (Not `halfvec`: it
+    needs pgvector 0.7, and the builds on PyPI that have it fault on CPUs without AVX-512.)"""
+    conn.exec_driver_sql(
+        "CREATE FUNCTION note_vector_removal() RETURNS trigger LANGUAGE plpgsql AS $$ "
+        "BEGIN INSERT INTO vector_removals(sentence_pk) VALUES (OLD.sentence_pk); "
+        "RETURN OLD; END $$")
+    conn.exec_driver_sql(
+        "CREATE TRIGGER sentence_vectors_removed AFTER DELETE ON sentence_vectors "
+        "FOR EACH ROW EXECUTE FUNCTION note_vector_removal()")
+    conn.exec_driver_sql(
+        f"ALTER TABLE sentence_vectors ADD COLUMN embedding vector({VECTOR_DIMENSIONS})")
+    conn.exec_driver_sql("CREATE INDEX ix_sentence_vectors_embedding ON sentence_vectors "
+                         "USING hnsw (embedding vector_cosine_ops)")
+
+
 # Append only: a migration, once released, never changes.
 MIGRATIONS: tuple[Callable[[Connection], None], ...] = (_v1, _v2, _v3, _v4, _v5, _v6, _v7)
 
 
 def migrate(conn: Connection) -> int:
     """Apply the migrations the database has not seen; return the schema version."""
+    if conn.dialect.name == "postgresql":
+        # Processes opening a new PostgreSQL store at once (Ray workers) take turns.
+        conn.exec_driver_sql("SELECT pg_advisory_xact_lock(7262361)")
     schema_migrations.create(conn, checkfirst=True)
     current = conn.execute(sa.select(sa.func.max(schema_migrations.c.version))).scalar() or 0
     for version, step in enumerate(MIGRATIONS, start=1):

@@ -34,6 +34,7 @@ class SQLStoryIndex:
 
     def __init__(self, conn: Connection) -> None:
         self._conn = conn
+        self._qmark = conn.dialect.paramstyle == "qmark"
 
     def documents(self) -> int:
         return self.frequencies([_DOCUMENTS]).get(_DOCUMENTS, 0)
@@ -45,7 +46,7 @@ class SQLStoryIndex:
     def count(self, article_id: str, day: int | None, features: Sequence[str]) -> None:
         self._run("INSERT INTO story_docs(article_id, day) VALUES (?, ?)", (article_id, day))
         self._run_many("INSERT INTO story_df(feature, df) VALUES (?, 1) "
-                       "ON CONFLICT(feature) DO UPDATE SET df = df + 1",
+                       "ON CONFLICT(feature) DO UPDATE SET df = story_df.df + 1",
                        [(f,) for f in sorted({_DOCUMENTS, *features})])
 
     def candidates(self, keys: Sequence[str], *, day: int | None, window: int
@@ -111,7 +112,7 @@ class SQLStoryIndex:
         self._run("INSERT INTO story_terms(story_id, feature, weight) "
                   "SELECT ?, feature, weight FROM story_terms WHERE story_id = ? "
                   "ON CONFLICT(story_id, feature) DO UPDATE SET "
-                  "weight = weight + excluded.weight", (state.id, other_id))
+                  "weight = story_terms.weight + excluded.weight", (state.id, other_id))
         for table in ("story_keys", "story_articles"):
             self._run(f"UPDATE {table} SET story_id = ? WHERE story_id = ?",
                       (state.id, other_id))
@@ -144,7 +145,7 @@ class SQLStoryIndex:
     def _add_terms(self, story_id: str, weights: Mapping[str, float]) -> None:
         self._run_many("INSERT INTO story_terms(story_id, feature, weight) VALUES (?, ?, ?) "
                        "ON CONFLICT(story_id, feature) DO UPDATE SET "
-                       "weight = weight + excluded.weight",
+                       "weight = story_terms.weight + excluded.weight",
                        [(story_id, f, v) for f, v in sorted(weights.items())])
 
     def _save(self, state: StoryState) -> None:
@@ -162,12 +163,16 @@ class SQLStoryIndex:
                   "last_day = excluded.last_day", (state.id, *numbers))
 
     def _run(self, sql: str, params: tuple[Any, ...]) -> list[tuple[Any, ...]]:
-        result = self._conn.exec_driver_sql(sql, params)
+        result = self._conn.exec_driver_sql(self._marks(sql), params)
         return [tuple(row) for row in result] if result.returns_rows else []
 
     def _run_many(self, sql: str, rows: list[tuple[Any, ...]]) -> None:
         if rows:
-            self._conn.exec_driver_sql(sql, rows)
+            self._conn.exec_driver_sql(self._marks(sql), rows)
+
+    def _marks(self, sql: str) -> str:
+        """The statement in the driver's placeholder style (written with `?`, sqlite3's)."""
+        return sql if self._qmark else sql.replace("?", "%s")
 
     def _in(self, sql: str, values: list[Any], extra: tuple[Any, ...] = (), *,
             prefix: tuple[Any, ...] = ()) -> list[tuple[Any, ...]]:
@@ -191,13 +196,14 @@ def articles_to_count(conn: Connection, *, limit: int) -> list[str]:
     """Stored articles not yet counted into the story index, in the order they were stored."""
     query = sa.text("SELECT a.id FROM articles a WHERE NOT EXISTS "
                     "(SELECT 1 FROM story_docs d WHERE d.article_id = a.id) "
-                    "ORDER BY a.rowid LIMIT :limit")
+                    f"ORDER BY a.{t.stored_order(conn.dialect)} LIMIT :limit")
     return [row.id for row in conn.execute(query, {"limit": limit})]
 
 
 def articles_to_assign(conn: Connection, *, limit: int, by_date: bool) -> list[str]:
     """Counted articles in no story yet: in the order they were stored, or by date."""
-    order = "a.published_at IS NULL, a.published_at, a.id" if by_date else "a.rowid"
+    order = ("a.published_at IS NULL, a.published_at, a.id" if by_date
+             else f"a.{t.stored_order(conn.dialect)}")
     query = sa.text("SELECT a.id FROM story_docs d JOIN articles a ON a.id = d.article_id "
                     "WHERE NOT EXISTS (SELECT 1 FROM story_articles sa "
                     "WHERE sa.article_id = d.article_id) "

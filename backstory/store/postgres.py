@@ -1,0 +1,114 @@
+"""The PostgreSQL store: full text in a `tsvector` column, vectors in pgvector (HNSW), a
+pool of connections; for servers and for stores that outgrow one file."""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Sequence
+from typing import Any
+
+import numpy as np
+import sqlalchemy as sa
+from pgvector.sqlalchemy import Vector
+from sqlalchemy.engine import Connection, Engine
+from sqlalchemy.exc import SQLAlchemyError
+
+from backstory.errors import StoreError
+from backstory.store import schema as t
+from backstory.store.sql import SQLStore
+
+__all__ = ["PostgresStore", "postgres_url"]
+
+LOGGER = logging.getLogger(__name__)
+_POOL_SIZE = 5
+_POOL_OVERFLOW = 10
+# HNSW candidates kept while searching; pgvector's default (40) loses recall past 100k rows.
+_EF_SEARCH = 100
+
+# `sentence_vectors` as PostgreSQL holds it: the shared columns plus the pgvector copy.
+_vectors = sa.Table(
+    "sentence_vectors", sa.MetaData(),
+    sa.Column("id", sa.Integer, primary_key=True),
+    sa.Column("sentence_pk", sa.Integer, nullable=False),
+    sa.Column("vector", sa.LargeBinary, nullable=False),
+    sa.Column("embedding", Vector(t.VECTOR_DIMENSIONS)),
+)
+
+
+def postgres_url(url: str) -> str:
+    """The SQLAlchemy URL for PostgreSQL through psycopg 3, whichever way it is spelled."""
+    for prefix in ("postgresql+psycopg://", "postgresql://", "postgres://"):
+        if url.startswith(prefix):
+            return "postgresql+psycopg://" + url.removeprefix(prefix)
+    raise StoreError(f"not a PostgreSQL URL: {url!r}", url=url)
+
+
+class TsVector:
+    """Full text in PostgreSQL: a generated `tsvector` column under a GIN index, queried
+    with `websearch_to_tsquery`, ranked by `ts_rank_cd`."""
+
+    def index_sentences(self, conn: Connection, article_id: str) -> None:
+        pass  # the column is generated from the sentence text
+
+    def unindex_sentences(self, conn: Connection, article_id: str) -> None:
+        pass  # deleting the sentence deletes its vector
+
+    def ranked_sentences(self, conn: Connection, tokens: Sequence[str], *, limit: int
+                         ) -> list[tuple[int, float]]:
+        # Quoted words, joined by websearch's "or": punctuation in a question never
+        # becomes an operator, and a stop word alone drops out of the query.
+        query = " or ".join(f'"{token}"' for token in tokens)
+        rows = conn.execute(sa.text(
+            "SELECT s.pk, ts_rank_cd(s.fts, q, 1) AS rank "
+            "FROM sentences s, websearch_to_tsquery('english', :query) q "
+            "WHERE s.fts @@ q ORDER BY rank DESC, s.pk LIMIT :limit"),
+            {"query": query, "limit": limit}).all()
+        return [(int(pk), float(rank)) for pk, rank in rows]
+
+    def sentences_holding(self, conn: Connection, token: str) -> int:
+        return int(conn.execute(sa.text(
+            "SELECT count(*) FROM sentences WHERE fts @@ plainto_tsquery('english', :token)"),
+            {"token": token}).scalar_one())
+
+    def vector_rows(self, rows: list[dict[str, Any]]) -> tuple[sa.Table, list[dict[str, Any]]]:
+        return _vectors, [{**row, "embedding": np.frombuffer(row["vector"], dtype=np.float16
+                                                               ).astype(np.float32)}
+                          for row in rows]
+
+
+class PostgresStore(SQLStore):
+    """A `Store` in a PostgreSQL database with the pgvector extension; safe to share
+    between threads and processes (each transaction takes a pooled connection)."""
+
+    backend = TsVector()
+    native_vectors = True
+
+    def _create_engine(self, url: str) -> Engine:
+        return sa.create_engine(postgres_url(url), pool_size=_POOL_SIZE,
+                                max_overflow=_POOL_OVERFLOW, pool_pre_ping=True)
+
+    def _prepare(self, conn: Connection) -> None:
+        if conn.exec_driver_sql("SELECT 1 FROM pg_extension WHERE extname = 'vector'").first():
+            return
+        try:
+            with conn.begin_nested():
+                conn.exec_driver_sql("CREATE EXTENSION IF NOT EXISTS vector")
+        except SQLAlchemyError as exc:
+            raise StoreError(
+                f"the database {self.shown_url} lacks the pgvector extension and this user "
+                "cannot add it: install pgvector on the server and run `CREATE EXTENSION "
+                "vector;` as a superuser in that database (see docs/SCALING.md)",
+                url=self.shown_url) from exc
+
+    def nearest_sentences(self, query: Sequence[float], *, limit: int
+                          ) -> list[tuple[int, float]]:
+        """(sentence pk, cosine similarity) of the `limit` stored sentences nearest to a
+        query vector, through the HNSW index."""
+        vector = np.asarray(query, dtype=np.float32)
+        with self._engine.connect() as conn:
+            conn.exec_driver_sql(f"SET LOCAL hnsw.ef_search = {max(_EF_SEARCH, limit)}")
+            rows = conn.execute(
+                sa.select(_vectors.c.sentence_pk,
+                          _vectors.c.embedding.cosine_distance(vector).label("distance"))
+                .order_by(sa.text("distance")).limit(limit)).all()
+        return [(int(pk), 1.0 - float(distance)) for pk, distance in rows]
