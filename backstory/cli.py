@@ -7,7 +7,7 @@ import logging
 import sys
 import time
 from collections.abc import Callable, Iterator
-from contextlib import contextmanager
+from contextlib import closing, contextmanager
 from datetime import date, timedelta
 from enum import StrEnum
 from pathlib import Path
@@ -33,7 +33,7 @@ from backstory.compose import export_chart
 from backstory.compose.render import to_html, to_markdown
 from backstory.config import Settings
 from backstory.editor import Accounts, user_payload
-from backstory.errors import BackstoryError
+from backstory.errors import BackstoryError, ConfigError
 from backstory.ingest import InputMeta, estimate_articles, normalize_published
 from backstory.models import Document, IngestReport
 from backstory.payloads import (
@@ -48,7 +48,8 @@ from backstory.payloads import (
     trends_payload,
 )
 from backstory.pipeline import Desk, sample_corpus_path
-from backstory.store import Store, open_store
+from backstory.store import SQLStore, Store, open_store
+from backstory.store.copy import copy_store
 
 __all__ = ["app", "main"]
 
@@ -69,7 +70,9 @@ JsonOption = Annotated[bool, typer.Option("--json", help="Print machine-readable
 def _root(
     ctx: typer.Context,
     db: Annotated[str, typer.Option("--db", envvar="BACKSTORY_DB",
-                                    help="SQLite file of the store.")] = "backstory.db",
+                                    help="The store: an SQLite file, or a PostgreSQL URL "
+                                         "(postgresql://USER:PASSWORD@HOST/NAME).")
+    ] = "backstory.db",
     verbose: Annotated[bool, typer.Option("--verbose", "-v", help="Log progress details.")]
     = False,
     allow_private: Annotated[bool, typer.Option(
@@ -502,6 +505,41 @@ def user_list(ctx: typer.Context, as_json: JsonOption = False) -> None:
     table = Table("name", "created", title=f"{len(users)} editors")
     for user in users:
         table.add_row(escape(user.name), user.created_at)
+    out.print(table)
+
+
+@app.command()
+def copy(
+    ctx: typer.Context,
+    target: Annotated[str, typer.Argument(help="Where to copy the store: an SQLite file "
+                                               "or a PostgreSQL URL, new and empty.")],
+    as_json: JsonOption = False,
+) -> None:
+    """Copy the whole store (articles, analysis, stories, vectors, editor desk) into
+    another, empty database: SQLite to PostgreSQL or back. Nothing is written unless
+    everything is; each table's row count is checked against the source.
+
+    Example: backstory --db backstory.db copy postgresql://backstory@db.example.org/news
+    """
+    settings: Settings = ctx.obj
+    try:
+        target_url = Settings.from_env(db=target).db_url
+        with _store(ctx) as source, closing(open_store(target_url)) as destination:
+            if not isinstance(source, SQLStore) or not isinstance(destination, SQLStore):
+                raise ConfigError("copy works between SQL stores only")
+            with _progress(None, quiet=as_json, label=f"copying {settings.db}") as tick:
+                report = copy_store(source, destination,
+                                    on_rows=lambda table, _rows: tick(table))
+    except BackstoryError as exc:
+        _fail(exc.message)
+    if as_json:
+        _print_json({"source": report.source, "target": report.target,
+                     "tables": report.tables})
+        return
+    table = Table("table", "rows", title=f"copied to {escape(report.target)}")
+    for name, rows in report.tables.items():
+        if rows:
+            table.add_row(name, f"{rows:,}")
     out.print(table)
 
 

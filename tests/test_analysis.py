@@ -5,11 +5,11 @@ completed across articles; older stores re-analyzed."""
 from __future__ import annotations
 
 import json
-import sqlite3
 from pathlib import Path
 
 from backstory.config import Settings
 from backstory.pipeline import Desk
+from tests.conftest import sql_rows
 from tests.test_cli import run, seeded_db  # noqa: F401 - the fixture is shared
 
 SHAPES = {
@@ -82,9 +82,9 @@ def test_a_surname_alone_is_named_from_an_earlier_article(desk: Desk, tmp_path: 
 
 
 def test_a_store_from_before_the_analysis_records_is_analyzed_again(seeded_db: Path) -> None:  # noqa: F811
-    with sqlite3.connect(seeded_db) as conn:  # as a version 2 store left it: no records
-        conn.execute("DELETE FROM quotes")
-        conn.execute("UPDATE settings_kv SET value = '1' WHERE key = 'reanalyze_pending'")
+    # As a version 2 store left it: no records.
+    sql_rows(seeded_db, "DELETE FROM quotes")
+    sql_rows(seeded_db, "UPDATE settings_kv SET value = '1' WHERE key = 'reanalyze_pending'")
     shown = shown_seed(seeded_db)  # any command re-analyzes first
     assert shown["quotes"]
     with Desk(Settings(db=str(seeded_db))) as desk:

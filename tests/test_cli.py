@@ -1,15 +1,16 @@
-"""The command line, end to end on a real SQLite file: the walking skeleton's promises."""
+"""The command line, end to end on a real store (each backend): the walking skeleton's
+promises."""
 
 from __future__ import annotations
 
 import json
-import sqlite3
 from pathlib import Path
 
 import pytest
 from typer.testing import CliRunner
 
 from backstory.cli import app
+from tests.conftest import sql_count, sql_rows
 
 runner = CliRunner()
 
@@ -105,10 +106,9 @@ def test_reingesting_the_same_input_adds_nothing(seeded_db: Path, seed_article: 
                           "South China Morning Post", "--published", "2024-02-19", "--json")
     assert code == 0
     assert json.loads(stdout)["added"] == 0
-    with sqlite3.connect(seeded_db) as conn:
-        assert conn.execute("SELECT count(*) FROM articles").fetchone() == (1,)
-        # The same input read again is not a copy of itself.
-        assert conn.execute("SELECT count(*) FROM article_copies").fetchone() == (0,)
+    assert sql_count(seeded_db, "SELECT count(*) FROM articles") == 1
+    # The same input read again is not a copy of itself.
+    assert sql_count(seeded_db, "SELECT count(*) FROM article_copies") == 0
 
 
 def test_bad_inputs_fail_one_by_one_and_the_good_ones_are_stored(
@@ -157,18 +157,15 @@ def test_bad_inputs_fail_one_by_one_and_the_good_ones_are_stored(
     assert report["added"] == 3
     assert sorted(a["input"] for a in report["articles"]) == sorted(
         [str(good), str(latin), f"{records}#1"])
-    with sqlite3.connect(db_path) as conn:
-        # No half-stored article: every article has sentences, every sentence an article.
-        assert conn.execute("SELECT count(*) FROM articles").fetchone() == (3,)
-        [text] = conn.execute("SELECT text FROM articles WHERE input = ?", (str(latin),)
-                              ).fetchone()
-        assert text.startswith("Le caf\u00e9 du port")
-        assert conn.execute(
-            "SELECT count(*) FROM articles a WHERE NOT EXISTS "
-            "(SELECT 1 FROM sentences s WHERE s.article_id = a.id)").fetchone() == (0,)
-        assert conn.execute(
-            "SELECT count(*) FROM sentences s WHERE NOT EXISTS "
-            "(SELECT 1 FROM articles a WHERE a.id = s.article_id)").fetchone() == (0,)
+    # No half-stored article: every article has sentences, every sentence an article.
+    assert sql_count(db_path, "SELECT count(*) FROM articles") == 3
+    [(text,)] = sql_rows(db_path, "SELECT text FROM articles WHERE input = :input",
+                         input=str(latin))
+    assert text.startswith("Le caf\u00e9 du port")
+    assert sql_count(db_path, "SELECT count(*) FROM articles a WHERE NOT EXISTS "
+                     "(SELECT 1 FROM sentences s WHERE s.article_id = a.id)") == 0
+    assert sql_count(db_path, "SELECT count(*) FROM sentences s WHERE NOT EXISTS "
+                     "(SELECT 1 FROM articles a WHERE a.id = s.article_id)") == 0
 
 
 def test_invalid_published_date_is_a_usage_error(db_path: Path, seed_article: Path) -> None:

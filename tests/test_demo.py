@@ -8,7 +8,6 @@ import socket
 import subprocess
 import sys
 import time
-from pathlib import Path
 
 import httpx
 
@@ -21,8 +20,8 @@ def _free_port() -> int:
         return int(sock.getsockname()[1])
 
 
-def test_demo_loads_once_and_serves_the_stories(tmp_path: Path) -> None:
-    db = tmp_path / "demo.db"
+def test_demo_loads_once_and_serves_the_stories(db_path: str) -> None:
+    db = db_path
     port = _free_port()
     env = {**os.environ, "PYTHONUNBUFFERED": "1"}
     server = subprocess.Popen(

@@ -4,11 +4,13 @@
 a re-run skips what is already stored. This test holds it to that end to end, with the
 real CLI in subprocesses (and spaCy's worker processes, since the corpus is long enough):
 
-1. a reference run ingests the corpus uninterrupted into ref.db;
-2. the same command is started again and again into kill.db and killed (SIGKILL to the
+It runs on each backend (an SQLite file, a PostgreSQL database).
+
+1. a reference run ingests the corpus uninterrupted into the reference store;
+2. the same command is started again and again into a second store and killed (SIGKILL to the
    whole process group) after a random delay, from its start or from its first commit;
    after each kill the database must hold no partial article;
-3. a last run completes, and kill.db must then hold exactly what ref.db holds, compared
+3. a last run completes, and that store must then hold exactly what the reference holds, compared
    by content (timestamps and autoincrement keys ignored).
 
 The corpus is written here, from a seeded random generator: ~150 short articles from four
@@ -25,7 +27,6 @@ import os
 import random
 import re
 import signal
-import sqlite3
 import subprocess
 import sys
 import time
@@ -34,6 +35,12 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+import sqlalchemy as sa
+from sqlalchemy.exc import SQLAlchemyError
+
+from backstory.config import Settings
+from backstory.store.postgres import postgres_url
+from tests.conftest import Databases
 
 ROOT = Path(__file__).resolve().parent.parent
 SEED = 20240611
@@ -220,8 +227,8 @@ def write_corpus(path: Path) -> int:
 # -- running the CLI --------------------------------------------------------------------------
 
 
-def _command(db: Path, corpus: Path) -> list[str]:
-    return [sys.executable, "-m", "backstory", "--db", str(db), "ingest", str(corpus), "--json"]
+def _command(db: str, corpus: Path) -> list[str]:
+    return [sys.executable, "-m", "backstory", "--db", db, "ingest", str(corpus), "--json"]
 
 
 def _env() -> dict[str, str]:
@@ -231,7 +238,7 @@ def _env() -> dict[str, str]:
     return env
 
 
-def _run(db: Path, corpus: Path, log: Path) -> tuple[float, float | None]:
+def _run(db: str, corpus: Path, log: Path) -> tuple[float, float | None]:
     """Run the ingest to completion, watching the store; return how long it took and
     when it first committed (None if it changed nothing)."""
     started = time.monotonic()
@@ -240,15 +247,15 @@ def _run(db: Path, corpus: Path, log: Path) -> tuple[float, float | None]:
         first_write = _watch_for_write(process, db, started, started + RUN_TIMEOUT)
         process.wait(timeout=max(started + RUN_TIMEOUT - time.monotonic(), 0.1))
     except subprocess.TimeoutExpired:
-        pytest.fail(f"ingest into {db.name} ran over {RUN_TIMEOUT:.0f}s", pytrace=False)
+        pytest.fail(f"ingest into {db} ran over {RUN_TIMEOUT:.0f}s", pytrace=False)
     finally:
         _kill_group(process)  # only if it is still running (a failed test)
     elapsed = time.monotonic() - started
-    assert process.returncode == 0, f"ingest into {db.name} failed:\n{log.read_text()}"
+    assert process.returncode == 0, f"ingest into {db} failed:\n{log.read_text()}"
     return elapsed, first_write
 
 
-def _watch_for_write(process: subprocess.Popen[bytes], db: Path, started: float,
+def _watch_for_write(process: subprocess.Popen[bytes], db: str, started: float,
                      until: float) -> float | None:
     """Seconds from `started` until a running ingest first changes the store (its first
     commit), or None if it exits (or `until` passes) first."""
@@ -264,15 +271,15 @@ def _watch_for_write(process: subprocess.Popen[bytes], db: Path, started: float,
     return None
 
 
-def _progress_now(db: Path) -> tuple[int, int, str | None] | None:
+def _progress_now(db: str) -> tuple[int, int, str | None] | None:
     """`progress` of a store an ingest is writing, or None if it cannot be read just now."""
     try:
         return progress(db)
-    except sqlite3.Error:
+    except SQLAlchemyError:
         return None
 
 
-def _start(db: Path, corpus: Path, log: Path) -> subprocess.Popen[bytes]:
+def _start(db: str, corpus: Path, log: Path) -> subprocess.Popen[bytes]:
     with log.open("wb") as out:
         # Its own session, so its process group holds it and its spaCy workers alone.
         return subprocess.Popen(_command(db, corpus), env=_env(), stdout=out,
@@ -315,30 +322,51 @@ def _group_alive(pgid: int) -> bool:
 # -- reading a store --------------------------------------------------------------------------
 
 
+def _exists(db: str) -> bool:
+    """Whether the store was created (a PostgreSQL test database always is)."""
+    return "://" in db or Path(db).exists()
+
+
 @contextlib.contextmanager
-def _connect(db: Path) -> Iterator[sqlite3.Connection]:
-    conn = sqlite3.connect(f"file:{db}?mode=rw", uri=True, timeout=30)
+def _connect(db: str) -> Iterator[sa.Connection]:
+    url = Settings(db=db).db_url
+    if url.startswith("sqlite"):  # read-write, but never create the file
+        engine = sa.create_engine("sqlite://", creator=lambda: sqlite3_connect(db))
+    else:
+        engine = sa.create_engine(postgres_url(url), poolclass=sa.NullPool)
     try:
-        yield conn
+        with engine.connect() as conn:
+            yield conn
     finally:
-        conn.close()
+        engine.dispose()
 
 
-def _scalar(conn: sqlite3.Connection, sql: str) -> Any:
-    return conn.execute(sql).fetchone()[0]
+def sqlite3_connect(db: str) -> Any:
+    import sqlite3
+
+    return sqlite3.connect(f"file:{db}?mode=rw", uri=True, timeout=30)
 
 
-def whole_article_problems(db: Path) -> list[str]:
+def _scalar(conn: sa.Connection, sql: str) -> Any:
+    return conn.exec_driver_sql(sql).scalar()
+
+
+def _tables(conn: sa.Connection) -> set[str]:
+    return set(sa.inspect(conn).get_table_names())
+
+
+def whole_article_problems(db: str) -> list[str]:
     """What a killed run left half-written (nothing, if every article is whole)."""
-    if not db.exists():
+    if not _exists(db):
         return []
     problems: list[str] = []
     with _connect(db) as conn:
-        integrity = [row[0] for row in conn.execute("PRAGMA integrity_check")]
-        if integrity != ["ok"]:
-            problems.append(f"integrity_check: {integrity[:5]}")
-        tables = {row[0] for row in conn.execute("SELECT name FROM sqlite_master")}
-        if "articles" not in tables:
+        sqlite = conn.dialect.name == "sqlite"
+        if sqlite:
+            integrity = [row[0] for row in conn.exec_driver_sql("PRAGMA integrity_check")]
+            if integrity != ["ok"]:
+                problems.append(f"integrity_check: {integrity[:5]}")
+        if "articles" not in _tables(conn):
             return problems  # killed before the schema was created: nothing to check
         checks = {
             "articles without sentences":
@@ -361,6 +389,8 @@ def whole_article_problems(db: Path) -> list[str]:
             count = _scalar(conn, sql)
             if count:
                 problems.append(f"{count} {label}")
+        if not sqlite:
+            return problems  # PostgreSQL's full text is a column of the sentence row
         sentences = _scalar(conn, "SELECT count(*) FROM sentences")
         # The docsize shadow table has one row per indexed row (a count(*) on the FTS table
         # itself would read the external content table and always agree).
@@ -368,23 +398,22 @@ def whole_article_problems(db: Path) -> list[str]:
         if indexed != sentences:
             problems.append(f"FTS index holds {indexed} rows for {sentences} sentences")
         try:
-            conn.execute("INSERT INTO sentences_fts(sentences_fts, rank) "
-                         "VALUES ('integrity-check', 1)")  # 1: against the content too
-        except sqlite3.DatabaseError as exc:
+            conn.exec_driver_sql("INSERT INTO sentences_fts(sentences_fts, rank) "
+                                 "VALUES ('integrity-check', 1)")  # 1: against the content too
+        except SQLAlchemyError as exc:
             problems.append(f"FTS integrity-check: {exc}")
     return problems
 
 
-def progress(db: Path) -> tuple[int, int, str | None]:
+def progress(db: str) -> tuple[int, int, str | None]:
     """Articles and copies stored, and the stories_stale flag (None before any write)."""
-    if not db.exists():
+    if not _exists(db):
         return 0, 0, None
     with _connect(db) as conn:
-        tables = {row[0] for row in conn.execute("SELECT name FROM sqlite_master")}
-        if "articles" not in tables:
+        if "articles" not in _tables(conn):
             return 0, 0, None
-        stale = conn.execute("SELECT value FROM settings_kv WHERE key = 'stories_stale'"
-                             ).fetchone()
+        stale = conn.exec_driver_sql("SELECT value FROM settings_kv "
+                                     "WHERE key = 'stories_stale'").first()
         return (_scalar(conn, "SELECT count(*) FROM articles"),
                 _scalar(conn, "SELECT count(*) FROM article_copies"),
                 stale[0] if stale else None)
@@ -409,9 +438,9 @@ SNAPSHOT_QUERIES = {
     ),
     "stories": (
         "SELECT st.id, st.title, st.first_seen, st.last_seen, "
-        "(SELECT group_concat(article_id, ' ') FROM "
+        "(SELECT {concat} FROM "
         " (SELECT article_id FROM story_articles sa WHERE sa.story_id = st.id "
-        "  ORDER BY article_id)) FROM stories st"
+        "  ORDER BY article_id) members) FROM stories st"
     ),
     "settings_kv stories_stale": (
         "SELECT key, value FROM settings_kv WHERE key = 'stories_stale'"
@@ -419,10 +448,13 @@ SNAPSHOT_QUERIES = {
 }
 
 
-def snapshot(db: Path) -> Snapshot:
+def snapshot(db: str) -> Snapshot:
     """The store's content, each table's rows sorted, without timestamps or rowids."""
     with _connect(db) as conn:
-        return {name: sorted(conn.execute(sql).fetchall(), key=repr)
+        concat = ("group_concat(article_id, ' ')" if conn.dialect.name == "sqlite"
+                  else "string_agg(article_id, ' ')")
+        return {name: sorted((tuple(row) for row in conn.exec_driver_sql(
+                    sql.replace("{concat}", concat))), key=repr)
                 for name, sql in SNAPSHOT_QUERIES.items()}
 
 
@@ -469,13 +501,13 @@ def describe_differences(expected: Snapshot, actual: Snapshot, *, limit: int = 8
 # -- the test ---------------------------------------------------------------------------------
 
 
-def test_ingest_survives_repeated_sigkill(tmp_path: Path) -> None:
+def test_ingest_survives_repeated_sigkill(tmp_path: Path, databases: Databases) -> None:
     started = time.monotonic()
     corpus = tmp_path / "corpus.jsonl"
     lines = write_corpus(corpus)
     assert 140 <= lines <= 160
 
-    ref = tmp_path / "ref.db"
+    ref = databases.new(tmp_path, "ref")
     reference_time, first_write = _run(ref, corpus, tmp_path / "ref.log")
     assert first_write is not None
     assert whole_article_problems(ref) == []
@@ -492,7 +524,7 @@ def test_ingest_survives_repeated_sigkill(tmp_path: Path) -> None:
     # random time within the first half of the reference run's writing span after this
     # run's own first commit, so that each lets the store grow by a batch or so.
     writing_span = max(reference_time - first_write, 0.2)
-    killed = tmp_path / "kill.db"
+    killed = databases.new(tmp_path, "kill")
     rng = random.Random(SEED)
     mid_run = 0
     for attempt in range(1, KILLS + 1):

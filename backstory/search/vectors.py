@@ -59,7 +59,8 @@ class StoreVectorIndex:
                 in self._store.nearest_sentences(np.asarray(query).tolist(), limit=limit)]
 
     def sync(self, *, save: bool = True) -> int:
-        return 0
+        """Nothing to catch up with; returns the number of vectors the store holds."""
+        return self._store.count_vectors()
 
 
 def index_path_for(db_url: str) -> Path | None:

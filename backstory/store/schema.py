@@ -455,7 +455,7 @@ def _pgvector_columns(conn: Connection) -> None:
     pgvector `vector` under an HNSW index, which is what it searches. (Not `halfvec`: it
     needs pgvector 0.7, and the builds on PyPI that have it fault on CPUs without AVX-512.)"""
     conn.exec_driver_sql(
-        "CREATE FUNCTION note_vector_removal() RETURNS trigger LANGUAGE plpgsql AS $$ "
+        "CREATE OR REPLACE FUNCTION note_vector_removal() RETURNS trigger LANGUAGE plpgsql AS $$ "
         "BEGIN INSERT INTO vector_removals(sentence_pk) VALUES (OLD.sentence_pk); "
         "RETURN OLD; END $$")
     conn.exec_driver_sql(

@@ -460,6 +460,12 @@ class SQLStore(EditorTables):
                          "beside it does (backstory.search.SentenceVectorIndex)",
                          url=self.shown_url)
 
+    def count_vectors(self) -> int:
+        """How many sentence vectors are stored."""
+        with self._engine.connect() as conn:
+            return int(conn.execute(sa.select(sa.func.count()).select_from(t.sentence_vectors)
+                                    ).scalar_one())
+
     def vectors_of(self, sentence_ids: Sequence[str]) -> dict[str, bytes]:
         """The stored vectors of these sentences (by sentence id); those without are left out."""
         v, s = t.sentence_vectors.c, t.sentences.c

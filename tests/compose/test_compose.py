@@ -18,15 +18,17 @@ from backstory.ingest.metadata import InputMeta
 from backstory.models import Citation, Composition, Statement
 from backstory.payloads import composition_payload
 from backstory.pipeline import Desk
+from tests.conftest import Databases
 
 SEED = Path(__file__).resolve().parents[2].parent / "shared" / "seed" / "article.txt"
 
 
 @pytest.fixture(scope="module")
-def seed_desk(tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[Desk, str]]:
+def seed_desk(tmp_path_factory: pytest.TempPathFactory, databases: Databases
+              ) -> Iterator[tuple[Desk, str]]:
     if not SEED.exists():
         pytest.skip(f"the seed article is missing: {SEED}")
-    desk = Desk(Settings(db=str(tmp_path_factory.mktemp("compose") / "seed.db")))
+    desk = Desk(Settings(db=databases.new(tmp_path_factory.mktemp("compose"), "seed")))
     desk.load_sample()
     vienna = next(s for s in desk.stories() if "Vienna" in s.title)
     assert {d.kind for d in desk.draft(vienna.id)} == {"explainer", "faq", "analysis"}

@@ -1,17 +1,17 @@
-"""Editor desk fixtures: a real SQLite store, cheap Argon2 parameters, a generated body."""
+"""Editor desk fixtures: a real store (each backend), cheap Argon2 parameters, a generated body."""
 
 from __future__ import annotations
 
 from collections.abc import Iterator
 from datetime import UTC, datetime, timedelta
-from pathlib import Path
 from typing import Any
 
 import pytest
 from argon2 import PasswordHasher
 
+from backstory.config import Settings
 from backstory.editor import Accounts, Documents
-from backstory.store import SQLiteStore
+from backstory.store import Store, open_store
 
 PASSWORD = "correct horse battery"
 
@@ -35,8 +35,8 @@ def fast_hasher() -> PasswordHasher:
 
 
 @pytest.fixture
-def store(tmp_path: Path) -> Iterator[SQLiteStore]:
-    store = SQLiteStore(f"sqlite:///{tmp_path / 'editor.db'}")
+def store(db_path: str) -> Iterator[Store]:
+    store = open_store(Settings(db=db_path).db_url)
     yield store
     store.close()
 
@@ -47,12 +47,12 @@ def clock() -> Clock:
 
 
 @pytest.fixture
-def accounts(store: SQLiteStore, clock: Clock) -> Accounts:
+def accounts(store: Store, clock: Clock) -> Accounts:
     return Accounts(store, hasher=fast_hasher(), clock=clock)
 
 
 @pytest.fixture
-def documents(store: SQLiteStore, clock: Clock) -> Documents:
+def documents(store: Store, clock: Clock) -> Documents:
     return Documents(store, clock=clock)
 
 

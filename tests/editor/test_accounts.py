@@ -2,19 +2,18 @@
 
 from __future__ import annotations
 
-import sqlite3
-
 import pytest
 from argon2 import PasswordHasher
 
 from backstory.editor import Accounts, csrf_valid, token_hash
 from backstory.errors import AuthError, EditorError
-from backstory.store import SQLiteStore
+from backstory.store import Store
+from tests.conftest import sql_rows
 from tests.editor.conftest import PASSWORD, Clock, fast_hasher
 
 
 def test_password_is_stored_as_an_argon2id_hash_that_verifies(accounts: Accounts,
-                                                               store: SQLiteStore) -> None:
+                                                               store: Store) -> None:
     accounts.add_user("ana", PASSWORD)
     user = store.user("ana")
     assert user is not None
@@ -23,14 +22,14 @@ def test_password_is_stored_as_an_argon2id_hash_that_verifies(accounts: Accounts
     assert PasswordHasher().verify(user.password_hash, PASSWORD)
 
 
-def test_default_hasher_is_memory_hard(store: SQLiteStore) -> None:
+def test_default_hasher_is_memory_hard(store: Store) -> None:
     hasher = Accounts(store).hasher
     assert hasher.memory_cost >= 19 * 1024  # KiB: at least OWASP's minimum for Argon2id
     assert hasher.type.name == "ID"
 
 
 def test_wrong_password_and_unknown_name_are_refused_alike(accounts: Accounts,
-                                                           store: SQLiteStore) -> None:
+                                                           store: Store) -> None:
     accounts.add_user("ana", PASSWORD)
     with pytest.raises(AuthError) as wrong:
         accounts.login("ana", "not the password")
@@ -49,17 +48,16 @@ def test_bad_names_short_passwords_and_taken_names_are_refused(accounts: Account
     assert [u.name for u in accounts.users()] == ["ana"]
 
 
-def test_session_token_is_stored_only_hashed(accounts: Accounts, store: SQLiteStore) -> None:
+def test_session_token_is_stored_only_hashed(accounts: Accounts, store: Store) -> None:
     accounts.add_user("ana", PASSWORD)
     login = accounts.login("ana", PASSWORD)
     assert accounts.session(login.token).user == "ana"
-    with sqlite3.connect(store.url.removeprefix("sqlite:///")) as db:
-        stored = db.execute("SELECT token_hash FROM sessions").fetchall()
+    stored = sql_rows(store.url, "SELECT token_hash FROM sessions")
     assert stored == [(token_hash(login.token),)]
     assert login.token not in str(stored)
 
 
-def test_session_expires(store: SQLiteStore, clock: Clock) -> None:
+def test_session_expires(store: Store, clock: Clock) -> None:
     from datetime import timedelta
 
     accounts = Accounts(store, hasher=fast_hasher(), clock=clock,
@@ -73,7 +71,7 @@ def test_session_expires(store: SQLiteStore, clock: Clock) -> None:
         accounts.session(login.token)
 
 
-def test_logout_ends_the_session(accounts: Accounts, store: SQLiteStore) -> None:
+def test_logout_ends_the_session(accounts: Accounts, store: Store) -> None:
     accounts.add_user("ana", PASSWORD)
     login = accounts.login("ana", PASSWORD)
     accounts.logout(login.token)
@@ -93,7 +91,7 @@ def test_csrf_token_is_bound_to_its_session(accounts: Accounts) -> None:
     assert not csrf_valid(first, None) and not csrf_valid(first, "")
 
 
-def test_old_hash_parameters_are_upgraded_at_login(store: SQLiteStore, clock: Clock) -> None:
+def test_old_hash_parameters_are_upgraded_at_login(store: Store, clock: Clock) -> None:
     Accounts(store, hasher=PasswordHasher(time_cost=1, memory_cost=512, parallelism=1),
              clock=clock).add_user("ana", PASSWORD)
     stronger = Accounts(store, hasher=fast_hasher(), clock=clock)

@@ -9,7 +9,8 @@ from argon2 import PasswordHasher
 from typer.testing import CliRunner
 
 from backstory.cli import app
-from backstory.store import SQLiteStore
+from backstory.config import Settings
+from backstory.store import open_store
 from tests.editor.conftest import PASSWORD
 
 runner = CliRunner()
@@ -21,7 +22,7 @@ def test_user_add_reads_the_password_from_stdin(db_path: Path) -> None:
     assert result.exit_code == 0, result.stderr
     added = json.loads(result.stdout)
     assert added["name"] == "ana" and set(added) == {"id", "name", "created_at"}
-    store = SQLiteStore(f"sqlite:///{db_path}")
+    store = open_store(Settings(db=db_path).db_url)
     try:
         user = store.user("ana")
         assert user is not None and PasswordHasher().verify(user.password_hash, PASSWORD)

@@ -8,7 +8,7 @@ import pytest
 
 from backstory.editor import Accounts, Documents, body_payload
 from backstory.errors import EditorError, NotFoundError
-from backstory.store import SQLiteStore
+from backstory.store import Store
 from tests.editor.conftest import PASSWORD, explainer_body
 
 DULLES = "Eight students were stopped at Dulles, the Chinese embassy said."
@@ -124,7 +124,7 @@ def test_only_the_latest_version_can_be_edited(documents: Documents, editor: str
 
 
 def test_every_editor_action_is_in_the_audit_log(documents: Documents, editor: str,
-                                                  store: SQLiteStore) -> None:
+                                                  store: Store) -> None:
     draft = documents.save_draft("explainer", "s1", explainer_body())
     assert draft is not None
     body = explainer_body()

@@ -13,7 +13,7 @@ from fastapi.testclient import TestClient
 from backstory.config import Settings
 from backstory.editor import Accounts, Documents
 from backstory.models import Document
-from backstory.store import SQLiteStore
+from backstory.store import Store, open_store
 from backstory.web import create_app
 from backstory.web.editor import CSRF_HEADER, SESSION_COOKIE, editor_router
 from tests.editor.conftest import PASSWORD, explainer_body, fast_hasher
@@ -23,22 +23,22 @@ PUBLIC = {("GET", "/editor/login"), ("POST", "/editor/login")}
 
 
 @pytest.fixture
-def store(db_path: Path) -> Iterator[SQLiteStore]:
-    store = SQLiteStore(f"sqlite:///{db_path}")
+def store(db_path: Path) -> Iterator[Store]:
+    store = open_store(Settings(db=db_path).db_url)
     Accounts(store, hasher=fast_hasher()).add_user("ana", PASSWORD)
     yield store
     store.close()
 
 
 @pytest.fixture
-def draft(store: SQLiteStore) -> Document:
+def draft(store: Store) -> Document:
     document = Documents(store).save_draft("explainer", "s1", explainer_body())
     assert document is not None
     return document
 
 
 @pytest.fixture
-def client(store: SQLiteStore, db_path: Path) -> Iterator[TestClient]:
+def client(store: Store, db_path: Path) -> Iterator[TestClient]:
     with TestClient(create_app(Settings(db=str(db_path))), follow_redirects=False) as client:
         yield client
 
@@ -146,7 +146,7 @@ def test_login_goes_back_to_the_page_asked_for_but_never_off_site(client: TestCl
 
 
 def test_editor_edits_and_approves_and_readers_get_the_edited_text(
-        client: TestClient, store: SQLiteStore, draft: Document) -> None:
+        client: TestClient, store: Store, draft: Document) -> None:
     csrf = log_in(client)
     queue = client.get("/editor")
     assert f'id="open-{draft.id}"' in queue.text
@@ -211,7 +211,7 @@ def test_logout_ends_the_session(client: TestClient) -> None:
 
 
 def test_stored_text_is_shown_as_text_never_as_markup(client: TestClient,
-                                                      store: SQLiteStore) -> None:
+                                                      store: Store) -> None:
     body = explainer_body(extra='<script>alert("x")</script><img src=x onerror=alert(1)>')
     body["title"] = "<b>Bold</b> claims"
     document = Documents(store).save_draft("analysis", "s2", body)

@@ -32,7 +32,6 @@ import itertools
 import json
 import logging
 import random
-import sqlite3
 import threading
 import time
 import traceback
@@ -50,6 +49,7 @@ from warcio.warcwriter import WARCWriter
 from backstory.config import Settings
 from backstory.models import IngestReport
 from backstory.pipeline import Desk
+from tests.conftest import Databases, sql_count, sql_rows
 
 SEED = 20250307
 BATCHES = 9  # mixed batches of malformed and valid inputs
@@ -598,7 +598,7 @@ def _serve(folder: Path) -> Iterator[str]:
         server.server_close()
 
 
-def _settings(db: Path) -> Settings:
+def _settings(db: str) -> Settings:
     # No backoff: refused connections to 127.0.0.1:1 are retried at once.
     return Settings(db=str(db), allow_private=True, workers=1, fetch_backoff=0.0,
                     fetch_timeout=10.0)
@@ -619,18 +619,19 @@ def _describe(exc: BaseException) -> str:
 class Bisection:
     """Fresh stores for re-ingesting the halves of a batch that raised, within a budget."""
 
-    def __init__(self, folder: Path, calls: int) -> None:
+    def __init__(self, folder: Path, calls: int, databases: Databases) -> None:
         self.folder = folder
         folder.mkdir(parents=True)
         self.calls_left = calls
         self._numbers = itertools.count(1)
+        self._databases = databases
 
-    def fresh_db(self) -> Path:
+    def fresh_db(self) -> str:
         self.calls_left -= 1
-        return self.folder / f"{next(self._numbers)}.db"
+        return self._databases.new(self.folder, str(next(self._numbers)))
 
 
-def _check_ingest(desk: Desk, db: Path, cases: Sequence[Case], label: str,
+def _check_ingest(desk: Desk, db: str, cases: Sequence[Case], label: str,
                   bisection: Bisection, *, top: bool = True) -> list[str]:
     """Ingest the cases; return every broken promise. Bisects into fresh stores on a raise."""
     try:
@@ -660,7 +661,7 @@ def _check_ingest(desk: Desk, db: Path, cases: Sequence[Case], label: str,
     return _report_problems(report, cases, db, label) + _db_problems(db, label)
 
 
-def _report_problems(report: IngestReport, cases: Sequence[Case], db: Path,
+def _report_problems(report: IngestReport, cases: Sequence[Case], db: str,
                      label: str) -> list[str]:
     problems = []
     inputs = {str(case.path) for case in cases}
@@ -682,11 +683,7 @@ def _report_problems(report: IngestReport, cases: Sequence[Case], db: Path,
         if _base(entry.input) not in inputs:
             problems.append(f"{label}: article input {entry.input[:200]!r} names no input")
     by_input = {entry.input: entry for entry in report.articles}
-    conn = sqlite3.connect(db)
-    try:
-        stored_ids = {row[0] for row in conn.execute("SELECT id FROM articles")}
-    finally:
-        conn.close()
+    stored_ids = {row[0] for row in sql_rows(db, "SELECT id FROM articles")}
     for entry in report.articles:
         if entry.id not in stored_ids:
             problems.append(f"{label}: {entry.input[:200]} is reported as article {entry.id}, "
@@ -723,10 +720,24 @@ _DB_CHECKS = {
 }
 
 
-def _db_problems(db: Path, label: str) -> list[str]:
-    """What is inconsistent in the store's SQLite file (nothing, when all is well)."""
-    if not db.exists():
+def _db_problems(db: str, label: str) -> list[str]:
+    """What is inconsistent in the store (nothing, when all is well)."""
+    if "://" not in db and not Path(db).exists():
         return []
+    problems = []
+    for what, query in _DB_CHECKS.items():
+        if count := sql_count(db, query):
+            problems.append(f"{count} {what}")
+    if "://" not in db:
+        problems += _sqlite_problems(db)
+    return [f"{label}: database: {p}" for p in problems]
+
+
+def _sqlite_problems(db: str) -> list[str]:
+    """SQLite's own checks of its file, and of the FTS5 index against the sentences
+    (PostgreSQL keeps its full text in the sentence rows, and checks its keys itself)."""
+    import sqlite3
+
     problems = []
     conn = sqlite3.connect(db)
     try:
@@ -736,10 +747,6 @@ def _db_problems(db: Path, label: str) -> list[str]:
         foreign = conn.execute("PRAGMA foreign_key_check").fetchall()
         if foreign:
             problems.append(f"foreign_key_check: {foreign[:5]}")
-        for what, query in _DB_CHECKS.items():
-            [(count,)] = conn.execute(query).fetchall()
-            if count:
-                problems.append(f"{count} {what}")
         [(sentences,)] = conn.execute("SELECT count(*) FROM sentences").fetchall()
         [(fts,)] = conn.execute("SELECT count(*) FROM sentences_fts").fetchall()
         # An external-content table counts its content rows; the index has a row per
@@ -756,7 +763,7 @@ def _db_problems(db: Path, label: str) -> list[str]:
         conn.rollback()
     finally:
         conn.close()
-    return [f"{label}: database: {p}" for p in problems]
+    return problems
 
 
 _KINDS_OF_PROBLEM = {
@@ -779,6 +786,7 @@ def _tally(problems: Sequence[str]) -> str:
 
 
 def test_a_thousand_malformed_inputs_never_break_ingest(tmp_path: Path, site: str,
+                                                        databases: Databases,
                                                         caplog: pytest.LogCaptureFixture
                                                         ) -> None:
     # A thousand logged failures would bury the assertion message; it says what went wrong.
@@ -793,11 +801,12 @@ def test_a_thousand_malformed_inputs_never_break_ingest(tmp_path: Path, site: st
         total = sum(len(batch) for batch in batches)
         assert total >= MIN_INPUTS
         assert sum(len(case.stored) for batch in batches for case in batch) >= 100
-        db = tmp_path / "store.db"
+        db = databases.new(tmp_path)
         problems: list[str] = []
         with Desk(_settings(db)) as desk:
             for number, batch in enumerate(batches):
-                bisection = Bisection(scratch / str(number), calls=BISECT_CALLS)
+                bisection = Bisection(scratch / str(number), calls=BISECT_CALLS,
+                                      databases=databases)
                 problems += _check_ingest(desk, db, batch, f"batch {number}", bisection)
     elapsed = time.monotonic() - started
     summary = (f"{len(problems)} problem(s) over {total} inputs in {elapsed:.0f}s "

@@ -3,11 +3,11 @@
 from __future__ import annotations
 
 import json
-import sqlite3
 from pathlib import Path
 
 from backstory.ingest.learned import is_learnable, shape_of
 from backstory.pipeline import Desk
+from tests.conftest import sql_count
 
 PROMO = "Get the Morning Ledger every weekday at 7am: the harbour, the council and the coast."
 STOCK = "The company did not respond to a request for comment."
@@ -50,10 +50,8 @@ def test_a_recurring_promo_is_learned_and_removed_everywhere(desk: Desk, tmp_pat
     # A stock news line recurs too, but it is reporting, not furniture.
     assert STOCK in desk.article(earlier[1].id).article.text
     assert desk.ask("What time does the Morning Ledger arrive?").abstained
-    with sqlite3.connect(db_path) as conn:
-        assert conn.execute("SELECT count(*) FROM boilerplate").fetchone() == (1,)
-        assert conn.execute("SELECT count(*) FROM sentences_fts WHERE sentences_fts "
-                            "MATCH 'Ledger'").fetchone() == (0,)
+    assert sql_count(db_path, "SELECT count(*) FROM boilerplate") == 1
+    assert desk.store.search_sentences(["Ledger"]) == []  # gone from the full-text index
 
 
 def test_learning_is_per_outlet(desk: Desk, tmp_path: Path) -> None:

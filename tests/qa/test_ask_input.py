@@ -10,7 +10,6 @@ or a raw SQL error.
 from __future__ import annotations
 
 import json
-import sqlite3
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -26,6 +25,7 @@ from backstory.errors import BackstoryError
 from backstory.models import Answer
 from backstory.pipeline import Desk
 from backstory.web import create_app
+from tests.conftest import Databases, sql_count
 
 ARTICLES = [
     {"title": "Harbour council approves flood wall",
@@ -86,26 +86,26 @@ runner = CliRunner()
 
 
 @pytest.fixture(scope="module")
-def store_path(tmp_path_factory: pytest.TempPathFactory) -> Path:
+def store_path(tmp_path_factory: pytest.TempPathFactory, databases: Databases) -> str:
     """A store holding the two articles, ingested once for the module."""
     root = tmp_path_factory.mktemp("ask-input")
     source = root / "harbour.jsonl"
     source.write_text("\n".join(json.dumps(a) for a in ARTICLES) + "\n", encoding="utf-8")
-    path = root / "store.db"
-    with Desk(Settings(db=str(path))) as desk:
+    path = databases.new(root)
+    with Desk(Settings(db=path)) as desk:
         report = desk.ingest([str(source)])
     assert report.failed == [] and len(report.articles) == 2
     return path
 
 
 @pytest.fixture(scope="module")
-def module_desk(store_path: Path) -> Iterator[Desk]:
+def module_desk(store_path: str) -> Iterator[Desk]:
     with Desk(Settings(db=str(store_path))) as desk:
         yield desk
 
 
 @pytest.fixture(scope="module")
-def client(store_path: Path) -> Iterator[TestClient]:
+def client(store_path: str) -> Iterator[TestClient]:
     with TestClient(create_app(Settings(db=str(store_path))),
                     raise_server_exceptions=False) as client:
         yield client
@@ -125,11 +125,9 @@ def _ask_or_clear_error(desk: Desk, question: str) -> Answer | None:
     return answer
 
 
-def _articles_intact(path: Path) -> None:
-    with sqlite3.connect(path) as conn:
-        assert conn.execute("SELECT count(*) FROM articles").fetchone()[0] == 2
-        assert conn.execute("PRAGMA integrity_check").fetchone()[0] == "ok"
-    conn.close()
+def _articles_intact(path: str) -> None:
+    assert sql_count(path, "SELECT count(*) FROM articles") == 2
+    assert sql_count(path, "SELECT count(DISTINCT article_id) FROM sentences") == 2
 
 
 def test_the_store_answers_a_plain_question(module_desk: Desk) -> None:
@@ -148,7 +146,7 @@ def test_the_desk_fixture_answers_after_ingesting(desk: Desk, tmp_path: Path) ->
 
 
 @pytest.mark.parametrize("question", [*ODD, HUGE], ids=[*IDS, "huge"])
-def test_api_answers_or_errors_clearly(module_desk: Desk, store_path: Path,
+def test_api_answers_or_errors_clearly(module_desk: Desk, store_path: str,
                                        question: str) -> None:
     _ask_or_clear_error(module_desk, question)
     _articles_intact(store_path)
@@ -166,7 +164,7 @@ def test_fts5_syntax_does_not_change_the_answer(module_desk: Desk, question: str
 
 
 @pytest.mark.parametrize("question", [*ODD, HUGE[:10_000]], ids=[*IDS, "huge"])
-def test_cli_answers_or_errors_clearly(store_path: Path, question: str) -> None:
+def test_cli_answers_or_errors_clearly(store_path: str, question: str) -> None:
     result = runner.invoke(app, ["--db", str(store_path), "ask", "--json", "--", question])
     assert not isinstance(result.exception, Exception) or isinstance(
         result.exception, SystemExit), result.exception
@@ -179,14 +177,14 @@ def test_cli_answers_or_errors_clearly(store_path: Path, question: str) -> None:
     _articles_intact(store_path)
 
 
-def test_cli_prints_a_human_answer_for_syntax(store_path: Path) -> None:
+def test_cli_prints_a_human_answer_for_syntax(store_path: str) -> None:
     result = runner.invoke(app, ["--db", str(store_path), "ask", 'NEAR("flood* ^wall'])
     assert result.exit_code == 0, result.stderr
     assert result.stdout.strip()
 
 
 @pytest.mark.parametrize("question", [*ODD, HUGE[:20_000]], ids=[*IDS, "huge"])
-def test_web_api_answers_or_errors_clearly(client: TestClient, store_path: Path,
+def test_web_api_answers_or_errors_clearly(client: TestClient, store_path: str,
                                            question: str) -> None:
     response = client.get("/api/v1/ask", params={"q": question})
     assert response.status_code < 500, response.text

@@ -4,7 +4,6 @@ fused search finding a paraphrase, and stores made before vectors existed back-f
 from __future__ import annotations
 
 import json
-import sqlite3
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -22,7 +21,8 @@ from backstory.search import (
     query_terms,
     search_sentences,
 )
-from backstory.store import SQLiteStore
+from backstory.store import open_store
+from tests.conftest import sql_count, sql_rows
 
 ARTICLES = [
     {"title": "Minister steps down", "outlet": "Daily Ledger", "published_at": "2024-03-01",
@@ -47,33 +47,46 @@ def corpus(tmp_path: Path) -> Path:
 
 
 @pytest.fixture
-def ingested(db_path: Path, corpus: Path, encoder: SentenceEncoder) -> Iterator[Desk]:
-    with Desk(Settings(db=str(db_path), sentence_vectors=True)) as desk:
+def ingested(db_path: str, corpus: Path, encoder: SentenceEncoder) -> Iterator[Desk]:
+    with Desk(Settings(db=db_path, sentence_vectors=True)) as desk:
         desk.ingest([str(corpus)])
         yield desk
 
 
-def _count(db: Path, sql: str) -> int:
-    with sqlite3.connect(db) as conn:
-        return int(conn.execute(sql).fetchone()[0])
+@pytest.fixture
+def sqlite_file(tmp_path: Path) -> Path:
+    """An SQLite store: only SQLite keeps its vector index in a file beside it."""
+    return tmp_path / "vectors.db"
 
 
-def test_ingest_stores_a_vector_for_every_sentence(ingested: Desk, db_path: Path) -> None:
+@pytest.fixture
+def ingested_file(sqlite_file: Path, corpus: Path, encoder: SentenceEncoder
+                  ) -> Iterator[Desk]:
+    with Desk(Settings(db=str(sqlite_file), sentence_vectors=True)) as desk:
+        desk.ingest([str(corpus)])
+        yield desk
+
+
+_count = sql_count
+
+
+def test_ingest_stores_a_vector_for_every_sentence(ingested: Desk, db_path: str) -> None:
     sentences = _count(db_path, "SELECT count(*) FROM sentences")
     assert sentences == 6
     assert _count(db_path, "SELECT count(*) FROM sentence_vectors") == sentences
     assert ingested.store.get_setting("vectors_pending") in (None, "0")
 
 
-def test_the_index_is_saved_beside_the_database_and_reloaded(ingested: Desk,
-                                                               db_path: Path,
+def test_the_index_is_saved_beside_the_database_and_reloaded(ingested_file: Desk,
+                                                               sqlite_file: Path,
                                                                encoder: SentenceEncoder) -> None:
+    ingested, db_path = ingested_file, sqlite_file
     path = Path(str(db_path) + ".usearch")
     assert path.exists()
     assert json.loads(Path(str(path) + ".json").read_text())["count"] == 6
     query = encoder.encode_one("a politician left office")
     before = ingested.vectors.search(query, limit=3)
-    store = SQLiteStore(f"sqlite:///{db_path}")
+    store = open_store(f"sqlite:///{db_path}")
     try:
         reloaded = SentenceVectorIndex(store, path).search(query, limit=3)
         path.unlink()  # a missing file is rebuilt from the store's vectors
@@ -85,11 +98,12 @@ def test_the_index_is_saved_beside_the_database_and_reloaded(ingested: Desk,
     assert before[0].similarity > 0.3
 
 
-def test_an_index_file_of_another_database_is_not_trusted(ingested: Desk, db_path: Path,
+def test_an_index_file_of_another_database_is_not_trusted(ingested_file: Desk,
+                                                         sqlite_file: Path,
                                                          tmp_path: Path) -> None:
     other = Desk(Settings(db=str(tmp_path / "other.db")))
     try:
-        index = Path(str(db_path) + ".usearch")
+        index = Path(str(sqlite_file) + ".usearch")
         for suffix in ("", ".json"):  # the other store's (empty) index takes the file's place
             Path(str(tmp_path / "other.db.usearch") + suffix).write_bytes(
                 Path(str(index) + suffix).read_bytes())
@@ -108,16 +122,16 @@ def test_fused_search_finds_a_paraphrase_that_shares_no_word(ingested: Desk) -> 
     assert _most_similar(fused) == target
 
 
-def test_hybrid_retrieval_answers_a_paraphrased_question(tmp_path: Path, corpus: Path,
+def test_hybrid_retrieval_answers_a_paraphrased_question(db_path: str, corpus: Path,
                                                          encoder: SentenceEncoder) -> None:
-    with Desk(Settings(db=str(tmp_path / "hybrid.db"), retrieval="hybrid")) as desk:
+    with Desk(Settings(db=db_path, retrieval="hybrid")) as desk:
         desk.ingest([str(corpus)])
         answer = desk.ask(PARAPHRASE_QUESTION)
     assert not answer.abstained
     assert "corruption scandal" in answer.citations[0].sentence
 
 
-def test_a_store_made_before_vectors_is_back_filled(ingested: Desk, db_path: Path,
+def test_a_store_made_before_vectors_is_back_filled(ingested: Desk, db_path: str,
                                                     tmp_path: Path) -> None:
     ingested.close()
     _downgrade_to_before_vectors(db_path)
@@ -135,9 +149,9 @@ def test_a_store_made_before_vectors_is_back_filled(ingested: Desk, db_path: Pat
     assert _most_similar(fused).startswith("The cabinet minister resigned")
 
 
-def test_vectors_switched_off_are_back_filled_when_switched_on(tmp_path: Path, corpus: Path,
+def test_vectors_switched_off_are_back_filled_when_switched_on(db_path: str, corpus: Path,
                                                               encoder: SentenceEncoder) -> None:
-    db = tmp_path / "later.db"
+    db = db_path
     with Desk(Settings(db=str(db), sentence_vectors=False)) as desk:
         desk.ingest([str(corpus)])
     assert _count(db, "SELECT count(*) FROM sentence_vectors") == 0
@@ -148,7 +162,7 @@ def test_vectors_switched_off_are_back_filled_when_switched_on(tmp_path: Path, c
         Settings(retrieval="hybrid", sentence_vectors=False)
 
 
-def test_rewritten_articles_get_new_vectors(ingested: Desk, db_path: Path) -> None:
+def test_rewritten_articles_get_new_vectors(ingested: Desk, db_path: str) -> None:
     assert ingested.reanalyze() == 3
     assert _count(db_path, "SELECT count(*) FROM sentence_vectors") == 6
     assert _count(db_path, "SELECT count(*) FROM vector_removals") == 6
@@ -189,18 +203,18 @@ def _hit(sentence_id: str) -> SentenceHit:
                        score=0.0)
 
 
-def _downgrade_to_before_vectors(db: Path) -> None:
+def _downgrade_to_before_vectors(db: str) -> None:
     """Make the database what a store of the previous schema version looked like."""
-    with sqlite3.connect(db) as conn:
-        conn.execute("DROP TRIGGER sentence_vectors_removed")
-        conn.execute("DROP TABLE sentence_vectors")
-        conn.execute("DROP TABLE vector_removals")
-        # Migration 6 added sentence vectors; later ones (7: story vectors) go with it.
-        conn.execute("DROP TABLE story_vectors")
-        conn.execute("DELETE FROM schema_migrations WHERE version >= 6")
-        conn.execute("DELETE FROM settings_kv WHERE key LIKE 'vectors_%'")
+    # The removal trigger goes with its table.
+    for statement in ("DROP TABLE sentence_vectors", "DROP TABLE vector_removals",
+                      # Migration 6 added sentence vectors; later ones (7: story vectors)
+                      # go with it.
+                      "DROP TABLE story_vectors",
+                      "DELETE FROM schema_migrations WHERE version >= 6"):
+        sql_rows(db, statement)
+    sql_rows(db, "DELETE FROM settings_kv WHERE key LIKE 'vectors_%'")
     for suffix in (".usearch", ".usearch.json"):
-        Path(str(db) + suffix).unlink()
+        Path(str(db) + suffix).unlink(missing_ok=True)  # SQLite's index file
 
 
 def test_vectors_are_off_by_default_and_on_for_hybrid() -> None:

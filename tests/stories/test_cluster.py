@@ -2,10 +2,9 @@
 
 from __future__ import annotations
 
-from pathlib import Path
-
+from backstory.config import Settings
 from backstory.models import Analysis, Article, ArticleMeta, Mention, NewArticle, Sentence
-from backstory.store import STORIES_STALE, ArticleFeatures, SQLiteStore
+from backstory.store import STORIES_STALE, ArticleFeatures, Store, open_store
 from backstory.stories import StoryClusterer
 from backstory.stories.cluster import short_title
 
@@ -63,12 +62,12 @@ def _stored(text: str, published: str, names: tuple[str, ...], title: str) -> Ne
     return NewArticle(article, Analysis(article.id, (sentence,), mentions), (), ())
 
 
-def _groups(store: SQLiteStore) -> list[list[str]]:
+def _groups(store: Store) -> list[list[str]]:
     return sorted(sorted(s.article_ids) for s in store.stories())
 
 
-def test_new_articles_join_stored_stories_and_a_rebuild_agrees(tmp_path: Path) -> None:
-    store = SQLiteStore(f"sqlite:///{tmp_path / 'store.db'}")
+def test_new_articles_join_stored_stories_and_a_rebuild_agrees(db_path: str) -> None:
+    store = open_store(Settings(db=db_path).db_url)
     clusterer = StoryClusterer(threshold=0.12, window_days=10)
     flood_a, flood_b, election, flood_later = (
         _stored(f.text, f.meta.published_at or "", f.entities, title)

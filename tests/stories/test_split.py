@@ -2,9 +2,7 @@
 
 from __future__ import annotations
 
-import sqlite3
-from pathlib import Path
-
+from backstory.config import Settings
 from backstory.models import (
     Analysis,
     Article,
@@ -14,9 +12,10 @@ from backstory.models import (
     Sentence,
     Story,
 )
-from backstory.store import STORIES_REBUILD, ArticleFeatures, SQLiteStore
+from backstory.store import STORIES_REBUILD, ArticleFeatures, open_store
 from backstory.stories import StoryClusterer
 from backstory.stories.memory_index import MemoryStoryIndex
+from tests.conftest import sql_rows
 
 Item = tuple[str, str, str, tuple[str, ...]]  # title, text, publication date, names
 
@@ -144,8 +143,8 @@ def _stored(item: Item) -> NewArticle:
     return NewArticle(article, Analysis(article.id, (sentence,), mentions), (), ())
 
 
-def test_a_stored_story_that_drifts_splits_and_stays_split(tmp_path: Path) -> None:
-    store = SQLiteStore(f"sqlite:///{tmp_path / 'store.db'}")
+def test_a_stored_story_that_drifts_splits_and_stays_split(db_path: str) -> None:
+    store = open_store(Settings(db=db_path).db_url)
     clusterer = StoryClusterer(threshold=0.12, window_days=10)
     items = [_stored(item) for item in DRIFTING]
     ids = [item.article.id for item in items]
@@ -192,20 +191,17 @@ def test_another_order_gives_the_same_stories() -> None:
 
 
 def test_stories_stored_before_articles_kept_their_vectors_are_rebuilt_once(
-        tmp_path: Path) -> None:
-    path = tmp_path / "store.db"
-    store = SQLiteStore(f"sqlite:///{path}")
+        db_path: str) -> None:
+    store = open_store(Settings(db=db_path).db_url)
     clusterer = StoryClusterer(threshold=0.12, window_days=10)
     store.write([_stored(item) for item in DRIFTING[:11]])
     clusterer.update(store)
     groups = sorted(sorted(s.article_ids) for s in store.stories())
     store.close()
     # Take the file back to the schema before article vectors were kept.
-    with sqlite3.connect(path) as conn:
-        conn.execute("DROP TABLE story_vectors")
-        conn.execute("DELETE FROM schema_migrations WHERE version = "
-                     "(SELECT max(version) FROM schema_migrations)")
-    store = SQLiteStore(f"sqlite:///{path}")
+    sql_rows(db_path, "DROP TABLE story_vectors")
+    sql_rows(db_path, "DELETE FROM schema_migrations WHERE version = 7")
+    store = open_store(Settings(db=db_path).db_url)
     assert store.get_setting(STORIES_REBUILD) == "1"
     clusterer.update(store)
     assert store.get_setting(STORIES_REBUILD) == "0"

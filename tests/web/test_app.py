@@ -5,7 +5,6 @@ from __future__ import annotations
 import json
 import re
 from collections.abc import Iterator
-from pathlib import Path
 
 import pytest
 from fastapi.testclient import TestClient
@@ -13,19 +12,20 @@ from fastapi.testclient import TestClient
 from backstory.config import Settings
 from backstory.pipeline import Desk, sample_corpus_path
 from backstory.web import create_app
+from tests.conftest import Databases
 
 
 @pytest.fixture(scope="module")
-def sample_db(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    path = tmp_path_factory.mktemp("web") / "sample.db"
-    with Desk(Settings(db=str(path))) as desk:
+def sample_db(tmp_path_factory: pytest.TempPathFactory, databases: Databases) -> str:
+    path = databases.new(tmp_path_factory.mktemp("web"), "sample")
+    with Desk(Settings(db=path)) as desk:
         report = desk.load_sample()
         assert report is not None and report.failed == []
     return path
 
 
 @pytest.fixture(scope="module")
-def client(sample_db: Path) -> Iterator[TestClient]:
+def client(sample_db: str) -> Iterator[TestClient]:
     with TestClient(create_app(Settings(db=str(sample_db)))) as client:
         yield client
 
@@ -150,7 +150,7 @@ def test_topic_and_entity_pages(client: TestClient) -> None:
     assert client.get("/topics/no such topic").status_code == 404
 
 
-def test_unreviewed_documents_stay_hidden_when_the_setting_says_so(sample_db: Path) -> None:
+def test_unreviewed_documents_stay_hidden_when_the_setting_says_so(sample_db: str) -> None:
     settings = Settings(db=str(sample_db), show_unreviewed=False)
     with TestClient(create_app(settings)) as hidden:
         [story] = [s for s in hidden.get("/api/v1/stories").json() if "Vienna" in s["title"]]

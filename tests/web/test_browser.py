@@ -15,6 +15,7 @@ from backstory.config import Settings
 from backstory.editor import Accounts
 from backstory.pipeline import Desk
 from backstory.web import create_app
+from tests.conftest import Databases
 from tests.web.browser import CHROMIUM_FLAGS, chromium_path, screenshot_path, serving
 
 SEED = Path(__file__).resolve().parents[2].parent / "shared" / "seed" / "article.txt"
@@ -25,9 +26,9 @@ HOSTILE = ('Harbour council vote <script>window.__pwned = 1</script> ends in a t
 
 
 @pytest.fixture(scope="module")
-def site(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
+def site(tmp_path_factory: pytest.TempPathFactory, databases: Databases) -> Iterator[str]:
     folder = tmp_path_factory.mktemp("browser")
-    db = folder / "site.db"
+    db = databases.new(folder, "site")
     hostile = folder / "hostile.jsonl"
     hostile.write_text(json.dumps({"text": HOSTILE, "title": "Council <i>vote</i> ties",
                                    "outlet": "Harbour Ledger (sample)",

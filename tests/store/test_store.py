@@ -1,16 +1,20 @@
-"""The SQLite store: WAL, migrations, FTS5 search and atomic writes, on a real file."""
+"""The store on each backend: migrations, full-text search and atomic writes; and what
+is SQLite's or PostgreSQL's own (WAL, clear errors for a store that cannot be opened)."""
 
 from __future__ import annotations
 
 import sqlite3
+from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
 
-from backstory.errors import NotFoundError, StoreError
+from backstory.config import Settings
+from backstory.errors import ConfigError, NotFoundError, StoreError
 from backstory.models import Analysis, Article, Mention, Sentence
-from backstory.store import SQLiteStore
+from backstory.store import SQLiteStore, Store, open_store
 from backstory.store.schema import MIGRATIONS
+from tests.conftest import sql_count
 
 
 def _article(text: str = "The harbour reopened on Friday. Crews repaired the gates.") -> Article:
@@ -31,28 +35,32 @@ def _analysis(article: Article) -> Analysis:
 
 
 @pytest.fixture
-def store(db_path: Path) -> SQLiteStore:
-    return SQLiteStore(f"sqlite:///{db_path}")
+def store(db_path: str) -> Iterator[Store]:
+    store = open_store(Settings(db=db_path).db_url)
+    yield store
+    store.close()
 
 
-def test_the_file_is_in_wal_mode_at_the_latest_schema(store: SQLiteStore, db_path: Path) -> None:
-    with sqlite3.connect(db_path) as conn:
+def test_an_sqlite_file_is_in_wal_mode_at_the_latest_schema(tmp_path: Path) -> None:
+    path = tmp_path / "wal.db"
+    SQLiteStore(f"sqlite:///{path}").close()
+    with sqlite3.connect(path) as conn:
         assert conn.execute("PRAGMA journal_mode").fetchone() == ("wal",)
         assert conn.execute("SELECT max(version) FROM schema_migrations").fetchone() == (
             len(MIGRATIONS),)
 
 
-def test_reopening_does_not_migrate_twice(store: SQLiteStore, db_path: Path) -> None:
+def test_reopening_does_not_migrate_twice(store: Store, db_path: str) -> None:
     store.add_article(_article(), _analysis(_article()))
     store.close()
-    reopened = SQLiteStore(f"sqlite:///{db_path}")
+    reopened = open_store(Settings(db=db_path).db_url)
     assert reopened.count_articles() == 1
-    with sqlite3.connect(db_path) as conn:
-        assert conn.execute("SELECT count(*) FROM schema_migrations").fetchone() == (
-            len(MIGRATIONS),)
+    reopened.close()
+    assert sql_count(db_path, "SELECT count(*) FROM schema_migrations") == len(MIGRATIONS)
+    assert sql_count(db_path, "SELECT max(version) FROM schema_migrations") == len(MIGRATIONS)
 
 
-def test_full_text_search_stems_and_ranks(store: SQLiteStore) -> None:
+def test_full_text_search_stems_and_ranks(store: Store) -> None:
     article = _article()
     store.add_article(article, _analysis(article))
     hits = store.search_sentences(["repairing", "gate"])
@@ -61,7 +69,7 @@ def test_full_text_search_stems_and_ranks(store: SQLiteStore) -> None:
     assert hits[0].score > 0
 
 
-def test_a_failed_write_leaves_nothing_behind(store: SQLiteStore) -> None:
+def test_a_failed_write_leaves_nothing_behind(store: Store) -> None:
     article = _article()
     analysis = _analysis(article)
     broken = Analysis(article.id, (*analysis.sentences, analysis.sentences[0]), ())
@@ -73,7 +81,7 @@ def test_a_failed_write_leaves_nothing_behind(store: SQLiteStore) -> None:
     assert store.count_articles() == 1
 
 
-def test_unknown_ids_raise_not_found(store: SQLiteStore) -> None:
+def test_unknown_ids_raise_not_found(store: Store) -> None:
     with pytest.raises(NotFoundError):
         store.article("nope")
     with pytest.raises(NotFoundError):
@@ -86,7 +94,20 @@ def test_an_unopenable_path_is_a_store_error(tmp_path: Path) -> None:
     assert "cannot open the database" in caught.value.message
 
 
-def test_analysis_records_round_trip_and_go_with_a_rewrite(store: SQLiteStore) -> None:
+def test_an_unreachable_postgresql_is_a_store_error_without_the_password(
+        tmp_path: Path) -> None:
+    with pytest.raises(StoreError) as caught:
+        open_store(f"postgresql://news:s3cret@/news?host={tmp_path}/nothing-listens")
+    assert "cannot open the database postgresql://news:***@/news" in caught.value.message
+    assert "s3cret" not in caught.value.message
+
+
+def test_an_unknown_database_kind_says_what_is_accepted() -> None:
+    with pytest.raises(ConfigError, match="--db postgresql://"):
+        open_store("mysql://news@localhost/news")
+
+
+def test_analysis_records_round_trip_and_go_with_a_rewrite(store: Store) -> None:
     from dataclasses import replace
 
     from backstory.models import Claim, Event, Quote, Rewrite, Role, TimeExpr
@@ -120,6 +141,6 @@ def test_analysis_records_round_trip_and_go_with_a_rewrite(store: SQLiteStore) -
     assert store.get_setting("reanalyze_pending") == "0"
 
 
-def test_analysis_of_an_unknown_article_is_not_found(store: SQLiteStore) -> None:
+def test_analysis_of_an_unknown_article_is_not_found(store: Store) -> None:
     with pytest.raises(NotFoundError):
         store.analysis("0000")
