@@ -34,6 +34,7 @@ from backstory.store.copy import copy_store
 from bench.ask import DEFAULT_CACHE, build_stores, load_base, make_questions
 
 console = Console()
+progress = Console(stderr=True)
 _WARMUP = 20
 
 
@@ -51,7 +52,7 @@ class Latency:
 def postgres_copy(sqlite_path: Path, cache: Path) -> tuple[str, float]:
     """The URL of the PostgreSQL copy of the store (made on first use) and the seconds
     the copy took (0 when it was already there)."""
-    os.environ.setdefault("XDG_RUNTIME_DIR", tempfile.gettempdir())
+    os.environ.setdefault("XDG_RUNTIME_DIR", tempfile.mkdtemp(prefix="runtime-"))
     import pgserver
 
     folder = cache / "postgres"
@@ -73,7 +74,7 @@ def postgres_copy(sqlite_path: Path, cache: Path) -> tuple[str, float]:
             nonlocal rows
             rows += count
             if rows % 200_000 < count:
-                console.print(f"  copied {rows:,} rows (now {table})", highlight=False)
+                progress.print(f"  copied {rows:,} rows (now {table})", highlight=False)
 
         copy_store(source, target, on_rows=tick)
         with target.engine.begin() as conn:

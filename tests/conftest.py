@@ -78,7 +78,7 @@ class PostgresServer:
 
     def __init__(self) -> None:
         # pgserver asks platformdirs for a runtime folder, which warns when it is unset.
-        os.environ.setdefault("XDG_RUNTIME_DIR", tempfile.gettempdir())
+        os.environ.setdefault("XDG_RUNTIME_DIR", tempfile.mkdtemp(prefix="runtime-"))
         import pgserver  # only runs that test PostgreSQL need it
 
         self._folder = tempfile.mkdtemp(prefix="backstory-pg-")

@@ -683,12 +683,16 @@ def insert_or_skip(conn: Connection, table: sa.Table) -> Any:
 def _insert_article(conn: Connection, item: NewArticle, backend: BackendSQL) -> None:
     article = item.article
     source_id = _ensure_source(conn, article.outlet, article.url)
-    conn.execute(t.articles.insert().values(
+    inserted = conn.execute(insert_or_skip(conn, t.articles).values(
         id=article.id, source_id=source_id, url=article.url, title=article.title,
         author=article.author, published_at=article.published_at,
         language=article.language, text=article.text, text_hash=article.text_hash,
         input=article.input, ingested_at=_now(),
-    ))
+    ).returning(t.articles.c.id)).first()
+    if inserted is None:
+        # Already stored (by another writer since this one looked): writes are idempotent.
+        LOGGER.debug("article %s is already stored; skipped", article.id)
+        return
     _insert_analysis(conn, article.id, item.analysis, item.band_keys, backend)
     if item.vectors:
         _insert_vectors(conn, article.id, item.analysis, item.vectors, backend)

@@ -11,7 +11,7 @@ import pytest
 
 from backstory.config import Settings
 from backstory.errors import ConfigError, NotFoundError, StoreError
-from backstory.models import Analysis, Article, Mention, Sentence
+from backstory.models import Analysis, Article, Mention, NewArticle, Sentence
 from backstory.store import SQLiteStore, Store, open_store
 from backstory.store.schema import MIGRATIONS
 from tests.conftest import sql_count
@@ -67,6 +67,16 @@ def test_full_text_search_stems_and_ranks(store: Store) -> None:
     assert [h.sentence.text for h in hits] == ["Crews repaired the gates."]
     assert hits[0].article.outlet == "Test Gazette"
     assert hits[0].score > 0
+
+
+def test_writing_an_article_again_is_a_no_op(store: Store, db_path: str) -> None:
+    # Two writers (two ingests, a re-run on Ray) may both find an article new.
+    article = _article()
+    store.add_article(article, _analysis(article))
+    store.write([NewArticle(article, _analysis(article), (), ())])
+    assert store.count_articles() == 1
+    assert sql_count(db_path, "SELECT count(*) FROM sentences") == 2
+    assert len(store.search_sentences(["harbour"])) == 1
 
 
 def test_a_failed_write_leaves_nothing_behind(store: Store) -> None:
