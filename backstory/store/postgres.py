@@ -4,7 +4,7 @@ pool of connections; for servers and for stores that outgrow one file."""
 from __future__ import annotations
 
 import logging
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from typing import Any
 
 import numpy as np
@@ -45,7 +45,12 @@ def postgres_url(url: str) -> str:
 
 class TsVector:
     """Full text in PostgreSQL: a generated `tsvector` column under a GIN index, queried
-    with `websearch_to_tsquery`, ranked by `ts_rank_cd`."""
+    with `websearch_to_tsquery`. PostgreSQL's own rankings count matches but know nothing
+    of how rare a word is, so a sentence ranks by the summed IDF of the words it holds
+    (BM25 without its length and frequency terms, which matter little for sentences),
+    `ts_rank_cd` breaking ties."""
+
+    needs_idf = True
 
     def index_sentences(self, conn: Connection, article_id: str) -> None:
         pass  # the column is generated from the sentence text
@@ -53,17 +58,23 @@ class TsVector:
     def unindex_sentences(self, conn: Connection, article_id: str) -> None:
         pass  # deleting the sentence deletes its vector
 
-    def ranked_sentences(self, conn: Connection, tokens: Sequence[str], *, limit: int
-                         ) -> list[tuple[int, float]]:
+    def ranked_sentences(self, conn: Connection, tokens: Sequence[str], *, limit: int,
+                         idf: Mapping[str, float]) -> list[tuple[int, float]]:
         # Quoted words, joined by websearch's "or": punctuation in a question never
         # becomes an operator, and a stop word alone drops out of the query.
-        query = " or ".join(f'"{token}"' for token in tokens)
+        params: dict[str, Any] = {"query": " or ".join(f'"{token}"' for token in tokens),
+                                  "limit": limit}
+        held = []
+        for i, token in enumerate(tokens):
+            params[f"t{i}"], params[f"w{i}"] = token, idf.get(token, 0.0)
+            held.append(f"CASE WHEN s.fts @@ plainto_tsquery('english', :t{i}) "
+                        f"THEN :w{i} ELSE 0 END")
         rows = conn.execute(sa.text(
-            "SELECT s.pk, ts_rank_cd(s.fts, q, 1) AS rank "
+            f"SELECT s.pk, ({' + '.join(held)}) AS score, ts_rank_cd(s.fts, q, 1) AS rank "
             "FROM sentences s, websearch_to_tsquery('english', :query) q "
-            "WHERE s.fts @@ q ORDER BY rank DESC, s.pk LIMIT :limit"),
-            {"query": query, "limit": limit}).all()
-        return [(int(pk), float(rank)) for pk, rank in rows]
+            "WHERE s.fts @@ q ORDER BY score DESC, rank DESC, s.pk LIMIT :limit"),
+            params).all()
+        return [(int(pk), float(score) + float(rank) * 1e-3) for pk, score, rank in rows]
 
     def sentences_holding(self, conn: Connection, token: str) -> int:
         return int(conn.execute(sa.text(

@@ -5,8 +5,9 @@ from __future__ import annotations
 
 import hashlib
 import logging
+import math
 import re
-from collections.abc import Iterator, Sequence
+from collections.abc import Iterator, Mapping, Sequence
 from contextlib import contextmanager
 from datetime import UTC, datetime
 from typing import Any, Protocol
@@ -66,13 +67,18 @@ class BackendSQL(Protocol):
     """The SQL a backend writes its own way: the full-text index over sentences and the
     rows of the vector table. Each method runs inside the caller's transaction."""
 
+    # Whether `ranked_sentences` needs the tokens' IDF from the store.
+    needs_idf: bool
+
     def index_sentences(self, conn: Connection, article_id: str) -> None:
         """Add the article's stored sentences to the full-text index."""
     def unindex_sentences(self, conn: Connection, article_id: str) -> None:
         """Take the article's stored sentences out of the full-text index."""
-    def ranked_sentences(self, conn: Connection, tokens: Sequence[str], *, limit: int
-                         ) -> list[tuple[int, float]]:
-        """(sentence pk, score) of the sentences holding any token, best (highest) first."""
+    def ranked_sentences(self, conn: Connection, tokens: Sequence[str], *, limit: int,
+                         idf: Mapping[str, float]) -> list[tuple[int, float]]:
+        """(sentence pk, score) of the sentences holding any token, best (highest) first;
+        `idf` weighs each token by its rarity in the store, for a backend whose ranking
+        does not."""
     def sentences_holding(self, conn: Connection, token: str) -> int:
         """How many sentences hold the token."""
     def vector_rows(self, rows: list[dict[str, Any]]) -> tuple[sa.Table, list[dict[str, Any]]]:
@@ -408,12 +414,18 @@ class SQLStore(EditorTables):
     # -- search -----------------------------------------------------------------------------
 
     def search_sentences(self, terms: Sequence[str], *, limit: int = 50) -> list[SentenceHit]:
-        """Sentences matching any of the terms, best BM25 first (score: higher is better)."""
+        """Sentences matching any of the terms, best first by BM25 (SQLite) or by the IDF of
+        the terms they hold (PostgreSQL); score: higher is better."""
         tokens = sorted({tok for term in terms for tok in FTS_TOKEN.findall(term.lower())})
         if not tokens:
             return []
+        idf: dict[str, float] = {}
+        if self.backend.needs_idf:
+            total, counts = self.sentence_frequencies(tokens)
+            idf = {tok: math.log(1 + (total - n + 0.5) / (n + 0.5))
+                   for tok, n in counts.items()}
         with self._engine.connect() as conn:
-            scores = dict(self.backend.ranked_sentences(conn, tokens, limit=limit))
+            scores = dict(self.backend.ranked_sentences(conn, tokens, limit=limit, idf=idf))
             return sorted(self._hits(conn, t.sentences.c.pk.in_(list(scores)), scores),
                           key=lambda hit: -hit.score)
 

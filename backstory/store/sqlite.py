@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from typing import Any
 
 import sqlalchemy as sa
@@ -21,6 +21,8 @@ class FTS5:
     """Full text in SQLite's FTS5: an external-content table whose rowid is the sentence
     pk, ranked by BM25."""
 
+    needs_idf = False  # BM25 weighs each token by its rarity already
+
     def index_sentences(self, conn: Connection, article_id: str) -> None:
         conn.exec_driver_sql("INSERT INTO sentences_fts(rowid, text) "
                              "SELECT pk, text FROM sentences WHERE article_id = ?", (article_id,))
@@ -31,8 +33,8 @@ class FTS5:
                              "SELECT 'delete', pk, text FROM sentences WHERE article_id = ?",
                              (article_id,))
 
-    def ranked_sentences(self, conn: Connection, tokens: Sequence[str], *, limit: int
-                         ) -> list[tuple[int, float]]:
+    def ranked_sentences(self, conn: Connection, tokens: Sequence[str], *, limit: int,
+                         idf: Mapping[str, float]) -> list[tuple[int, float]]:
         match = " OR ".join(f'"{token}"' for token in tokens)
         # The FTS rowid is the sentence's pk, so no join is needed to rank.
         ranked = conn.exec_driver_sql(
