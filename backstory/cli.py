@@ -7,7 +7,7 @@ import logging
 import sys
 import time
 from collections.abc import Callable, Iterator
-from contextlib import contextmanager
+from contextlib import contextmanager, redirect_stdout
 from dataclasses import replace
 from datetime import date, timedelta
 from enum import StrEnum
@@ -127,8 +127,11 @@ def ingest(
             if engine is Engine.ray:
                 from backstory.ray_ingest import ingest_with_ray  # Ray loads only when asked
 
-                report = ingest_with_ray(desk, sources, meta=meta, on_result=advance,
-                                         address=address)
+                # Ray prints its cluster's news (a worker died, a task is retried) to
+                # stdout, which is for our report alone.
+                with redirect_stdout(sys.stderr):
+                    report = ingest_with_ray(desk, sources, meta=meta, on_result=advance,
+                                             address=address)
             else:
                 report = desk.ingest(sources, meta=meta, on_result=advance, expected=expected)
     _print_report(report, as_json=as_json)

@@ -20,8 +20,10 @@ articles; so a task that Ray retries after its worker died, or a run started aga
 a crash, adds nothing twice and leaves no partial article.
 
 What that costs: workers analyze every article they read, copies included (the planner
-then drops those analyses), and an article whose outlet learned new boilerplate during
-the run is analyzed again on the driver once the planner has removed that boilerplate.
+then drops those analyses; so a re-run reads and analyzes everything again before adding
+nothing), and an article whose outlet learned new boilerplate during the run is analyzed
+again on the driver once the planner has removed that boilerplate. Feeds are fetched
+whole: workers have no store in which to remember their ETags.
 """
 
 from __future__ import annotations
@@ -37,6 +39,7 @@ from typing import Any
 import ray
 import ray.data
 import ray.exceptions
+from ray.data.exceptions import ExecutionTimeoutError
 from ray.util.annotations import RayDeprecationWarning
 
 from backstory.config import Settings
@@ -98,13 +101,14 @@ def ingest_with_ray(desk: Desk, sources: Sequence[str], *, meta: InputMeta | Non
     inputs = list_inputs(list(sources))
     planner = IngestPlanner(desk.store)
     computed: dict[str, tuple[bytes, ...]] = {}
-    started = _connect(address or os.environ.get("RAY_ADDRESS"), cpus=actors)
+    started = bool(inputs) and _connect(address or os.environ.get("RAY_ADDRESS"),
+                                        cpus=actors)
     try:
         analyzed = _analyze_on_ray(inputs, settings=settings, meta=meta or InputMeta(),
                                    learned=_learned_shapes(desk), actors=actors)
         desk.write_analyzed(_planned(analyzed, planner, desk.analyzer, computed), planner,
                             report, on_result=on_result, vectors=computed)
-    except ray.exceptions.RayError as exc:
+    except (ray.exceptions.RayError, ExecutionTimeoutError) as exc:
         raise ClusterError(f"the Ray run stopped: {exc}; what was written before stays "
                            "stored, and running the same ingest again adds the rest",
                            address=address) from exc
