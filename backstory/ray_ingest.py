@@ -31,10 +31,12 @@ from __future__ import annotations
 import logging
 import os
 import pickle
+import socket
 import warnings
 from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass, replace
 from typing import Any
+from urllib.parse import urlsplit
 
 import ray
 import ray.data
@@ -62,6 +64,7 @@ _ARTICLES_PER_TASK = 64
 _TASKS_PER_ACTOR = 4
 _ARTICLES_PER_BLOCK = 16  # analyzed articles an actor sends back at a time
 _TASK_RETRIES = 3  # tries of a task whose actor died, after the first
+_CONNECT_TIMEOUT = 5.0  # seconds to reach a cluster's address before giving up
 _WARM_UP = "Backstory loads its models before the first task."
 
 
@@ -297,17 +300,43 @@ def _connect(address: str | None, *, cpus: int) -> bool:
     process is connected already; True when this call connected (so it disconnects)."""
     if ray.is_initialized():
         return False
+    if address:
+        _check_reachable(address)
     verbose = LOGGER.isEnabledFor(logging.INFO)
     if not verbose:
         # Ray's core logs errors it recovers from (a worker restarted) to stderr itself.
         os.environ.setdefault("RAY_BACKEND_LOG_LEVEL", "fatal")
     try:
-        ray.init(address=address, num_cpus=None if address else cpus,
+        # "local" starts a new instance even where `ray start` left one running.
+        ray.init(address=address or "local", num_cpus=None if address else cpus,
                  include_dashboard=False, log_to_driver=verbose,
                  logging_level=logging.INFO if verbose else logging.ERROR)
     except (ConnectionError, RuntimeError, ValueError, TimeoutError) as exc:
-        where = f"the Ray cluster at {address}" if address else "a local Ray instance"
-        raise ClusterError(f"cannot connect to {where}: {exc}", address=address) from exc
+        if not address:
+            raise ClusterError(f"cannot start Ray on this machine: {exc}") from exc
+        raise ClusterError(
+            f"cannot join the Ray cluster at {address}: {exc}. A cluster with token "
+            "authentication (Ray's default) also needs RAY_AUTH_MODE=token here and its "
+            "token (RAY_AUTH_TOKEN, or the file ~/.ray/auth_token)", address=address) from exc
     # Ray Data logs each run's plan and progress to the console; keep to our verbosity.
     logging.getLogger("ray.data").setLevel(logging.INFO if verbose else logging.ERROR)
     return True
+
+
+def _check_reachable(address: str) -> None:
+    """Fail fast when nothing listens at a `host:port` (or `ray://host:port`) address:
+    Ray itself keeps retrying for minutes. Other forms ("auto") are left to Ray."""
+    parts = urlsplit(address if "://" in address else f"ray://{address}")
+    try:
+        host, port = parts.hostname, parts.port
+    except ValueError:
+        host, port = None, None
+    if not host or port is None:
+        return
+    try:
+        with socket.create_connection((host, port), timeout=_CONNECT_TIMEOUT):
+            pass
+    except OSError as exc:
+        raise ClusterError(f"nothing answers at {address} ({exc.strerror or exc}); start "
+                           "the cluster's head there (`ray start --head`) or leave out "
+                           "--address to start Ray on this machine", address=address) from exc

@@ -48,6 +48,7 @@ from rich.console import Console
 from rich.table import Table
 
 from backstory.config import Settings
+from backstory.ingest import list_inputs
 from backstory.models import IngestReport
 from backstory.pipeline import Desk
 from backstory.ray_ingest import ingest_with_ray
@@ -181,15 +182,15 @@ def main(argv: list[str] | None = None) -> int:
     with tempfile.TemporaryDirectory(prefix="backstory-scale-") as folder:
         tmp = Path(folder)
         source = _input(args.data, args.limit, tmp / "input")
-        files = sorted(p for p in source.rglob("*") if p.is_file())
+        files = list_inputs([str(source)])  # the article files Backstory reads there
         for path in files:  # warm the page cache so no run pays for a cold disk
-            path.read_bytes()
+            Path(path).read_bytes()
         runs = []
         for system, workers in (("local", None), ("ray-1", 1), ("ray-2", 2)):
             if workers is not None and not ray.is_initialized():
                 started = time.perf_counter()
-                ray.init(num_cpus=RAY_CPUS, include_dashboard=False, log_to_driver=False,
-                         logging_level="ERROR")
+                ray.init(address="local", num_cpus=RAY_CPUS, include_dashboard=False,
+                         log_to_driver=False, logging_level="ERROR")
                 logging.getLogger("ray.data").setLevel(logging.ERROR)  # no plans and stats
                 ray_start = time.perf_counter() - started
                 console.log(f"Ray started in {ray_start:.1f}s ({RAY_CPUS} CPUs)")
