@@ -1,6 +1,6 @@
 """`backstory ingest --engine ray` on a real local Ray instance: the same stored result as
-the local engine, duplicates linked, failures reported, re-runs idempotent, and a worker
-killed mid-run costing nothing but time.
+the local engine, duplicates linked, failures reported, sentence vectors encoded by the
+workers, re-runs idempotent, and a worker killed mid-run costing nothing but time.
 
 The corpus is written here: three articles in our own words (one copied under another
 name), a file that is no article, and the bundled sample corpus cut into JSONL shards with
@@ -20,6 +20,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+import numpy as np
 import pytest
 import ray
 from typer.testing import CliRunner
@@ -27,6 +28,9 @@ from typer.testing import CliRunner
 from backstory.cli import app
 from backstory.config import Settings
 from backstory.pipeline import Desk, sample_corpus_path
+from backstory.ray_ingest import ingest_with_ray
+from backstory.search import SentenceEncoder
+from backstory.search.embeddings import from_bytes
 
 runner = CliRunner()
 SAMPLE_LINES = 20  # of the bundled sample corpus: enough for several tasks per actor
@@ -179,6 +183,25 @@ def test_bad_inputs_are_reported_and_the_rest_stored(ray_run: tuple[Path, int, d
     assert "text" in failed["part-2.jsonl#2"]
     titles = {a["title"] for a in stored(ray_db).values()}
     assert "Kestonbury council votes to keep branch libraries open" in titles
+
+
+def test_sentence_vectors_are_encoded_by_the_workers(ray_cluster: None, tmp_path: Path,
+                                                      encoder: SentenceEncoder) -> None:
+    folder = tmp_path / "articles"
+    folder.mkdir()
+    for name, paragraphs in ARTICLES.items():
+        (folder / name).write_text("\n\n".join(paragraphs) + "\n")
+    with Desk(Settings(db=str(tmp_path / "vectors.db"), sentence_vectors=True)) as desk:
+        report = ingest_with_ray(desk, [str(folder)])
+        assert report.added == len(ARTICLES)
+        for entry in report.articles:
+            sentences = desk.article(entry.id).sentences
+            stored_vectors = desk.store.vectors_of([s.id for s in sentences])
+            assert len(stored_vectors) == len(sentences) > 0
+            here = encoder.encode([s.text for s in sentences])
+            there = from_bytes([stored_vectors[s.id] for s in sentences])
+            # float16 as stored: the same vectors, up to rounding.
+            assert np.min(np.sum(here * there, axis=1)) > 0.999
 
 
 class WorkerKiller(threading.Thread):
