@@ -93,8 +93,8 @@ def ingest_with_ray(desk: Desk, sources: Sequence[str], *, meta: InputMeta | Non
     Ray cluster to join (default: the one this process is connected to, else
     `RAY_ADDRESS`, else a new one on this machine with `workers` CPUs); `workers` is the
     number of analyzing actors (default: `settings.workers`). A worker that dies has its
-    task retried on a restarted actor; past `_TASK_RETRIES` tries the run stops with a
-    `ClusterError`, keeping what it wrote.
+    task retried on a restarted actor; after three retries of one task the run stops
+    with a `ClusterError`, keeping what it wrote.
     """
     settings = desk.settings
     actors = workers or settings.workers
