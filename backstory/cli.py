@@ -7,7 +7,8 @@ import logging
 import sys
 import time
 from collections.abc import Callable, Iterator
-from contextlib import closing, contextmanager
+from contextlib import closing, contextmanager, redirect_stdout
+from dataclasses import replace
 from datetime import date, timedelta
 from enum import StrEnum
 from pathlib import Path
@@ -87,6 +88,11 @@ def _root(
         _fail(exc.message, code=2)
 
 
+class Engine(StrEnum):
+    local = "local"
+    ray = "ray"
+
+
 @app.command()
 def ingest(
     ctx: typer.Context,
@@ -95,12 +101,24 @@ def ingest(
     published: Annotated[str | None, typer.Option(help="Publication date, YYYY-MM-DD.")] = None,
     title: Annotated[str | None, typer.Option(help="Headline of a plain-text input.")] = None,
     url: Annotated[str | None, typer.Option(help="Address the input was published at.")] = None,
+    engine: Annotated[Engine, typer.Option(
+        help="local: this process and its analysis workers; ray: a pool of Ray actors, "
+             "on this machine or a cluster (--address).")] = Engine.local,
+    address: Annotated[str | None, typer.Option(
+        help="Ray cluster to join with --engine ray (default: start one here).")] = None,
+    workers: Annotated[int | None, typer.Option(
+        min=1, help="Analysis workers: processes, or Ray actors (default: "
+                    "BACKSTORY_WORKERS, else 2).")] = None,
     as_json: JsonOption = False,
 ) -> None:
     """Read articles, analyze them and store them; duplicates are linked, not stored twice.
 
     Example: backstory ingest article.txt --outlet "South China Morning Post" --published 2024-02-19
     """
+    if address is not None and engine is not Engine.ray:
+        _fail("--address joins a Ray cluster; use it with --engine ray", code=2)
+    if workers is not None:
+        ctx.obj = replace(ctx.obj, workers=workers)
     with _desk(ctx) as desk:
         try:
             meta = InputMeta(outlet=outlet, title=title, url=url,
@@ -109,7 +127,16 @@ def ingest(
             _fail(f"--published: {exc.message}", code=2)
         expected = estimate_articles(sources)
         with _progress(expected, quiet=as_json) as advance:
-            report = desk.ingest(sources, meta=meta, on_result=advance, expected=expected)
+            if engine is Engine.ray:
+                from backstory.ray_ingest import ingest_with_ray  # Ray loads only when asked
+
+                # Ray prints its cluster's news (a worker died, a task is retried) to
+                # stdout, which is for our report alone.
+                with redirect_stdout(sys.stderr):
+                    report = ingest_with_ray(desk, sources, meta=meta, on_result=advance,
+                                             address=address)
+            else:
+                report = desk.ingest(sources, meta=meta, on_result=advance, expected=expected)
     _print_report(report, as_json=as_json)
     if report.failed:
         raise typer.Exit(1)

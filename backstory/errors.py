@@ -7,6 +7,7 @@
     │   └── ExtractionError  the input was read but holds no usable article
     ├── AnalysisError        the NLP pipeline could not be loaded or failed
     ├── StoreError           the database could not be opened or written
+    ├── ClusterError         the Ray cluster of a batch ingest could not run it
     ├── NotFoundError        an id names nothing in the store
     ├── EditorError          an account or document cannot be changed as asked
     │   └── AuthError        a login or session is refused
@@ -19,6 +20,7 @@ __all__ = [
     "AnalysisError",
     "AuthError",
     "BackstoryError",
+    "ClusterError",
     "ConfigError",
     "EditorError",
     "ExtractionError",
@@ -65,6 +67,11 @@ class AnalysisError(BackstoryError):
 
 class StoreError(BackstoryError):
     """The database could not be opened, migrated or written."""
+
+
+class ClusterError(BackstoryError):
+    """The Ray cluster of `ingest --engine ray` could not be started or joined, or gave
+    up on the run (a worker kept dying); what was written before stays written."""
 
 
 class NotFoundError(BackstoryError):

@@ -5,7 +5,7 @@ from __future__ import annotations
 import hashlib
 import itertools
 import logging
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field, replace
 from importlib import resources
 from pathlib import Path
@@ -154,7 +154,6 @@ class Desk:
         if self.reanalysis_pending():
             self.reanalyze()
         planner = IngestPlanner(self.store)
-        people = PeopleIndex(self.store.person_names())
         if expected is None:
             expected = estimate_articles(list(sources))
         with Fetcher(self.settings) as fetcher:
@@ -163,28 +162,46 @@ class Desk:
             planned = ((p.fresh, p) for p in planner.plan(results))
             analyzed = self.analyzer.analyze_stream(planned, workers=self.settings.workers,
                                                     expected=expected)
-            if self.store.get_setting(LEARNING_PENDING) == "1":
-                self._learn(None, planner)  # a killed run left learning undone
-            recent: dict[str, list[str]] = {}
-            for batch in batched(analyzed, self.settings.write_batch):
-                for article in self._commit(batch, report, planner, people):
-                    if article.outlet:
-                        recent.setdefault(article.outlet, []).append(article.id)
-                # Learning rewrites (and re-analyzes) stored articles, so it runs every
-                # `learn_every` articles rather than after each batch, and once at the end.
-                if sum(map(len, recent.values())) >= self.settings.learn_every:
-                    self._learn(recent, planner)
-                    recent = {}
-                for _analysis, plan in batch:
-                    if on_result is not None:
-                        on_result(_input_of(plan.item))
-            if recent or self.store.get_setting(LEARNING_PENDING) == "1":
+            self.write_analyzed(analyzed, planner, report, on_result=on_result)
+        self.finish_ingest(report)
+        return report
+
+    def write_analyzed(self, analyzed: Iterable[tuple[Analysis | None, Planned]],
+                       planner: IngestPlanner, report: IngestReport, *,
+                       on_result: ProgressCallback | None = None,
+                       vectors: dict[str, tuple[bytes, ...]] | None = None) -> None:
+        """Store planned, analyzed articles in batched transactions, learning boilerplate
+        as they go: the writing half of an ingest, whichever engine read and analyzed them.
+
+        `vectors` holds sentence vectors an engine already computed, by article id; they
+        are taken out as their articles are written, and the rest are encoded here.
+        """
+        people = PeopleIndex(self.store.person_names())
+        if self.store.get_setting(LEARNING_PENDING) == "1":
+            self._learn(None, planner)  # a killed run left learning undone
+        recent: dict[str, list[str]] = {}
+        for batch in batched(analyzed, self.settings.write_batch):
+            for article in self._commit(batch, report, planner, people, vectors=vectors):
+                if article.outlet:
+                    recent.setdefault(article.outlet, []).append(article.id)
+            # Learning rewrites (and re-analyzes) stored articles, so it runs every
+            # `learn_every` articles rather than after each batch, and once at the end.
+            if sum(map(len, recent.values())) >= self.settings.learn_every:
                 self._learn(recent, planner)
+                recent = {}
+            for _analysis, plan in batch:
+                if on_result is not None:
+                    on_result(_input_of(plan.item))
+        if recent or self.store.get_setting(LEARNING_PENDING) == "1":
+            self._learn(recent, planner)
+
+    def finish_ingest(self, report: IngestReport) -> None:
+        """What follows an ingest's writes: missing vectors embedded, new articles put into
+        stories, and stories whose documents editors track redrafted."""
         self.embed_pending()
         if self.store.get_setting(STORIES_STALE) != "0":
             self._update_stories()
         self._redraft(report)
-        return report
 
     def _redraft(self, report: IngestReport) -> None:
         """A story whose documents editors already track and whose articles changed (new
@@ -219,9 +236,11 @@ class Desk:
         return done
 
     def _commit(self, batch: list[tuple[Analysis | None, Planned]], report: IngestReport,
-                planner: IngestPlanner, people: PeopleIndex) -> list[Article]:
+                planner: IngestPlanner, people: PeopleIndex, *,
+                vectors: dict[str, tuple[bytes, ...]] | None = None) -> list[Article]:
         """Write a batch in one transaction, each new article with its sentence vectors;
         return the new articles it stored."""
+        computed = vectors if vectors is not None else {}
         writes: list[NewArticle | NewCopy] = []
         entries: list[IngestedArticle] = []
         for analysis, plan in batch:
@@ -235,7 +254,8 @@ class Desk:
             elif analysis is not None:  # a fresh article always comes back analyzed
                 analysis = _named_across(analysis, people)
                 writes.append(NewArticle(item, analysis, plan.fingerprint.band_keys
-                                         if plan.fingerprint else (), plan.paragraphs))
+                                         if plan.fingerprint else (), plan.paragraphs,
+                                         vectors=computed.pop(item.id, ())))
             entries.append(IngestedArticle(
                 id=plan.duplicate_of or item.id, title=item.title, outlet=item.outlet,
                 published_at=item.published_at, url=item.url, input=item.input,
@@ -254,14 +274,15 @@ class Desk:
         return new
 
     def _with_vectors(self, writes: list[NewArticle | NewCopy]) -> list[NewArticle | NewCopy]:
-        """The writes with every new article's sentence vectors, encoded in one batch."""
+        """The writes with every new article's sentence vectors; those not computed yet are
+        encoded here in one batch."""
         if not self.settings.embeds:
             return writes  # stored without: the store marks them for a later back-fill
-        texts = [s.text for w in writes if isinstance(w, NewArticle)
-                 for s in w.analysis.sentences]
+        missing = [w for w in writes if isinstance(w, NewArticle) and not w.vectors]
+        texts = [s.text for w in missing for s in w.analysis.sentences]
         vectors = iter(to_bytes(self.encoder.encode(texts)))
         return [replace(w, vectors=tuple(itertools.islice(vectors, len(w.analysis.sentences))))
-                if isinstance(w, NewArticle) else w for w in writes]
+                if isinstance(w, NewArticle) and not w.vectors else w for w in writes]
 
     def _learn(self, recent: dict[str, list[str]] | None, planner: IngestPlanner) -> None:
         """A round of boilerplate learning over the outlets of recently written articles

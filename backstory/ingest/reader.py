@@ -28,7 +28,7 @@ from backstory.ingest.text import declared_charset, decode_text, paragraphs_of, 
 from backstory.ingest.warc import read_warc
 from backstory.models import Article, FeedValidators, IngestFailure
 
-__all__ = ["FeedMemory", "estimate_articles", "read_sources"]
+__all__ = ["FeedMemory", "estimate_articles", "list_inputs", "read_sources"]
 
 LOGGER = logging.getLogger(__name__)
 
@@ -67,6 +67,20 @@ def read_sources(sources: list[str], *, meta: InputMeta, fetcher: Fetcher,
                 yield from reader.path(Path(source))
         except IngestError as exc:
             yield IngestFailure(source=exc.source, error=exc.message)
+
+
+def list_inputs(sources: list[str]) -> list[str]:
+    """The sources with each folder replaced by the article files in it, in the order
+    `read_sources` reads them, so that an engine can hand the inputs to workers one by one
+    and still read each as `read_sources` would (same input names, same results)."""
+    inputs: list[str] = []
+    for source in sources:
+        path = Path(source)
+        if not _is_url(source) and path.is_dir():
+            inputs.extend(str(child) for child in _walk(path))
+        else:
+            inputs.append(source)
+    return inputs
 
 
 def estimate_articles(sources: list[str]) -> int:
