@@ -450,6 +450,14 @@ def _v7(conn: Connection) -> None:
         conn.execute(settings_kv.insert().values(key="stories_rebuild_pending", value="1"))
 
 
+def _v8(conn: Connection) -> None:
+    # Story clustering finds the articles stored since it last caught up by reading back
+    # from the newest one. SQLite's rowid is the articles table's own key; PostgreSQL's
+    # seq needs an index. (IF NOT EXISTS: tests take stores back to older versions.)
+    if conn.dialect.name != "sqlite":
+        conn.exec_driver_sql("CREATE INDEX IF NOT EXISTS ix_articles_seq ON articles (seq)")
+
+
 def _pgvector_columns(conn: Connection) -> None:
     """PostgreSQL keeps each vector twice: as the bytes every backend stores, and as a
     pgvector `vector` under an HNSW index, which is what it searches. (Not `halfvec`: it
@@ -468,7 +476,8 @@ def _pgvector_columns(conn: Connection) -> None:
 
 
 # Append only: a migration, once released, never changes.
-MIGRATIONS: tuple[Callable[[Connection], None], ...] = (_v1, _v2, _v3, _v4, _v5, _v6, _v7)
+MIGRATIONS: tuple[Callable[[Connection], None], ...] = (_v1, _v2, _v3, _v4, _v5, _v6, _v7,
+                                                         _v8)
 
 
 def migrate(conn: Connection) -> int:

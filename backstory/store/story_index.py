@@ -193,19 +193,51 @@ def clear(conn: Connection) -> None:
 
 
 def articles_to_count(conn: Connection, *, limit: int) -> list[str]:
-    """Stored articles not yet counted into the story index, in the order they were stored."""
-    query = sa.text("SELECT a.id FROM articles a WHERE NOT EXISTS "
+    """Stored articles not yet counted into the story index, in the order they were stored.
+
+    Only articles stored after the last counted one are read, so the cost follows the new
+    articles, not the store: articles are counted in the order they were stored and new
+    ones are stored after all others, so the counted ones are always the first stored.
+    """
+    order = t.stored_order(conn.dialect)
+    after, params = _after_last(conn, "story_docs")
+    query = sa.text(f"SELECT a.id FROM articles a WHERE {after} NOT EXISTS "
                     "(SELECT 1 FROM story_docs d WHERE d.article_id = a.id) "
-                    f"ORDER BY a.{t.stored_order(conn.dialect)} LIMIT :limit")
-    return [row.id for row in conn.execute(query, {"limit": limit})]
+                    f"ORDER BY a.{order} LIMIT :limit")
+    return [row.id for row in conn.execute(query, {**params, "limit": limit})]
 
 
 def articles_to_assign(conn: Connection, *, limit: int, by_date: bool) -> list[str]:
-    """Counted articles in no story yet: in the order they were stored, or by date."""
-    order = ("a.published_at IS NULL, a.published_at, a.id" if by_date
-             else f"a.{t.stored_order(conn.dialect)}")
-    query = sa.text("SELECT a.id FROM story_docs d JOIN articles a ON a.id = d.article_id "
-                    "WHERE NOT EXISTS (SELECT 1 FROM story_articles sa "
-                    "WHERE sa.article_id = d.article_id) "
-                    f"ORDER BY {order} LIMIT :limit")
-    return [row.id for row in conn.execute(query, {"limit": limit})]
+    """Counted articles in no story yet: in the order they were stored, or by date.
+
+    In stored order only articles stored after the last assigned one are read (as
+    `articles_to_count` reads those after the last counted one): an update assigns in
+    stored order, and a rebuild, which assigns by date, leaves no article unassigned.
+    """
+    if by_date:
+        query = sa.text("SELECT a.id FROM story_docs d JOIN articles a ON a.id = d.article_id "
+                        "WHERE NOT EXISTS (SELECT 1 FROM story_articles sa "
+                        "WHERE sa.article_id = d.article_id) ORDER BY a.published_at IS NULL, "
+                        "a.published_at, a.id LIMIT :limit")
+        return [row.id for row in conn.execute(query, {"limit": limit})]
+    # Read from the articles' side, so that the database walks only the newest of them.
+    order = t.stored_order(conn.dialect)
+    after, params = _after_last(conn, "story_articles")
+    query = sa.text(f"SELECT a.id FROM articles a WHERE {after} "
+                    "EXISTS (SELECT 1 FROM story_docs d WHERE d.article_id = a.id) AND "
+                    "NOT EXISTS (SELECT 1 FROM story_articles sa WHERE sa.article_id = a.id) "
+                    f"ORDER BY a.{order} LIMIT :limit")
+    return [row.id for row in conn.execute(query, {**params, "limit": limit})]
+
+
+def _after_last(conn: Connection, table: str) -> tuple[str, dict[str, Any]]:
+    """A condition (with its parameters) on articles `a` that keeps those stored after the
+    last stored article that `table` holds: found by reading back from the newest article,
+    so it costs as many steps as there are newer articles that `table` does not hold."""
+    order = t.stored_order(conn.dialect)
+    last = conn.execute(sa.text(
+        f"SELECT a.{order} FROM articles a WHERE EXISTS (SELECT 1 FROM {table} x "
+        f"WHERE x.article_id = a.id) ORDER BY a.{order} DESC LIMIT 1")).scalar()
+    if last is None:
+        return "", {}
+    return f"a.{order} > :after AND", {"after": last}

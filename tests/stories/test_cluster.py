@@ -90,6 +90,31 @@ def test_new_articles_join_stored_stories_and_a_rebuild_agrees(db_path: str) -> 
     store.close()
 
 
+def test_an_update_cut_short_is_finished_by_the_next_with_what_came_since(db_path: str
+                                                                           ) -> None:
+    store = open_store(Settings(db=db_path).db_url)
+    clusterer = StoryClusterer(threshold=0.12, window_days=10)
+    flood_a, flood_b, election, flood_later = (
+        _stored(f.text, f.meta.published_at or "", f.entities, title)
+        for f, title in ((FLOOD_A, "Lowmarsh harbour flooded"),
+                         (FLOOD_B, "Lowmarsh to replace tide gates"),
+                         (ELECTION, "Skarholm elects a mayor"),
+                         (FLOOD_LATER, "Lowmarsh floods again")))
+    store.write([flood_a])
+    assert clusterer.update(store) == 1
+    # An update that stopped after counting the new articles, before placing them.
+    store.write([election, flood_b])
+    with store.story_index() as index:
+        for article in store.story_features(store.articles_to_count(limit=10)):
+            clusterer.count(index, article)
+    store.write([flood_later])
+    assert clusterer.update(store) == 3
+    assert clusterer.update(store) == 0
+    assert _groups(store) == sorted([sorted([flood_a.article.id, flood_b.article.id]),
+                                     [election.article.id], [flood_later.article.id]])
+    store.close()
+
+
 def test_story_titles_are_short_headlines() -> None:
     assert short_title("Fed cuts rates by half a point - Reuters", "") == \
         "Fed cuts rates by half a point"
