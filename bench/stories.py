@@ -2,8 +2,8 @@
 
 Run: .venv/bin/python -m bench.stories [--sizes 5000,10000,20000] [--new 200]
 
-The default sizes take about 2.5 minutes on two cores; filling runs at about 6.5 ms per
-article (store write included), so `--sizes 10000,100000` takes about 12 minutes.
+The default sizes take about 2.5 minutes on two cores; filling runs at about 5.5 ms per
+article (store write included), so `--sizes 10000,100000` takes about 10 minutes.
 
 The store is filled with generated articles, no spaCy: each belongs to a generated event
 (three names and a dozen words of its own drawn from a large made-up vocabulary, plus
