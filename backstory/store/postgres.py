@@ -24,6 +24,7 @@ _POOL_SIZE = 5
 _POOL_OVERFLOW = 10
 # HNSW candidates kept while searching; pgvector's default (40) loses recall past 100k rows.
 _EF_SEARCH = 100
+_WRITE_LOCK = 7262362  # advisory lock key of article writes (7262361: migrations)
 
 # `sentence_vectors` as PostgreSQL holds it: the shared columns plus the pgvector copy.
 _vectors = sa.Table(
@@ -51,6 +52,11 @@ class TsVector:
     `ts_rank_cd` breaking ties."""
 
     needs_idf = True
+
+    def take_write_turn(self, conn: Connection) -> None:
+        # Held to the end of the transaction: writers of articles take turns, as SQLite's
+        # do, so that `seq` (drawn inside the transaction) follows the commit order.
+        conn.exec_driver_sql(f"SELECT pg_advisory_xact_lock({_WRITE_LOCK})")
 
     def index_sentences(self, conn: Connection, article_id: str) -> None:
         pass  # the column is generated from the sentence text

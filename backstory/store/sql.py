@@ -70,6 +70,10 @@ class BackendSQL(Protocol):
     # Whether `ranked_sentences` needs the tokens' IDF from the store.
     needs_idf: bool
 
+    def take_write_turn(self, conn: Connection) -> None:
+        """Wait until no other transaction is writing articles, so that articles are
+        numbered in the order they commit (story clustering reads new articles as those
+        numbered after the last one it placed)."""
     def index_sentences(self, conn: Connection, article_id: str) -> None:
         """Add the article's stored sentences to the full-text index."""
     def unindex_sentences(self, conn: Connection, article_id: str) -> None:
@@ -143,6 +147,7 @@ class SQLStore(EditorTables):
         if not items:
             return
         with self._write() as conn:
+            self.backend.take_write_turn(conn)
             for item in items:
                 if isinstance(item, NewArticle):
                     _insert_article(conn, item, self.backend)

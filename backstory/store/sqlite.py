@@ -23,6 +23,9 @@ class FTS5:
 
     needs_idf = False  # BM25 weighs each token by its rarity already
 
+    def take_write_turn(self, conn: Connection) -> None:
+        pass  # SQLite has one writer at a time: rowids follow commits already
+
     def index_sentences(self, conn: Connection, article_id: str) -> None:
         conn.exec_driver_sql("INSERT INTO sentences_fts(rowid, text) "
                              "SELECT pk, text FROM sentences WHERE article_id = ?", (article_id,))

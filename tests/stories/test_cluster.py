@@ -2,9 +2,15 @@
 
 from __future__ import annotations
 
+import threading
+from typing import Any
+
+import pytest
+
 from backstory.config import Settings
 from backstory.models import Analysis, Article, ArticleMeta, Mention, NewArticle, Sentence
 from backstory.store import STORIES_STALE, ArticleFeatures, Store, open_store
+from backstory.store import sql as sql_store
 from backstory.stories import StoryClusterer
 from backstory.stories.cluster import short_title
 
@@ -121,3 +127,38 @@ def test_story_titles_are_short_headlines() -> None:
     assert short_title(None, "First line of the text\nSecond line") == "First line of the text"
     long = short_title("word " * 40, "")
     assert len(long) <= 91 and long.endswith("…")
+
+
+def test_articles_committed_by_two_writers_at_once_all_find_a_story(
+        db_path: str, monkeypatch: pytest.MonkeyPatch) -> None:
+    # The story update reads new articles as those numbered after the last one it placed,
+    # so a writer that commits later must not hold lower numbers: writers take turns.
+    store = open_store(Settings(db=db_path).db_url)
+    clusterer = StoryClusterer(threshold=0.12, window_days=10)
+    first, second = (_stored(f.text, f.meta.published_at or "", f.entities, title)
+                     for f, title in ((FLOOD_A, "Lowmarsh harbour flooded"),
+                                      (ELECTION, "Skarholm elects a mayor")))
+    entered, release = threading.Event(), threading.Event()
+    insert = sql_store._insert_analysis
+
+    def held(conn: Any, article_id: str, *args: Any) -> None:
+        if article_id == first.article.id:  # the first writer stops inside its transaction
+            entered.set()
+            release.wait(10)
+        insert(conn, article_id, *args)
+
+    monkeypatch.setattr(sql_store, "_insert_analysis", held)
+    writer = threading.Thread(target=store.write, args=([first],))
+    writer.start()
+    assert entered.wait(10)
+    other = threading.Thread(target=store.write, args=([second],))
+    other.start()
+    other.join(0.5)
+    assert other.is_alive(), "the second writer committed while the first was writing"
+    release.set()
+    writer.join(10)
+    other.join(10)
+    clusterer.update(store)
+    assert sorted(a for s in store.stories() for a in s.article_ids) == sorted(
+        [first.article.id, second.article.id])
+    store.close()
