@@ -139,11 +139,10 @@ def _rebuild_derived(writer: Connection) -> None:
 def _check_counts(source: SQLStore, target: SQLStore, report: CopyReport) -> None:
     with source.engine.connect() as a, target.engine.connect() as b:
         for name, copied in report.tables.items():
-            table = t.metadata.tables[name]
-            count = sa.select(sa.func.count()).select_from(table)
-            expected = a.execute(count).scalar_one()
             if name == t.settings_kv.name:
                 continue  # the target names its own vectors
+            count = sa.select(sa.func.count()).select_from(t.metadata.tables[name])
+            expected = a.execute(count).scalar_one()
             if (stored := b.execute(count).scalar_one()) != expected or copied != expected:
                 raise StoreError(f"copy of {name} is incomplete: {expected} rows in "
                                  f"{report.source}, {stored} in {report.target}",

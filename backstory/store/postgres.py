@@ -3,7 +3,6 @@ pool of connections; for servers and for stores that outgrow one file."""
 
 from __future__ import annotations
 
-import logging
 from collections.abc import Mapping, Sequence
 from typing import Any
 
@@ -19,7 +18,6 @@ from backstory.store.sql import SQLStore
 
 __all__ = ["PostgresStore", "postgres_url"]
 
-LOGGER = logging.getLogger(__name__)
 _POOL_SIZE = 5
 _POOL_OVERFLOW = 10
 # HNSW candidates kept while searching; pgvector's default (40) loses recall past 100k rows.
