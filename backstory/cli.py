@@ -36,7 +36,7 @@ from backstory.config import Settings
 from backstory.editor import Accounts, user_payload
 from backstory.errors import BackstoryError, ConfigError
 from backstory.ingest import InputMeta, estimate_articles, normalize_published
-from backstory.models import Document, IngestReport
+from backstory.models import Document, IngestReport, readable_value
 from backstory.payloads import (
     answer_payload,
     article_payload,
@@ -724,7 +724,7 @@ def _sparkline(by_day: dict[str, int], as_of: str | None, days: int = 14) -> str
 
 
 def _number(value: Any) -> str:
-    return f"{value:g}" if isinstance(value, float) else str(value)
+    return readable_value(value) if isinstance(value, float | str) else str(value)
 
 
 def _show_composition(payload: dict[str, Any]) -> None:

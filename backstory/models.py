@@ -52,6 +52,7 @@ __all__ = [
     "TimelineEntry",
     "User",
     "normalize_for_hash",
+    "readable_value",
 ]
 
 _SPACE = re.compile(r"\s+")
@@ -172,6 +173,21 @@ class Quote:
     direct: bool
     via: str | None = None
     addressee: str | None = None
+
+
+_SCALES = ((1e12, "trillion"), (1e9, "billion"), (1e6, "million"))
+
+
+def readable_value(value: float | str) -> str:
+    """A claim's value as a reader writes it: 11, 4.75, "8.5 million", "95,000", "dozens"."""
+    if isinstance(value, str):
+        return value
+    for size, word in _SCALES:
+        if abs(value) >= size:
+            return f"{value / size:,.2f}".rstrip("0").rstrip(".") + f" {word}"
+    if value.is_integer():
+        return f"{int(value):,}"
+    return f"{value:,.6f}".rstrip("0").rstrip(".")
 
 
 @dataclass(frozen=True, slots=True)

@@ -18,7 +18,7 @@ import altair as alt
 from backstory.compose.explainer import distinct_quotes, event_phrase
 from backstory.compose.facts import StoryFacts, claim_phrase, claims_of, format_time
 from backstory.errors import BackstoryError
-from backstory.models import Chart, Citation
+from backstory.models import Chart, Citation, readable_value
 
 __all__ = ["CHART_KINDS", "build_chart", "export_chart"]
 
@@ -90,7 +90,7 @@ def _numbers(facts: StoryFacts) -> tuple[str, Any, str]:
             continue
         seen.add((source, label.lower()))
         rows.append({"figure": label, "value": claim.value, "source": source,
-                     "row": f"{_short(label)} — {source}", "label": f"{claim.value:g}",
+                     "row": f"{_short(label)} — {source}", "label": readable_value(claim.value),
                      **_cite(citation)})
     # One bar per figure and source: two sources giving 8 are two bars of 8, never one of 16.
     base = alt.Chart(_data(rows)).encode(
@@ -101,7 +101,7 @@ def _numbers(facts: StoryFacts) -> tuple[str, Any, str]:
     bars = base.mark_bar().encode(color=alt.Color("source:N", title="Source"), href="href:N")
     labels = base.mark_text(align="left", dx=4).encode(text="label:N")
     chart = alt.layer(bars, labels).properties(height=max(60, 28 * len(rows)))
-    described = "; ".join(f"{r['figure']}: {r['value']:g}, according to {r['source']}"
+    described = "; ".join(f"{r['figure']}: {readable_value(r['value'])}, according to {r['source']}"
                           for r in rows)
     return "Key numbers and who gives them", chart, (
         f"Bar chart of {len(rows)} figures. {described}." if rows

@@ -18,6 +18,7 @@ from backstory.models import (
     SourceInfo,
     Story,
     TimelineEntry,
+    readable_value,
 )
 
 __all__ = ["StoryFacts", "by_thing", "claim_phrase", "claims_of", "format_time", "format_value",
@@ -89,9 +90,7 @@ def format_time(value: str | None, precision: str | None = None) -> str | None:
 
 
 def format_value(value: float | str) -> str:
-    if isinstance(value, float):
-        return str(int(value)) if value.is_integer() else f"{value:g}"
-    return value
+    return readable_value(value)
 
 
 def join_names(names: Sequence[str]) -> str:

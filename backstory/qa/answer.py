@@ -41,6 +41,9 @@ _PLACE_PREPS = {"in", "at", "near", "outside", "inside", "from"}
 _NO_PREP_FIT = 0.5
 _AGREEMENT_BONUS = 0.05
 _QUESTION_PENALTY = 0.3
+# How much of a sentence's support comes from keeping the question's phrases rather than
+# holding its words anywhere.
+_PHRASE_SHARE = 0.3
 
 
 @dataclass(frozen=True, slots=True)
@@ -149,7 +152,8 @@ class _ArticleReader:
 
 def _judge(hit: SentenceHit, question: Question, terms: QueryTerms, reader: _ArticleReader
        ) -> _Judged:
-    support = terms.coverage(hit.sentence.text)
+    support = (1 - _PHRASE_SHARE) * terms.coverage(hit.sentence.text) \
+        + _PHRASE_SHARE * terms.phrase_coverage(hit.sentence.text, names=question.names)
     if hit.similarity is not None:
         # A paraphrase shares few words with the question but sits near it in meaning.
         support = max(support, hit.similarity)

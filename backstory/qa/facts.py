@@ -13,7 +13,7 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from datetime import date
 
-from backstory.models import Analysis, ArticleMeta, Citation, Claim, Quote
+from backstory.models import Analysis, ArticleMeta, Citation, Claim, Quote, readable_value
 from backstory.qa.question import Question
 from backstory.search import QueryTerms
 
@@ -28,6 +28,12 @@ _MIN_COVERAGE = 0.3
 # weaker evidence for each name it misses.
 _MISSING_NAME = 0.25
 _MAX_CITATIONS = 3
+# A word of three letters or more may stand for a longer one it begins ("Fed", "Penn").
+_MIN_SHORT_FORM = 3
+# Of two quotes that answer equally well, the direct one (the speaker's own words) wins.
+_DIRECT_BONUS = 0.05
+# Two quotes of one speaker sharing this share of the shorter one's words say the same.
+_ECHO_SHARE = 0.6
 # Each other article that gives the same figure adds this much confidence.
 _AGREEMENT = 0.05
 _MONTHS = ("January", "February", "March", "April", "May", "June", "July", "August",
@@ -77,9 +83,19 @@ def answer_from_facts(question: Question, terms: QueryTerms, analyses: Mapping[s
 
 def names_match(asked: str, name: str) -> bool:
     """Whether a name in a question denotes a stored name: "Mayorkas" matches
-    "Alejandro Mayorkas", "Xi" matches "Xi Jinping"."""
+    "Alejandro Mayorkas", "Xi" matches "Xi Jinping", "the Fed" matches "Federal Reserve"."""
     a, n = _words(asked), _words(name)
-    return bool(a) and bool(n) and (a <= n or n <= a)
+    return bool(a) and bool(n) and (_within(a, n) or _within(n, a))
+
+
+def _within(words: set[str], others: set[str]) -> bool:
+    """Whether every word is among the others, as itself or as a short form of one of
+    them ("fed" of "federal", "penn" of "pennsylvania")."""
+    return all(any(_short_for(w, o) for o in others) for w in words)
+
+
+def _short_for(word: str, other: str) -> bool:
+    return word == other or (len(word) >= _MIN_SHORT_FORM and other.startswith(word))
 
 
 def _role(question: Question, facts: _Facts) -> FactAnswer | None:
@@ -142,12 +158,13 @@ def _quote(question: Question, terms: QueryTerms, facts: _Facts) -> FactAnswer |
             said = f"{quote.content} {quote.cue or ''} {who} {quote.via or ''}"
             # Names may sit outside the quoted words ("Washington should …", he said).
             sentence = analysis.sentences[quote.sentence_index].text
-            coverage = terms.coverage(said) * _MISSING_NAME ** _missing(
-                question, f"{said} {sentence}")
+            coverage = _coverage(question, terms, said, sentence)
             if coverage < _MIN_COVERAGE:
                 continue
             score = (1 - _NAME_WEIGHT) * coverage + _NAME_WEIGHT * (
                 1.0 if by_asked or not question.names else 0.0)
+            if quote.direct:  # the speaker's own words before a paraphrase
+                score = min(1.0, score + _DIRECT_BONUS)
             scored.append((score, quote, article_id))
     if not scored:
         silent = question.kind == "quote" and bool(question.names) and not quoted_asked
@@ -157,7 +174,36 @@ def _quote(question: Question, terms: QueryTerms, facts: _Facts) -> FactAnswer |
     if question.kind == "person":
         speaker = quote.speaker or quote.speaker_text
         return FactAnswer(speaker, score, (citation,)) if speaker else None
-    return FactAnswer(_attributed(quote), score, (citation,))
+    # A quote running over several sentences is cited at the one that answers, then at the
+    # one naming the speaker; other outlets carrying the same words back the answer up.
+    answering = facts.citation(article_id, _answering_sentence(
+        quote, facts.analyses[article_id], terms, question.names))
+    echoes = [facts.citation(other_id, other.sentence_index) for _, other, other_id in scored
+              if other_id != article_id and _same_words(quote, other)]
+    citations = tuple(dict.fromkeys([answering, citation, *echoes]))[:_MAX_CITATIONS]
+    return FactAnswer(_attributed(quote), score, citations)
+
+
+def _answering_sentence(quote: Quote, analysis: Analysis, terms: QueryTerms,
+                        names: Sequence[str]) -> int:
+    """The index of the quote's sentence that holds most of the question's words besides
+    its names (the cue's sentence when the quote has only one, or on a tie)."""
+    inside = [s for s in analysis.sentences if s.start < quote.end and s.end > quote.start]
+    best = quote.sentence_index
+    best_coverage = -1.0
+    for sentence in sorted(inside, key=lambda s: s.index != quote.sentence_index):
+        coverage = terms.coverage(sentence.text, ignoring=names)
+        if coverage > best_coverage:
+            best, best_coverage = sentence.index, coverage
+    return best
+
+
+def _same_words(quote: Quote, other: Quote) -> bool:
+    """Whether two quotes give the same speaker's same words (most of them, at least)."""
+    if not names_match(quote.speaker or "", other.speaker or ""):
+        return False
+    mine, theirs = _words(quote.content), _words(other.content)
+    return len(mine & theirs) >= _ECHO_SHARE * min(len(mine), len(theirs))
 
 
 def _number(question: Question, terms: QueryTerms, facts: _Facts) -> FactAnswer | None:
@@ -170,7 +216,7 @@ def _number(question: Question, terms: QueryTerms, facts: _Facts) -> FactAnswer 
                 continue
             evidence = " ".join(filter(None, (
                 claim.text, claim.object, claim.predicate, claim.source, claim.place)))
-            coverage = terms.coverage(evidence) * _MISSING_NAME ** _missing(question, evidence)
+            coverage = _coverage(question, terms, evidence)
             if coverage >= _MIN_COVERAGE:
                 scored.append((coverage, claim, article_id))
     if not scored:
@@ -196,14 +242,20 @@ def _number(question: Question, terms: QueryTerms, facts: _Facts) -> FactAnswer 
     return FactAnswer(answer, confidence, citations)
 
 
-def _missing(question: Question, text: str) -> int:
-    """How many of the question's names a record's text does not contain."""
-    words = _words(text)
-    return sum(1 for name in question.names if not _words(name) & words)
+def _coverage(question: Question, terms: QueryTerms, text: str, context: str = "") -> float:
+    """The weighted share of the question's words a record's text holds, times
+    `_MISSING_NAME` for each name of the question that neither it nor its context (the
+    sentence around a quote) names. A name named in a short form ("Penn" for the
+    University of Pennsylvania) counts as held, words and all."""
+    words = _words(f"{text} {context}")
+    held = [name for name in question.names
+            if any(_short_for(w, n) or _short_for(n, w) for w in words for n in _words(name))]
+    missing = len(question.names) - len(held)
+    return terms.coverage(" ".join([text, *held])) * _MISSING_NAME ** missing
 
 
 def _figure(claim: Claim, article: ArticleMeta) -> str:
-    value = f"{claim.value:g}" if isinstance(claim.value, float) else str(claim.value)
+    value = readable_value(claim.value)
     amount = " ".join(filter(None, (claim.qualifier, value, claim.unit)))
     if claim.per:
         amount += f" per {claim.per}"
