@@ -62,28 +62,38 @@ class TsVector:
     def unindex_sentences(self, conn: Connection, article_id: str) -> None:
         pass  # deleting the sentence deletes its vector
 
-    def ranked_sentences(self, conn: Connection, tokens: Sequence[str], *, limit: int,
+    def ranked_sentences(self, conn: Connection, phrases: Sequence[str], *, limit: int,
+                         match_all: bool, with_any: Sequence[str], max_ranked: int | None,
                          idf: Mapping[str, float]) -> list[tuple[int, float]]:
-        # Quoted words, joined by websearch's "or": punctuation in a question never
-        # becomes an operator, and a stop word alone drops out of the query.
-        params: dict[str, Any] = {"query": " or ".join(f'"{token}"' for token in tokens),
-                                  "limit": limit}
+        # Quoted phrases, joined by websearch's "or" (or side by side: "and"): punctuation
+        # in a question never becomes an operator, and a stop word alone drops out.
+        params: dict[str, Any] = {
+            "query": (" " if match_all else " or ").join(f'"{p}"' for p in phrases),
+            "with_any": " or ".join(f'"{p}"' for p in with_any),
+            "limit": limit, "max_ranked": max_ranked}
+        query = "websearch_to_tsquery('english', :query)"
+        if with_any:
+            query += " && websearch_to_tsquery('english', :with_any)"
         held = []
-        for i, token in enumerate(tokens):
-            params[f"t{i}"], params[f"w{i}"] = token, idf.get(token, 0.0)
-            held.append(f"CASE WHEN s.fts @@ plainto_tsquery('english', :t{i}) "
+        for i, phrase in enumerate([*phrases, *with_any]):
+            params[f"t{i}"], params[f"w{i}"] = phrase, idf.get(phrase, 0.0)
+            held.append(f"CASE WHEN m.fts @@ phraseto_tsquery('english', :t{i}) "
                         f"THEN :w{i} ELSE 0 END")
+        # Scoring every match of common words costs as much as in SQLite: only the newest
+        # `max_ranked` matches are scored.
+        newest = "" if max_ranked is None else "ORDER BY s.pk DESC LIMIT :max_ranked"
         rows = conn.execute(sa.text(
-            f"SELECT s.pk, ({' + '.join(held)}) AS score, ts_rank_cd(s.fts, q, 1) AS rank "
-            "FROM sentences s, websearch_to_tsquery('english', :query) q "
-            "WHERE s.fts @@ q ORDER BY score DESC, rank DESC, s.pk LIMIT :limit"),
+            f"SELECT m.pk, ({' + '.join(held)}) AS score, ts_rank_cd(m.fts, m.q, 1) AS rank "
+            f"FROM (SELECT s.pk, s.fts, w.q FROM sentences s, (SELECT {query} AS q) w "
+            f"WHERE s.fts @@ w.q {newest}) m "
+            "ORDER BY score DESC, rank DESC, m.pk LIMIT :limit"),
             params).all()
         return [(int(pk), float(score) + float(rank) * 1e-3) for pk, score, rank in rows]
 
-    def sentences_holding(self, conn: Connection, token: str) -> int:
+    def sentences_holding(self, conn: Connection, phrase: str) -> int:
         return int(conn.execute(sa.text(
-            "SELECT count(*) FROM sentences WHERE fts @@ plainto_tsquery('english', :token)"),
-            {"token": token}).scalar_one())
+            "SELECT count(*) FROM sentences WHERE fts @@ phraseto_tsquery('english', :phrase)"),
+            {"phrase": phrase}).scalar_one())
 
     def vector_rows(self, rows: list[dict[str, Any]]) -> tuple[sa.Table, list[dict[str, Any]]]:
         return _vectors, [{**row, "embedding": np.frombuffer(row["vector"], dtype=np.float16

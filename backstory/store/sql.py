@@ -41,11 +41,14 @@ from backstory.store.base import ArticleFeatures, VectorChanges
 from backstory.store.documents import EditorTables
 from backstory.store.records import delete_records, insert_records, read_records
 
-__all__ = ["BackendSQL", "SQLStore", "Transaction"]
+__all__ = ["MAX_RANKED", "BackendSQL", "SQLStore", "Transaction", "fts_phrase"]
 
 LOGGER = logging.getLogger(__name__)
 FTS_TOKEN = re.compile(r"\w+", re.UNICODE)
 _FREQUENCY_CACHE = 50_000
+# Full-text ranking scores every sentence a query matches (BM25 costs a few microseconds a
+# sentence in FTS5), so a query matching more than this many ranks only the newest of them.
+MAX_RANKED = 10_000
 _POSSESSIVE = re.compile(r"(?:'s|’s|'|’)$")
 _THE = re.compile(r"^the\s+", re.I)
 # Set in the transaction that adds or rewrites articles; cleared when stories are rebuilt
@@ -78,13 +81,16 @@ class BackendSQL(Protocol):
         """Add the article's stored sentences to the full-text index."""
     def unindex_sentences(self, conn: Connection, article_id: str) -> None:
         """Take the article's stored sentences out of the full-text index."""
-    def ranked_sentences(self, conn: Connection, tokens: Sequence[str], *, limit: int,
+    def ranked_sentences(self, conn: Connection, phrases: Sequence[str], *, limit: int,
+                         match_all: bool, with_any: Sequence[str], max_ranked: int | None,
                          idf: Mapping[str, float]) -> list[tuple[int, float]]:
-        """(sentence pk, score) of the sentences holding any token, best (highest) first;
-        `idf` weighs each token by its rarity in the store, for a backend whose ranking
-        does not."""
-    def sentences_holding(self, conn: Connection, token: str) -> int:
-        """How many sentences hold the token."""
+        """(sentence pk, score) of the sentences holding any phrase (all of them when
+        `match_all`) and, if `with_any` is given, one of those too; best (highest) first,
+        every phrase counting in the score; only the newest `max_ranked` matches are
+        ranked (all of them when None). `idf` weighs each phrase by its rarity in the
+        store, for a backend whose ranking does not."""
+    def sentences_holding(self, conn: Connection, phrase: str) -> int:
+        """How many sentences hold the phrase (its words, lowercased, space-separated)."""
     def vector_rows(self, rows: list[dict[str, Any]]) -> tuple[sa.Table, list[dict[str, Any]]]:
         """The table to insert `sentence_vectors` rows into, and the rows as it takes them."""
 
@@ -94,6 +100,8 @@ class SQLStore(EditorTables):
     backends (`SQLiteStore`, `PostgresStore`) make the engine and say their own SQL."""
 
     backend: BackendSQL
+    # The most sentences one full-text query ranks (see `search_sentences`).
+    max_ranked = MAX_RANKED
     # Whether the database searches sentence vectors itself (`nearest_sentences`), or a
     # vector index beside it does.
     native_vectors = False
@@ -418,56 +426,77 @@ class SQLStore(EditorTables):
 
     # -- search -----------------------------------------------------------------------------
 
-    def search_sentences(self, terms: Sequence[str], *, limit: int = 50) -> list[SentenceHit]:
-        """Sentences matching any of the terms, best first by BM25 (SQLite) or by the IDF of
-        the terms they hold (PostgreSQL); score: higher is better."""
-        tokens = sorted({tok for term in terms for tok in FTS_TOKEN.findall(term.lower())})
-        if not tokens:
+    def search_sentences(self, terms: Sequence[str], *, limit: int = 50,
+                         match_all: bool = False, with_any: Sequence[str] = ()
+                         ) -> list[SentenceHit]:
+        """Sentences holding any of the terms (all of them when `match_all`) and, if
+        `with_any` is given, at least one of its terms too; best first by BM25 (SQLite) or
+        by the IDF of the terms they hold (PostgreSQL) over all the terms; score: higher
+        is better. See `rank_sentences`."""
+        ranked = self.rank_sentences(terms, limit=limit, match_all=match_all,
+                                     with_any=with_any)
+        return self.sentence_hits([pk for pk, _ in ranked], scores=dict(ranked))
+
+    def rank_sentences(self, terms: Sequence[str], *, limit: int = 50,
+                       match_all: bool = False, with_any: Sequence[str] = ()
+                       ) -> list[tuple[int, float]]:
+        """(pk, score) of the sentences `search_sentences` finds, best first, without
+        reading them. A term of several words ("O'Brien") is matched as a phrase. When
+        more than `max_ranked` sentences may match, only the newest `max_ranked` matches
+        are ranked, which bounds the time a query of common words takes."""
+        phrases = sorted({p for p in map(fts_phrase, terms) if p})
+        others = sorted({p for p in map(fts_phrase, with_any) if p} - set(phrases))
+        if not phrases:
             return []
+        # Counts are cached, and asking a question has just counted its words.
+        total, counts = self.sentence_frequencies([*phrases, *others])
+        sizes = [counts.get(phrase, 0) for phrase in phrases]
+        most = min(sizes) if match_all else sum(sizes)  # at most this many match
         idf: dict[str, float] = {}
         if self.backend.needs_idf:
-            total, counts = self.sentence_frequencies(tokens)
-            idf = {tok: math.log(1 + (total - n + 0.5) / (n + 0.5))
-                   for tok, n in counts.items()}
+            idf = {phrase: math.log(1 + (total - n + 0.5) / (n + 0.5))
+                   for phrase, n in counts.items()}
         with self._engine.connect() as conn:
-            scores = dict(self.backend.ranked_sentences(conn, tokens, limit=limit, idf=idf))
-            return sorted(self._hits(conn, t.sentences.c.pk.in_(list(scores)), scores),
-                          key=lambda hit: -hit.score)
+            return self.backend.ranked_sentences(
+                conn, phrases, limit=limit, match_all=match_all, with_any=others,
+                max_ranked=self.max_ranked if most > self.max_ranked else None, idf=idf)
 
     def sentence_frequencies(self, tokens: Sequence[str]) -> tuple[int, dict[str, int]]:
-        """The number of sentences, and for each token the number of sentences holding it."""
+        """The number of sentences, and for each token (or phrase of several) the number
+        of sentences holding it."""
         counts: dict[str, int] = {}
         with self._engine.connect() as conn:
             # The highest pk stands for the count (ids are never reused): exact enough for
             # IDF weights, and constant-time where count(*) scans the table.
             total = int(conn.execute(sa.select(sa.func.max(t.sentences.c.pk))).scalar() or 0)
-            for token in {tok for tok in tokens if FTS_TOKEN.fullmatch(tok)}:
-                cached = self._frequencies.get(token)
+            for token in tokens:
+                phrase = fts_phrase(token)
+                if not phrase:
+                    continue
+                cached = self._frequencies.get(phrase)
                 # A count stays good while the store has grown by less than 1%.
                 if cached is not None and total <= cached[1] * 1.01:
                     counts[token] = cached[0]
                     continue
-                counts[token] = self.backend.sentences_holding(conn, token)
+                counts[token] = self.backend.sentences_holding(conn, phrase)
                 if len(self._frequencies) >= _FREQUENCY_CACHE:
                     self._frequencies.clear()
-                self._frequencies[token] = (counts[token], total)
+                self._frequencies[phrase] = (counts[token], total)
         return total, counts
 
     def article_sentences(self, article_ids: Sequence[str]) -> list[SentenceHit]:
         with self._engine.connect() as conn:
             hits = self._hits(conn, t.sentences.c.article_id.in_(list(article_ids)), {})
-        return sorted(hits, key=lambda hit: (hit.article.id, hit.sentence.index))
+        return sorted(hits.values(), key=lambda hit: (hit.article.id, hit.sentence.index))
 
-    def sentence_hits(self, sentence_pks: Sequence[int]) -> list[SentenceHit]:
-        """The sentences with these pks (vector index keys), in the given order; pks no
-        longer stored are left out."""
+    def sentence_hits(self, sentence_pks: Sequence[int], *,
+                      scores: Mapping[int, float] | None = None) -> list[SentenceHit]:
+        """The sentences with these pks (vector index keys, or ranked by full text), in
+        the given order, each with its score if `scores` holds one; pks no longer stored
+        are left out."""
         with self._engine.connect() as conn:
-            query = sa.select(t.sentences.c.pk, t.sentences.c.id).where(
-                t.sentences.c.pk.in_(list(sentence_pks)))
-            ids = dict(conn.execute(query).all())
-            hits = {hit.sentence.id: hit for hit in self._hits(
-                conn, t.sentences.c.pk.in_(list(ids)), {})}
-        return [hits[ids[pk]] for pk in sentence_pks if pk in ids and ids[pk] in hits]
+            hits = self._hits(conn, t.sentences.c.pk.in_(list(sentence_pks)), scores or {})
+        return [hits[pk] for pk in sentence_pks if pk in hits]
 
     # -- sentence vectors -------------------------------------------------------------------
 
@@ -533,12 +562,14 @@ class SQLStore(EditorTables):
                 _set_setting(conn, VECTORS_PENDING, "0")
 
     @staticmethod
-    def _hits(conn: Connection, where: Any, scores: dict[int, float]) -> list[SentenceHit]:
+    def _hits(conn: Connection, where: Any, scores: Mapping[int, float]
+              ) -> dict[int, SentenceHit]:
+        """The sentences matching `where` with their articles, by pk."""
         query = sa.select(t.sentences, *_meta_columns(prefix="a_")).select_from(
             t.sentences.join(_meta_from(), t.sentences.c.article_id == t.articles.c.id)
         ).where(where)
-        return [
-            SentenceHit(
+        return {
+            row.pk: SentenceHit(
                 sentence=_sentence(row),
                 article=ArticleMeta(id=row.a_id, title=row.a_title, outlet=row.a_outlet,
                                     url=row.a_url, published_at=row.a_published_at,
@@ -546,7 +577,7 @@ class SQLStore(EditorTables):
                 score=scores.get(row.pk, 0.0),
             )
             for row in conn.execute(query)
-        ]
+        }
 
     # -- stories ----------------------------------------------------------------------------
 
@@ -672,6 +703,12 @@ class Transaction:
         if isinstance(exc, SQLAlchemyError):
             raise StoreError(f"cannot write to {self._url}: {getattr(exc, 'orig', exc)}",
                              url=self._url) from exc
+
+
+def fts_phrase(term: str) -> str:
+    """A search term as the full-text index holds it: its words, lowercased, one space
+    apart ("CrowdStrike's" -> "crowdstrike s"); empty when it has no word."""
+    return " ".join(FTS_TOKEN.findall(term.lower()))
 
 
 def _now() -> str:

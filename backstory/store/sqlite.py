@@ -36,22 +36,38 @@ class FTS5:
                              "SELECT 'delete', pk, text FROM sentences WHERE article_id = ?",
                              (article_id,))
 
-    def ranked_sentences(self, conn: Connection, tokens: Sequence[str], *, limit: int,
+    def ranked_sentences(self, conn: Connection, phrases: Sequence[str], *, limit: int,
+                         match_all: bool, with_any: Sequence[str], max_ranked: int | None,
                          idf: Mapping[str, float]) -> list[tuple[int, float]]:
-        match = " OR ".join(f'"{token}"' for token in tokens)
+        match = _joined(phrases, " AND " if match_all else " OR ")
+        if with_any:
+            match = f"({match}) AND ({_joined(with_any, ' OR ')})"
+        # bm25() costs a few microseconds a matched row and FTS5 scores every row before
+        # it sorts, so the rows ranked are bounded: walking the matches newest first
+        # without scoring them is cheap, and finds the pk of the `max_ranked`-th newest.
+        floor = None if max_ranked is None else conn.exec_driver_sql(
+            "SELECT rowid FROM sentences_fts WHERE sentences_fts MATCH ? "
+            "ORDER BY rowid DESC LIMIT 1 OFFSET ?", (match, max_ranked - 1)).scalar()
         # The FTS rowid is the sentence's pk, so no join is needed to rank.
         ranked = conn.exec_driver_sql(
             "SELECT rowid, bm25(sentences_fts) AS rank FROM sentences_fts "
-            "WHERE sentences_fts MATCH ? ORDER BY rank LIMIT ?", (match, limit)).all()
+            "WHERE sentences_fts MATCH ? AND rowid >= ? ORDER BY rank LIMIT ?",
+            (match, floor or 0, limit)).all()
         return [(pk, -rank) for pk, rank in ranked]  # FTS5's bm25() is lower-is-better
 
-    def sentences_holding(self, conn: Connection, token: str) -> int:
+    def sentences_holding(self, conn: Connection, phrase: str) -> int:
         return int(conn.exec_driver_sql(
-            "SELECT count(*) FROM sentences_fts WHERE sentences_fts MATCH ?", (f'"{token}"',)
+            "SELECT count(*) FROM sentences_fts WHERE sentences_fts MATCH ?", (f'"{phrase}"',)
         ).scalar_one())
 
     def vector_rows(self, rows: list[dict[str, Any]]) -> tuple[sa.Table, list[dict[str, Any]]]:
         return t.sentence_vectors, rows
+
+
+def _joined(phrases: Sequence[str], operator: str) -> str:
+    """An FTS5 query of the phrases, each quoted so that nothing a reader types becomes an
+    FTS5 operator."""
+    return operator.join(f'"{phrase}"' for phrase in phrases)
 
 
 class SQLiteStore(SQLStore):
