@@ -14,18 +14,20 @@ from spacy.lang.en.stop_words import STOP_WORDS
 from backstory.models import SentenceHit
 from backstory.store import Store
 
-__all__ = ["QueryTerms", "query_terms", "search_sentences", "stem"]
+__all__ = ["MatchPlan", "QueryTerms", "query_terms", "search_sentences", "stem"]
 
 _WORD = re.compile(r"[A-Za-z0-9]+(?:['’][A-Za-z]+)?")
+# "CrowdStrike's" is searched as "CrowdStrike": the index splits the possessive into a word
+# "s" of its own, which nearly every sentence holds.
+_POSSESSIVE = re.compile(r"['’]s$", re.IGNORECASE)
 # Question words and auxiliaries say what is asked, not what to look for.
 _QUERY_STOP = STOP_WORDS | {"did", "does", "do", "happen", "happened", "say", "said"}
 # A question names a handful of things. Each word costs a count query and an FTS5 term, so a
 # pasted page (the CLI and Python API take any length) is searched on its first words only.
 _MAX_QUERY_WORDS = 32
-# A word held by more sentences than this is left out of the full-text match (see
-# `QueryTerms.search_words`): its posting list costs more to score than it adds to ranking.
-_COMMON_SENTENCES = 5000
-_MIN_SEARCH_WORDS = 3
+# Common words are matched together ("New" and "York"), dropping the most common one at a
+# time while too few sentences hold them all, down to this many (one when no word is rare).
+_MIN_TOGETHER = 2
 _STEMMER = Stemmer.Stemmer("english")  # Snowball (Porter 2): "scored"/"score", "rates"/"rate"
 
 
@@ -34,6 +36,16 @@ def stem(word: str) -> str:
     "deport" share one."""
     word = word.lower().replace("’", "'").removesuffix("'s")
     return str(_STEMMER.stemWord(word))
+
+
+@dataclass(frozen=True, slots=True)
+class MatchPlan:
+    """The words a full-text search matches: sentences holding any of the `rare` ones,
+    and when those are too few, sentences holding all of the `common` ones (rarest
+    first)."""
+
+    rare: tuple[str, ...]
+    common: tuple[str, ...]
 
 
 @dataclass(frozen=True, slots=True)
@@ -46,17 +58,23 @@ class QueryTerms:
     # match; empty when unknown.
     counts: dict[str, int] = field(default_factory=dict)
 
-    def search_words(self) -> tuple[str, ...]:
-        """The words worth matching. A word held by thousands of sentences makes FTS5
-        score a long posting list for little gain in ranking (the answer engine still
-        weighs every word when it judges the candidates), so such words are left out of
-        large stores' matches, keeping at least the three rarest words. A small store
-        matches every word: there, rarity says little, and its lists are short."""
-        if not self.counts:
-            return self.words
+    def match_plan(self, *, max_ranked: int) -> MatchPlan:
+        """Which words full-text search matches, given that it may rank about `max_ranked`
+        sentences: the rarest words whose sentences add up to no more (any of them), and
+        the rest, each held by about that many sentences or more, to be matched together.
+        BM25 weighs a word by its rarity, so the rare words find the best candidates, and
+        a common word's long posting list costs more to score than it adds to ranking
+        (the answer engine still weighs every word when it judges the candidates). A
+        small store matches every word as one."""
         by_rarity = sorted(self.words, key=lambda w: self.counts.get(w.lower(), 0))
-        rare = [w for w in by_rarity if self.counts.get(w.lower(), 0) <= _COMMON_SENTENCES]
-        return tuple(rare if len(rare) >= _MIN_SEARCH_WORDS else by_rarity[:_MIN_SEARCH_WORDS])
+        rare: list[str] = []
+        ranked = 0
+        for word in by_rarity:
+            ranked += self.counts.get(word.lower(), 0)
+            if ranked > max_ranked:
+                break
+            rare.append(word)
+        return MatchPlan(rare=tuple(rare), common=tuple(by_rarity[len(rare):]))
 
     def coverage(self, text: str, *, ignoring: Collection[str] = ()) -> float:
         """The weighted share of the query's words that a text contains, leaving out the
@@ -95,7 +113,8 @@ def query_terms(store: Store, text: str) -> QueryTerms:
     """Content words of a query (the first `_MAX_QUERY_WORDS`) with IDF weights measured on
     the store's sentences."""
     words = tuple(dict.fromkeys(
-        w for w in _WORD.findall(text) if w.lower() not in _QUERY_STOP and len(w) > 1
+        w for w in (_POSSESSIVE.sub("", w) for w in _WORD.findall(text))
+        if w.lower() not in _QUERY_STOP and len(w) > 1
     ))[:_MAX_QUERY_WORDS]
     total, counts = store.sentence_frequencies([w.lower() for w in words])
     weights: dict[str, float] = {}
@@ -107,5 +126,32 @@ def query_terms(store: Store, text: str) -> QueryTerms:
 
 
 def search_sentences(store: Store, terms: QueryTerms, *, limit: int = 50) -> list[SentenceHit]:
-    """The sentences best matching the query's words, by BM25."""
-    return store.search_sentences(terms.search_words(), limit=limit)
+    """The sentences best matching the query's words by BM25, ranking a bounded number of
+    sentences however large the store (see `QueryTerms.match_plan`).
+
+    A sentence's BM25 score is a sum over the words it holds, so the best sentences
+    among those holding a rare word are found exactly, without scoring every sentence
+    that holds a common one: those holding rare words only are ranked by the rare words,
+    those holding a rare and a common word by all of them. Sentences holding all the
+    common words together ("New York", not every "new") join them; while too few are
+    found, the most common word is dropped from that group.
+    """
+    plan = terms.match_plan(max_ranked=store.max_ranked)
+    scores: dict[int, float] = {}  # by sentence pk
+
+    def add(ranked: list[tuple[int, float]]) -> None:
+        for pk, score in ranked:
+            scores[pk] = max(score, scores.get(pk, score))
+
+    if plan.rare:
+        add(store.rank_sentences(plan.rare, limit=limit))
+        if plan.common:
+            add(store.rank_sentences(plan.rare, limit=limit, with_any=plan.common))
+    together = list(plan.common)
+    while len(together) >= _MIN_TOGETHER or (together and not plan.rare):
+        add(store.rank_sentences(together, limit=limit, match_all=True))
+        if len(scores) >= limit:
+            break
+        together.pop()
+    best = sorted(scores, key=lambda pk: -scores[pk])[:limit]
+    return store.sentence_hits(best, scores=scores)
