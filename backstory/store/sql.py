@@ -48,7 +48,7 @@ FTS_TOKEN = re.compile(r"\w+", re.UNICODE)
 _FREQUENCY_CACHE = 50_000
 # Full-text ranking scores every sentence a query matches (BM25 costs a few microseconds a
 # sentence in FTS5), so a query matching more than this many ranks only the newest of them.
-MAX_RANKED = 10_000
+MAX_RANKED = 5_000
 _POSSESSIVE = re.compile(r"(?:'s|’s|'|’)$")
 _THE = re.compile(r"^the\s+", re.I)
 # Set in the transaction that adds or rewrites articles; cleared when stories are rebuilt
@@ -353,7 +353,8 @@ class SQLStore(EditorTables):
                                                  ).order_by(s.article_id, s.idx)
             for row in conn.execute(query):
                 sentences[row.article_id].append(_sentence(row))
-            mentions = _mentions(conn, list(sentences))
+            mentions = _mentions(conn, list(sentences), {
+                sentence.id: sentence.index for found in sentences.values() for sentence in found})
             records = read_records(conn, sentences)
         return {
             article_id: Analysis(
@@ -886,21 +887,27 @@ def _meta(row: Any) -> ArticleMeta:
                        published_at=row.published_at, author=row.author, language=row.language)
 
 
-def _mentions(conn: Connection, article_ids: Sequence[str]) -> dict[str, list[Mention]]:
-    """The entity mentions of several articles, by article, in text order."""
+def _mentions(conn: Connection, article_ids: Sequence[str],
+              sentence_index: Mapping[str, int] | None = None) -> dict[str, list[Mention]]:
+    """The entity mentions of several articles, by article, in text order. A caller that
+    has read the articles' sentences passes their indexes by sentence id, which spares a
+    join (a lookup per mention)."""
     m = t.mentions.c
+    joined = t.mentions.join(t.entities, m.entity_id == t.entities.c.id)
+    if sentence_index is None:
+        joined = joined.join(t.sentences, m.sentence_id == t.sentences.c.id)
     query = sa.select(
-        m.article_id, t.entities.c.name, t.entities.c.type, t.sentences.c.idx, m.start,
-        m.end, m.text,
-    ).select_from(
-        t.mentions.join(t.entities, m.entity_id == t.entities.c.id)
-        .join(t.sentences, m.sentence_id == t.sentences.c.id)
-    ).where(m.article_id.in_(list(article_ids))).order_by(m.article_id, m.start)
+        m.article_id, t.entities.c.name, t.entities.c.type,
+        m.sentence_id if sentence_index is not None else t.sentences.c.idx,
+        m.start, m.end, m.text,
+    ).select_from(joined).where(m.article_id.in_(list(article_ids))
+                                ).order_by(m.article_id, m.start)
     found: dict[str, list[Mention]] = {}
-    for r in conn.execute(query):
-        found.setdefault(r.article_id, []).append(Mention(
-            name=r.name, type=r.type, sentence_index=r.idx, start=r.start, end=r.end,
-            text=r.text))
+    for article_id, name, type_, sentence, start, end, text in conn.execute(query):
+        found.setdefault(article_id, []).append(Mention(
+            name=name, type=type_,
+            sentence_index=sentence if sentence_index is None else sentence_index[sentence],
+            start=start, end=end, text=text))
     return found
 
 
