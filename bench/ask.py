@@ -33,12 +33,15 @@ seeded, the same on every run. A separate set of 20 warms each store up (spaCy l
 pages cached); then each question's `Desk.ask` is timed once, wall clock.
 
 It prints, per size: articles, sentences, store size on disk, build seconds, p50, p95,
-max and mean latency, the share of abstentions, and the growth factor of p50/p95 between
-consecutive sizes, and the load average (other work on the machine skews wall time). The
-issue's target: p95 <= 150 ms at 100k. `--profile` runs the measured questions on the
-largest store twice more: once timing each SQL statement (wall time, no profiler), once
-under cProfile for the CPU per stage (spaCy on the question, IDF counts, BM25 search,
-article texts, mentions, analyses for facts) and the top functions.
+max and mean latency, the share of abstentions, how many answerable news-dev questions
+were answered correctly (eval.ask's test: an accepted answer, cited at its evidence; a
+speed-up must not cost answers at scale, where eval.ask's small stores cannot tell), the
+growth factor of p50/p95 between consecutive sizes, and the load average (other work on
+the machine skews wall time). The issue's target: p95 <= 150 ms at 100k. `--profile`
+runs the measured questions on the largest store twice more: once timing each SQL
+statement (wall time, no profiler), once under cProfile for the CPU per stage (spaCy on
+the question, word counts, full-text search and its FTS5 ranking, hit rows, article
+texts, mentions, analyses for facts) and the top functions.
 """
 
 from __future__ import annotations
@@ -73,6 +76,7 @@ from backstory.models import Analysis, Article, NewArticle, Sentence
 from backstory.nlp import Analyzer
 from backstory.pipeline import Desk
 from backstory.store import SQLiteStore
+from eval.ask import GoldQuestion, is_correct
 
 ROOT = Path(__file__).resolve().parent.parent
 DATA = ROOT.parent / "shared" / "data"
@@ -117,6 +121,8 @@ class Result:
     max_ms: float
     mean_ms: float
     abstained: float  # share of questions the desk abstained on
+    gold_correct: int  # news-dev questions answered correctly with citation (eval.ask's test)
+    gold_answerable: int
     slowest: list[tuple[float, str]]
     load: float  # 1-minute load average after the measured questions (other work skews)
 
@@ -368,29 +374,49 @@ def measure(path: Path, build_seconds: float, questions: list[str], warmup: list
             desk.ask(question)
         timings: list[tuple[float, str]] = []
         abstained = 0
+        gold = _news_dev_gold()
+        correct = 0
         for question in questions:
             started = time.perf_counter()
             answer = desk.ask(question)
             timings.append(((time.perf_counter() - started) * 1000, question))
             abstained += answer.abstained
+            if question in gold:
+                correct += is_correct(gold[question], answer)
     ms = sorted(t for t, _ in timings)
     cuts = statistics.quantiles(ms, n=100, method="inclusive")
     return Result(size=size, articles=articles, sentences=sentences, store_mb=store_mb,
                   build_seconds=build_seconds, questions=len(ms), p50_ms=cuts[49],
                   p95_ms=cuts[94], max_ms=ms[-1], mean_ms=statistics.fmean(ms),
-                  abstained=abstained / len(ms), slowest=sorted(timings, reverse=True)[:5],
+                  abstained=abstained / len(ms), gold_correct=correct,
+                  gold_answerable=sum(q in gold for q in questions),
+                  slowest=sorted(timings, reverse=True)[:5],
                   load=os.getloadavg()[0])
+
+
+def _news_dev_gold() -> dict[str, GoldQuestion]:
+    """The answerable news-dev questions with their gold answers and evidence: answer
+    quality measured at the store's size (replicas rotate digits, so numbers and dates
+    are found in the replica-0 copies only)."""
+    path = DATA / "news-dev" / "questions.jsonl"
+    if not path.exists():
+        return {}
+    records = [json.loads(line) for line in path.read_text().splitlines() if line.strip()]
+    gold = [GoldQuestion(q["q"], q["answers"], [e["quote"] for e in q["evidence"]])
+            for q in records]
+    return {q.text: q for q in gold if q.answerable}
 
 
 # The stages of `ask`, by the functions that carry them (file name fragment, function).
 _STAGES = [
     ("spaCy on the question", "nlp/pipeline.py", "analyze_text"),
-    ("IDF counts (one FTS5 count per word)", "store/sqlite.py", "sentence_frequencies"),
-    ("BM25 search + hit rows", "store/sqlite.py", "search_sentences"),
-    ("  of which reading hit rows", "store/sqlite.py", "_hits"),
+    ("IDF counts (one FTS5 count per word)", "store/sql.py", "sentence_frequencies"),
+    ("full-text search (all passes)", "search/fulltext.py", "search_sentences"),
+    ("  of which FTS5 ranking", "store/sqlite.py", "ranked_sentences"),
+    ("  of which reading hit rows", "store/sql.py", "_hits"),
     ("article texts for judging", "qa/answer.py", "text"),
     ("mentions for typed answers", "qa/answer.py", "mentions_in"),
-    ("analyses of the best articles (facts)", "store/sqlite.py", "analyses"),
+    ("analyses of the best articles (facts)", "store/sql.py", "analyses"),
     ("answer from facts", "qa/facts.py", "answer_from_facts"),
     ("coverage scoring", "search/fulltext.py", "coverage"),
 ]
@@ -455,12 +481,13 @@ def _time_statements(desk: Desk, questions: list[str]) -> dict[str, tuple[float,
 
 def print_results(results: list[Result]) -> None:
     table = Table("articles", "sentences", "store MB", "build s", "questions", "p50 ms",
-                  "p95 ms", "max ms", "mean ms", "abstained", title="Desk.ask latency")
+                  "p95 ms", "max ms", "mean ms", "abstained", "news-dev correct",
+                  title="Desk.ask latency")
     for r in results:
         table.add_row(f"{r.articles:,}", f"{r.sentences:,}", f"{r.store_mb:,.0f}",
                       f"{r.build_seconds:,.0f}", str(r.questions), f"{r.p50_ms:.1f}",
                       f"{r.p95_ms:.1f}", f"{r.max_ms:.1f}", f"{r.mean_ms:.1f}",
-                      f"{100 * r.abstained:.0f}%")
+                      f"{100 * r.abstained:.0f}%", f"{r.gold_correct}/{r.gold_answerable}")
     console.print(table)
     for small, large in itertools.pairwise(results):
         console.print(f"growth {small.articles:,} → {large.articles:,} articles: "
