@@ -51,6 +51,9 @@ _UNITS = {"%", "percent", "seconds", "minutes", "hours", "days", "weeks", "month
           "kilometres", "kilometers", "miles", "metres", "meters", "feet", "cm", "mm", "kg",
           "kilograms", "tonnes", "tons", "acres", "hectares", "litres", "liters", "gallons",
           "barrels", "mph", "degrees", "points", "votes", "times"} | set(_CURRENCIES)
+_TWO_WORD_UNITS = {("basis", "points"): "basis points", ("basis", "point"): "basis points",
+                   ("percentage", "points"): "percentage points",
+                   ("percentage", "point"): "percentage points"}
 _PERIODS = {"second", "minute", "hour", "day", "night", "week", "month", "quarter", "year",
             "annum", "capita", "person", "head"}
 _ADVERB_PERIODS = {"annually": "year", "yearly": "year", "monthly": "month",
@@ -155,7 +158,11 @@ def _read_amount(span: Span, start: int, end: int) -> _Amount | None:
         unit, rest = _CURRENCIES[rest[0].lower_], rest[1:]
     while end < span.end and doc[end].text in _QUOTES:
         end += 1
-    if end < span.end and doc[end].lower_ in _UNITS and not (rest and rest[-1].lower_ in _UNITS):
+    pair = (doc[end].lower_, doc[end + 1].lower_) if end + 1 < span.end else None
+    if pair in _TWO_WORD_UNITS and not (rest and rest[-1].lower_ in _UNITS):
+        unit, end = _TWO_WORD_UNITS[pair], end + 2  # "50 basis points"
+    elif end < span.end and doc[end].lower_ in _UNITS and not (
+            rest and rest[-1].lower_ in _UNITS):
         rest, end = [*rest, doc[end]], end + 1
     if end + 1 < span.end and (doc[end].lower_, doc[end + 1].lower_) == ("per", "cent"):
         unit, end = "%", end + 2

@@ -71,7 +71,7 @@ def answer_from_facts(question: Question, terms: QueryTerms, analyses: Mapping[s
     if question.kind == "role":
         return _role(question, facts)
     if question.event and question.kind in ("place", "time", "person", "topic"):
-        found = _event(question, facts)
+        found = _event(question, terms, facts)
         if found is not None:
             return found
     if question.kind in ("number", "duration"):
@@ -108,15 +108,21 @@ def _role(question: Question, facts: _Facts) -> FactAnswer | None:
     return None
 
 
-def _event(question: Question, facts: _Facts) -> FactAnswer | None:
-    """Where, when, with whom or about what an event the question names happened."""
-    best: tuple[float, str, Citation] | None = None
+def _event(question: Question, terms: QueryTerms, facts: _Facts) -> FactAnswer | None:
+    """Where, when, with whom or about what an event the question names happened.
+
+    An event counts the question's names among its participants or in its sentence; of
+    the answers the events give, each further article giving the same one adds
+    `_AGREEMENT` (agreement across outlets outweighs one odd account).
+    """
+    found: dict[str, tuple[float, list[Citation]]] = {}
     for article_id, analysis in facts.analyses.items():
         for event in analysis.events:
             if event.type != question.event:
                 continue
+            sentence = analysis.sentences[event.sentence_index].text
             matched = sum(any(names_match(n, p) for p in event.participants)
-                          for n in question.names)
+                          or names_match(n, sentence) for n in question.names)
             if question.names and not matched:
                 continue
             answer = _event_answer(question, event.place, event.time, event.topic,
@@ -124,12 +130,24 @@ def _event(question: Question, facts: _Facts) -> FactAnswer | None:
                                     if not any(names_match(n, p) for n in question.names)])
             if answer is None:
                 continue
-            score = 0.6 + 0.3 * matched / max(len(question.names), 1)
-            if best is None or score > best[0]:
-                best = (score, answer, facts.citation(article_id, event.sentence_index))
-    if best is None:
+            # Scored as quotes are: the question's words the event's sentence holds, and
+            # the question's names among those it involves.
+            coverage = _coverage(question, terms, sentence)
+            if coverage < _MIN_COVERAGE:
+                continue
+            score = (1 - _NAME_WEIGHT) * coverage + _NAME_WEIGHT * (
+                matched / len(question.names) if question.names else 1.0)
+            citation = facts.citation(article_id, event.sentence_index)
+            best, citations = found.get(answer, (0.0, []))
+            if all(c.article_id != article_id for c in citations):
+                citations.append(citation)
+            found[answer] = (max(best, score), citations)
+    if not found:
         return None
-    return FactAnswer(best[1], best[0], (best[2],))
+    answer, (score, citations) = max(
+        found.items(), key=lambda item: item[1][0] + _AGREEMENT * (len(item[1][1]) - 1))
+    confidence = min(1.0, score + _AGREEMENT * (len(citations) - 1))
+    return FactAnswer(answer, confidence, tuple(citations[:_MAX_CITATIONS]))
 
 
 def _event_answer(question: Question, place: str | None, time: str | None, topic: str | None,

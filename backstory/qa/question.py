@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import itertools
 from dataclasses import dataclass
 
 from spacy.tokens import Doc
@@ -37,7 +38,8 @@ class Question:
 
     `kind` refines the type for answers from records: role, quote, topic, reason, or the
     answer type itself; `event` is the event type the question names ("meet" → meeting)
-    and `cue` the speech verb it uses ("say", "urge"), if any.
+    and `cue` the speech verb it uses ("say", "urge"), if any; `before`/`after` bound the
+    year of a time the question asks for.
     """
 
     text: str
@@ -46,6 +48,8 @@ class Question:
     kind: str | None = None
     event: str | None = None
     cue: str | None = None
+    before: str | None = None  # a year the answer must precede ("before 2022")
+    after: str | None = None  # a year the answer must follow ("after 2020", "since 2020")
 
     @property
     def entity_types(self) -> dict[str, float]:
@@ -66,8 +70,22 @@ def read_question(doc: Doc) -> Question:
     kind = _kind(words, answer_type, cue, event)
     if _asks_who_someone_is(words, names):
         kind, answer_type = "role", None  # the answer is a role, not another person
+    before, after = _year_bounds(words)
     return Question(text=doc.text, answer_type=answer_type, names=names,
-                    kind=kind, event=event, cue=cue)
+                    kind=kind, event=event, cue=cue, before=before, after=after)
+
+
+def _year_bounds(words: list[str]) -> tuple[str | None, str | None]:
+    """The years a question bounds its answer with: "before 2022" → ("2022", None)."""
+    before = after = None
+    for word, following in itertools.pairwise(words):
+        if not (len(following) == 4 and following.isdigit()):
+            continue
+        if word in ("before", "until", "till"):
+            before = following
+        elif word in ("after", "since"):
+            after = following
+    return before, after
 
 
 def _asks_who_someone_is(words: list[str], names: tuple[str, ...]) -> bool:
@@ -79,6 +97,22 @@ def _asks_who_someone_is(words: list[str], names: tuple[str, ...]) -> bool:
 
 
 _WH_WORDS = {"how", "who", "whom", "whose", "where", "when", "what", "which", "why"}
+# Nouns that, right after "which"/"what", ask for a person or a place; how many words after
+# the wh-word the noun may stand ("which U.S. official", "what Fed board member").
+_NOUN_REACH = 3
+_PERSON_NOUNS = {
+    "official", "officials", "player", "players", "minister", "ministers", "leader",
+    "leaders", "president", "spokesman", "spokeswoman", "spokesperson", "worker", "workers",
+    "scientist", "scientists", "governor", "senator", "lawmaker", "lawmakers", "judge",
+    "executive", "ceo", "chairman", "chairwoman", "man", "woman", "person", "people",
+    "politician", "candidate", "candidates", "general", "diplomat", "ambassador", "coach",
+    "striker", "author", "victim", "victims", "suspect", "laureate", "laureates",
+}
+# Words that end the wh-phrase: "what did the CEO say" asks for words, not for a CEO.
+_AUXILIARIES = {"did", "does", "do", "is", "was", "are", "were", "has", "have", "had", "will",
+                "would", "can", "could", "should", "may", "might", "must"}
+_PLACE_NOUNS = {"city", "town", "country", "countries", "state", "province", "region",
+                "stadium", "venue", "airport", "port", "village", "capital"}
 
 
 def _answer_type(words: list[str]) -> str | None:
@@ -99,6 +133,14 @@ def _answer_type(words: list[str]) -> str | None:
         return "place"
     if word in ("what", "which") and following == ["time"]:
         return "clock"  # "At what time …": a time of day, not a date
+    if word in ("what", "which"):
+        # "Which Fed official …", "which France players …": the noun says who is asked for.
+        asked = list(itertools.takewhile(lambda w: w not in _AUXILIARIES,
+                                         words[wh + 1:wh + 1 + _NOUN_REACH]))
+        if any(w in _PERSON_NOUNS for w in asked):
+            return "person"
+        if any(w in _PLACE_NOUNS for w in asked):
+            return "place"
     if word == "when" or (word in ("what", "which") and following
                           and following[0] in ("date", "day", "year", "month")):
         return "time"
