@@ -191,7 +191,8 @@ def _judge(hit: SentenceHit, question: Question, terms: QueryTerms, reader: _Art
     if question.kind == "reason" and _CAUSAL.search(hit.sentence.text):
         support = min(1.0, support * _REASON_BOOST)  # "why" is answered by a "because"
     if question.names:
-        article_text = reader.text(hit.article.id).casefold()
+        # "According to CNN" names the outlet, which the article need not name itself.
+        article_text = f"{reader.text(hit.article.id)} {hit.article.outlet or ''}".casefold()
         missing = sum(1 for name in question.names if name.casefold() not in article_text)
         support *= _MISSING_NAME_PENALTY ** missing
     return _Judged(hit=hit, support=support)

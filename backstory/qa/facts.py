@@ -59,6 +59,10 @@ class _Facts:
     analyses: Mapping[str, Analysis]
     articles: Mapping[str, ArticleMeta]
 
+    def outlet(self, article_id: str) -> str:
+        """The outlet that published an article ("according to CNN" names it), or ""."""
+        return self.articles[article_id].outlet or ""
+
     def citation(self, article_id: str, sentence_index: int) -> Citation:
         sentence = self.analyses[article_id].sentences[sentence_index]
         return Citation.of(sentence, self.articles[article_id])
@@ -132,7 +136,7 @@ def _event(question: Question, terms: QueryTerms, facts: _Facts) -> FactAnswer |
                 continue
             # Scored as quotes are: the question's words the event's sentence holds, and
             # the question's names among those it involves.
-            coverage = _coverage(question, terms, sentence)
+            coverage = _coverage(question, terms, sentence, facts.outlet(article_id))
             if coverage < _MIN_COVERAGE:
                 continue
             score = (1 - _NAME_WEIGHT) * coverage + _NAME_WEIGHT * (
@@ -176,7 +180,8 @@ def _quote(question: Question, terms: QueryTerms, facts: _Facts) -> FactAnswer |
             said = f"{quote.content} {quote.cue or ''} {who} {quote.via or ''}"
             # Names may sit outside the quoted words ("Washington should …", he said).
             sentence = analysis.sentences[quote.sentence_index].text
-            coverage = _coverage(question, terms, said, sentence)
+            coverage = _coverage(question, terms, said,
+                                 f"{sentence} {facts.outlet(article_id)}")
             if coverage < _MIN_COVERAGE:
                 continue
             score = (1 - _NAME_WEIGHT) * coverage + _NAME_WEIGHT * (
@@ -234,7 +239,7 @@ def _number(question: Question, terms: QueryTerms, facts: _Facts) -> FactAnswer 
                 continue
             evidence = " ".join(filter(None, (
                 claim.text, claim.object, claim.predicate, claim.source, claim.place)))
-            coverage = _coverage(question, terms, evidence)
+            coverage = _coverage(question, terms, evidence, facts.outlet(article_id))
             if coverage >= _MIN_COVERAGE:
                 scored.append((coverage, claim, article_id))
     if not scored:
@@ -263,13 +268,18 @@ def _number(question: Question, terms: QueryTerms, facts: _Facts) -> FactAnswer 
 def _coverage(question: Question, terms: QueryTerms, text: str, context: str = "") -> float:
     """The weighted share of the question's words a record's text holds, times
     `_MISSING_NAME` for each name of the question that neither it nor its context (the
-    sentence around a quote) names. A name named in a short form ("Penn" for the
-    University of Pennsylvania) counts as held, words and all."""
-    words = _words(f"{text} {context}")
-    held = [name for name in question.names
-            if any(_short_for(w, n) or _short_for(n, w) for w in words for n in _words(name))]
-    missing = len(question.names) - len(held)
+    sentence around a quote, the outlet that published it) names. A name the text itself
+    gives in a short form ("Penn" for the University of Pennsylvania) counts as held,
+    words and all."""
+    held = _names_held(question, text)
+    missing = len(question.names) - len(held | _names_held(question, context))
     return terms.coverage(" ".join([text, *held])) * _MISSING_NAME ** missing
+
+
+def _names_held(question: Question, text: str) -> set[str]:
+    words = _words(text)
+    return {name for name in question.names
+            if any(_short_for(w, n) or _short_for(n, w) for w in words for n in _words(name))}
 
 
 def _figure(claim: Claim, article: ArticleMeta) -> str:

@@ -28,6 +28,9 @@ _NAME_TYPES = {"PERSON", "ORG", "GPE", "LOC", "FAC", "NORP", "EVENT", "PRODUCT"}
 
 # Questions about someone's words: "What did X say / ask / tell…", "How did X describe…".
 _QUOTE_OPENERS = ("what", "how")
+# Verbs of a reaction that a quote answers ("How did X react / respond / credit Y?").
+_REACTIONS = {"react", "respond", "reply", "credit", "describe", "characterize", "view",
+              "greet", "welcome", "explain", "justify", "defend", "criticize", "criticise"}
 _ROLE_WORDS = {"job", "role", "title", "position", "post"}
 _TOPIC_WORDS = {"about", "on", "over", "concerning", "regarding"}
 
@@ -158,4 +161,6 @@ def _kind(words: list[str], answer_type: str | None, cue: str | None,
         return "topic"
     if answer_type is None and cue and words[:1] and words[0] in _QUOTE_OPENERS:
         return "quote"
+    if answer_type is None and words[:2] == ["how", "did"] and _REACTIONS & set(words):
+        return "quote"  # "How did Trump react to …" is answered by what Trump said
     return answer_type
