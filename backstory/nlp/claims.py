@@ -24,10 +24,10 @@ from backstory.nlp.events import (
     since_time,
 )
 
-__all__ = ["extract_claims", "needs_parse"]
+__all__ = ["QUALIFIERS", "extract_claims", "needs_parse"]
 
 _AMOUNT_LABELS = {"CARDINAL", "MONEY", "PERCENT", "QUANTITY"}
-_QUALIFIERS = sorted((
+QUALIFIERS = sorted((
     "at least", "at most", "more than", "less than", "fewer than", "no more than",
     "no fewer than", "no less than", "up to", "as many as", "as much as", "as few as",
     "upwards of", "in excess of", "close to", "nearly", "almost", "about", "around",
@@ -144,14 +144,14 @@ def _read_amount(span: Span, start: int, end: int) -> _Amount | None:
     while start > span.start and end - start < 8:  # a qualifier just before the entity
         words = [t.lower_ for t in doc[max(span.start, start - 2):start]]
         for size in (2, 1):
-            if " ".join(words[-size:]) in _QUALIFIERS and len(words) >= size:
+            if " ".join(words[-size:]) in QUALIFIERS and len(words) >= size:
                 start -= size
                 break
         else:
             break
     tokens = [t for t in doc[start:end] if t.text not in _QUOTES]
     words = [t.lower_ for t in tokens]
-    qualifier = next((q for q in _QUALIFIERS if words[:len(q.split())] == q.split()), None)
+    qualifier = next((q for q in QUALIFIERS if words[:len(q.split())] == q.split()), None)
     rest = tokens[len(qualifier.split()):] if qualifier else tokens
     unit = None
     if rest and rest[0].lower_ in _CURRENCIES:

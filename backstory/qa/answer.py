@@ -20,8 +20,9 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 
 from backstory.errors import QuestionError
-from backstory.models import Analysis, Answer, Mention, SentenceHit
+from backstory.models import Analysis, Answer, Mention, Sentence, SentenceHit
 from backstory.nlp import Analyzer
+from backstory.nlp.claims import QUALIFIERS
 from backstory.qa.facts import FactAnswer, answer_from_facts
 from backstory.qa.question import Question, read_question
 from backstory.search import HybridSearcher, QueryTerms, query_terms, search_sentences
@@ -45,9 +46,13 @@ _FACT_POOL = 10  # the articles of this many best sentences lend their records
 _NAMED = {"PERSON", "ORG", "GPE", "LOC", "FAC", "NORP"}
 _PLACE_PREPS = {"in", "at", "near", "outside", "inside", "from"}
 _NO_PREP_FIT = 0.5
+# Qualifiers kept before a typed figure or time; "some", "only" and "more" are left out, as
+# before a time or a name they are seldom hedges ("some Tuesdays", "only Paris").
+_HEDGES = frozenset(QUALIFIERS) - {"some", "only", "more"}
 _AGREEMENT_BONUS = 0.05
-# A clock-time question ("at what time") answered by a time without digits ("morning").
-_NO_DIGIT_FIT = 0.6
+# A clock-time question ("at what time") answered by a time without digits ("morning")
+# fits no better than one answered by a date.
+_NO_DIGIT_FIT = 0.3
 # Nearness of a typed answer to the question's words: at `_NEAR_WORDS` words away it
 # keeps half of the `_NEARNESS_SHARE` of its score that nearness decides.
 _NEAR_WORDS = 4
@@ -220,7 +225,7 @@ def _typed_answer(question: Question, terms: QueryTerms, judged: list[_Judged],
             fit = fits.get(mention.type)
             if fit is None:
                 continue
-            key = mention.name if mention.type in _NAMED else mention.text
+            key = mention.name if mention.type in _NAMED else _hedged(mention, sentence)
             folded = key.casefold()
             if any(folded in name or name in folded for name in asked):
                 continue  # the question's own names are not its answer
@@ -246,6 +251,17 @@ def _typed_answer(question: Question, terms: QueryTerms, judged: list[_Judged],
     best = holders[winner][0]
     named = max((_with_partners(winner, item, reader) for item in holders[winner]), key=len)
     return named, best.support, holders[winner]
+
+
+def _hedged(mention: Mention, sentence: Sentence) -> str:
+    """A figure or time with the hedge the sentence puts before it ("around 1:30 a.m.",
+    "more than 10 hours"): dropping it would claim a precision the source does not."""
+    before = sentence.text[:mention.start - sentence.start].lower().split()
+    for size in (3, 2, 1):
+        hedge = " ".join(before[-size:])
+        if len(before) >= size and hedge in _HEDGES:
+            return f"{hedge} {mention.text}"
+    return mention.text
 
 
 class _Nearness:

@@ -184,8 +184,13 @@ def _quote(question: Question, terms: QueryTerms, facts: _Facts) -> FactAnswer |
                                  f"{sentence} {facts.outlet(article_id)}")
             if coverage < _MIN_COVERAGE:
                 continue
-            score = (1 - _NAME_WEIGHT) * coverage + _NAME_WEIGHT * (
-                1.0 if by_asked or not question.names else 0.0)
+            if question.kind == "person":
+                # "Who said the Coast Guard …?": the names asked about are in the words,
+                # and the speaker is what is asked for, so only the words count.
+                score = coverage
+            else:
+                score = (1 - _NAME_WEIGHT) * coverage + _NAME_WEIGHT * (
+                    1.0 if by_asked or not question.names else 0.0)
             if quote.direct:  # the speaker's own words before a paraphrase
                 score = min(1.0, score + _DIRECT_BONUS)
             scored.append((score, quote, article_id))
