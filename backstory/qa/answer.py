@@ -23,6 +23,7 @@ from backstory.errors import QuestionError
 from backstory.models import Analysis, Answer, Mention, Sentence, SentenceHit
 from backstory.nlp import Analyzer
 from backstory.nlp.claims import QUALIFIERS
+from backstory.qa.facts import AGE as _AGE
 from backstory.qa.facts import FactAnswer, answer_from_facts
 from backstory.qa.question import Question, read_question
 from backstory.search import HybridSearcher, QueryTerms, query_terms, search_sentences
@@ -233,6 +234,9 @@ def _typed_answer(question: Question, terms: QueryTerms, judged: list[_Judged],
                 before = sentence.text[: mention.start - sentence.start].split()[-1:]
                 if not (before and before[0].lower() in _PLACE_PREPS):
                     fit *= _NO_PREP_FIT
+            if question.answer_type == "age" and not _AGE.search(
+                    sentence.text[mention.start - sentence.start:]):
+                continue  # "How old" is answered by an age, not by any number near the name
             if question.answer_type == "clock" and not any(c.isdigit() for c in mention.text):
                 fit *= _NO_DIGIT_FIT  # "1:30 a.m." tells the time better than "morning"
             if question.answer_type == "time" and not _within_bounds(

@@ -17,7 +17,7 @@ from backstory.models import Analysis, ArticleMeta, Citation, Claim, Quote, read
 from backstory.qa.question import Question
 from backstory.search import QueryTerms
 
-__all__ = ["FactAnswer", "answer_from_facts", "names_match"]
+__all__ = ["AGE", "FactAnswer", "answer_from_facts", "names_match"]
 
 _WORD = re.compile(r"\w+")
 # How much a fact answer trusts the speaker or participant match against the wording match.
@@ -32,6 +32,8 @@ _MAX_CITATIONS = 3
 _MIN_SHORT_FORM = 3
 # Of two quotes that answer equally well, the direct one (the speaker's own words) wins.
 _DIRECT_BONUS = 0.05
+# An age as news gives it: "the 61-year-old", "aged 68", "68 years old", "at age 68".
+AGE = re.compile(r"\b(\d+|\w+)[- ]years?[- ]old\b|\baged? \d+|\bat (the )?age of \d+", re.I)
 # Two quotes of one speaker sharing this share of the shorter one's words say the same.
 _ECHO_SHARE = 0.6
 # Each other article that gives the same figure adds this much confidence.
@@ -78,7 +80,7 @@ def answer_from_facts(question: Question, terms: QueryTerms, analyses: Mapping[s
         found = _event(question, terms, facts)
         if found is not None:
             return found
-    if question.kind in ("number", "duration"):
+    if question.kind in ("number", "duration", "amount", "age"):
         return _number(question, terms, facts)
     if question.kind == "quote" or (question.kind == "person" and question.cue):
         return _quote(question, terms, facts)
@@ -241,6 +243,10 @@ def _number(question: Question, terms: QueryTerms, facts: _Facts) -> FactAnswer 
     for article_id, analysis in facts.analyses.items():
         for claim in analysis.claims:
             if question.kind == "duration" and not _is_duration(claim):
+                continue
+            if question.kind == "amount" and claim.unit is None:
+                continue  # "six workers" answers "how many", not "how much"
+            if question.kind == "age" and not AGE.search(claim.text):
                 continue
             evidence = " ".join(filter(None, (
                 claim.text, claim.object, claim.predicate, claim.source, claim.place)))

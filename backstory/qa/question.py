@@ -22,6 +22,8 @@ ANSWER_TYPES: dict[str, dict[str, float]] = {
     "clock": {"TIME": 1.0, "DATE": 0.3},
     "number": {"CARDINAL": 1.0, "QUANTITY": 1.0, "MONEY": 1.0, "PERCENT": 1.0},
     "duration": {"TIME": 1.0, "DATE": 1.0, "QUANTITY": 0.8},
+    "amount": {"MONEY": 1.0, "PERCENT": 1.0, "QUANTITY": 1.0},
+    "age": {"DATE": 1.0, "CARDINAL": 1.0},
 }
 _NAME_TYPES = {"PERSON", "ORG", "GPE", "LOC", "FAC", "NORP", "EVENT", "PRODUCT"}
 
@@ -128,8 +130,11 @@ def _answer_type(words: list[str]) -> str | None:
     if word == "how":
         if following == ["long"]:
             return "duration"
-        return "number" if following and following[0] in ("many", "much", "old", "far") \
-            else None
+        if following == ["much"]:
+            return "amount"  # a sum, a share or a measure: "how much" is never a head count
+        if following == ["old"]:
+            return "age"
+        return "number" if following and following[0] in ("many", "far") else None
     if word in ("who", "whom", "whose"):
         return "person"
     if word == "where":
