@@ -240,7 +240,7 @@ def _typed_answer(question: Question, terms: QueryTerms, judged: list[_Judged],
             if question.answer_type == "clock" and not any(c.isdigit() for c in mention.text):
                 fit *= _NO_DIGIT_FIT  # "1:30 a.m." tells the time better than "morning"
             if question.answer_type == "time" and not _within_bounds(
-                    question, reader.time_of(item.hit, mention)):
+                    question, reader.time_of(item.hit, mention), item.hit.article.published_at):
                 continue
             score = item.support * fit * near.factor(mention.start - sentence.start,
                                                      mention.end - sentence.start)
@@ -290,14 +290,17 @@ class _Nearness:
         return 1 - _NEARNESS_SHARE + _NEARNESS_SHARE * near
 
 
-def _within_bounds(question: Question, value: str | None) -> bool:
+def _within_bounds(question: Question, value: str | None, published_at: str | None) -> bool:
     """Whether a time value meets the question's bounds: "before 2022" rules out 2022 and
-    later, "after 2020"/"since 2020" rules out 2020 and earlier. An unresolved time meets
-    no bound."""
-    if question.before is None and question.after is None:
+    later, "after 2020"/"since 2020" rules out 2020 and earlier, and "when had … last"
+    rules out the article's own day and later (the time of the news itself). An
+    unresolved time meets no bound."""
+    if question.before is None and question.after is None and not question.earlier:
         return True
-    year = value[:4] if value and value[:4].isdigit() else None
-    if year is None:
+    if not value or not value[:4].isdigit():
+        return False
+    year = value[:4]
+    if question.earlier and published_at and value[:10] >= published_at[:len(value[:10])]:
         return False
     return (question.before is None or year < question.before) and (
         question.after is None or year > question.after)

@@ -55,6 +55,8 @@ class Question:
     cue: str | None = None
     before: str | None = None  # a year the answer must precede ("before 2022")
     after: str | None = None  # a year the answer must follow ("after 2020", "since 2020")
+    # "When had the Fed last cut rates?": a time before the news that reports it.
+    earlier: bool = False
 
     @property
     def entity_types(self) -> dict[str, float]:
@@ -76,8 +78,10 @@ def read_question(doc: Doc) -> Question:
     if _asks_who_someone_is(words, names):
         kind, answer_type = "role", None  # the answer is a role, not another person
     before, after = _year_bounds(words)
+    earlier = answer_type == "time" and "last" in words and ("had" in words or "before" in words)
     return Question(text=doc.text, answer_type=answer_type, names=names,
-                    kind=kind, event=event, cue=cue, before=before, after=after)
+                    kind=kind, event=event, cue=cue, before=before, after=after,
+                    earlier=earlier)
 
 
 def _year_bounds(words: list[str]) -> tuple[str | None, str | None]:

@@ -63,6 +63,13 @@ def test_which_official_said_finds_the_speaker(harbor: Desk) -> None:
     assert answer.answer is not None and answer.answer.endswith("Grant")
 
 
+def test_when_had_it_last_happened_is_before_the_news(harbor: Desk) -> None:
+    answer = harbor.ask("When had the pier last been struck?", threshold=0.0)
+    question = read_question(harbor.analyzer.analyze_text("When had the pier last been struck?"))
+    assert question.earlier
+    assert answer.answer is None or "Tuesday" not in answer.answer
+
+
 def test_a_year_bound_rules_out_later_times(harbor: Desk) -> None:
     answer = harbor.ask("When had the harbor last closed before 2020?", threshold=0.0)
     assert answer.answer is not None and answer.answer.startswith("2019")
