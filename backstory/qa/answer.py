@@ -274,8 +274,9 @@ class _Nearness:
     def __init__(self, text: str, terms: QueryTerms, names: Sequence[str]) -> None:
         named = {stem(w) for name in names for w in _WORD.findall(name)}
         wanted = {s for s in terms.weights if s not in named}
-        self._tokens = [(m.start(), m.end()) for m in _WORD.finditer(text)]
-        self._hits = [i for i, m in enumerate(_WORD.finditer(text)) if stem(m.group()) in wanted]
+        words = list(_WORD.finditer(text))
+        self._tokens = [(m.start(), m.end()) for m in words]
+        self._hits = [i for i, m in enumerate(words) if stem(m.group()) in wanted]
 
     def factor(self, start: int, end: int) -> float:
         """1.0 next to a question word, falling towards 1 - `_NEARNESS_SHARE` far away."""
@@ -311,9 +312,7 @@ def _with_partners(winner: str, item: _Judged, reader: _ArticleReader) -> str:
     Weissman" won, not Karikó alone (whichever of the two won)."""
     sentence = item.hit.sentence
     mentions = sorted(reader.mentions_in(item.hit), key=lambda m: m.start)
-    joined = [False] * len(mentions)
-    for i, mention in enumerate(mentions):
-        joined[i] = mention.name == winner
+    joined = [mention.name == winner for mention in mentions]
     changed = True
     while changed:  # spread from the winner to its neighbours joined by "and" or a comma
         changed = False
