@@ -40,8 +40,8 @@ class Settings:
     story_threshold: float = 0.12
     # Ask: below this confidence Backstory abstains rather than guess.
     # Chosen on news-dev (development data) by `python -m eval.ask`'s threshold sweep:
-    # 0.4 gives the most correct answers plus right abstentions there (BENCHMARKS.md).
-    answer_threshold: float = 0.4
+    # 0.2 gives the most correct answers plus right abstentions there (BENCHMARKS.md).
+    answer_threshold: float = 0.2
     # Readers see a draft nobody has reviewed yet (labelled "not yet reviewed") when no
     # approved version exists; False shows only approved versions.
     show_unreviewed: bool = True
@@ -71,7 +71,7 @@ class Settings:
                 db=db or env.get("BACKSTORY_DB", DEFAULT_DB),
                 spacy_model=env.get("BACKSTORY_SPACY_MODEL", DEFAULT_SPACY_MODEL),
                 fetch_timeout=float(env.get("BACKSTORY_FETCH_TIMEOUT", "15")),
-                answer_threshold=float(env.get("BACKSTORY_ANSWER_THRESHOLD", "0.4")),
+                answer_threshold=float(env.get("BACKSTORY_ANSWER_THRESHOLD", "0.2")),
                 workers=int(env.get("BACKSTORY_WORKERS", "2")),
                 retrieval=env.get("BACKSTORY_RETRIEVAL", "bm25"),
                 sentence_vectors=None if "BACKSTORY_SENTENCE_VECTORS" not in env else _flag(

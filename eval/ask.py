@@ -171,7 +171,7 @@ def news_dev_rows() -> list[list[Any]]:
 
 def main() -> None:
     parser = argparse.ArgumentParser(description="Score ask against gold questions.")
-    parser.add_argument("--thresholds", default="0.3,0.4,0.5,0.6,0.7",
+    parser.add_argument("--thresholds", default="0.2,0.25,0.3,0.35,0.4,0.5,0.6",
                         help="confidence thresholds to sweep (calibration on news-dev)")
     parser.add_argument("--details", action="store_true", help="print every question")
     args = parser.parse_args()

@@ -24,10 +24,10 @@ from backstory.nlp.events import (
     since_time,
 )
 
-__all__ = ["extract_claims", "needs_parse"]
+__all__ = ["QUALIFIERS", "extract_claims", "needs_parse"]
 
 _AMOUNT_LABELS = {"CARDINAL", "MONEY", "PERCENT", "QUANTITY"}
-_QUALIFIERS = sorted((
+QUALIFIERS = sorted((
     "at least", "at most", "more than", "less than", "fewer than", "no more than",
     "no fewer than", "no less than", "up to", "as many as", "as much as", "as few as",
     "upwards of", "in excess of", "close to", "nearly", "almost", "about", "around",
@@ -51,6 +51,9 @@ _UNITS = {"%", "percent", "seconds", "minutes", "hours", "days", "weeks", "month
           "kilometres", "kilometers", "miles", "metres", "meters", "feet", "cm", "mm", "kg",
           "kilograms", "tonnes", "tons", "acres", "hectares", "litres", "liters", "gallons",
           "barrels", "mph", "degrees", "points", "votes", "times"} | set(_CURRENCIES)
+_TWO_WORD_UNITS = {("basis", "points"): "basis points", ("basis", "point"): "basis points",
+                   ("percentage", "points"): "percentage points",
+                   ("percentage", "point"): "percentage points"}
 _PERIODS = {"second", "minute", "hour", "day", "night", "week", "month", "quarter", "year",
             "annum", "capita", "person", "head"}
 _ADVERB_PERIODS = {"annually": "year", "yearly": "year", "monthly": "month",
@@ -141,21 +144,25 @@ def _read_amount(span: Span, start: int, end: int) -> _Amount | None:
     while start > span.start and end - start < 8:  # a qualifier just before the entity
         words = [t.lower_ for t in doc[max(span.start, start - 2):start]]
         for size in (2, 1):
-            if " ".join(words[-size:]) in _QUALIFIERS and len(words) >= size:
+            if " ".join(words[-size:]) in QUALIFIERS and len(words) >= size:
                 start -= size
                 break
         else:
             break
     tokens = [t for t in doc[start:end] if t.text not in _QUOTES]
     words = [t.lower_ for t in tokens]
-    qualifier = next((q for q in _QUALIFIERS if words[:len(q.split())] == q.split()), None)
+    qualifier = next((q for q in QUALIFIERS if words[:len(q.split())] == q.split()), None)
     rest = tokens[len(qualifier.split()):] if qualifier else tokens
     unit = None
     if rest and rest[0].lower_ in _CURRENCIES:
         unit, rest = _CURRENCIES[rest[0].lower_], rest[1:]
     while end < span.end and doc[end].text in _QUOTES:
         end += 1
-    if end < span.end and doc[end].lower_ in _UNITS and not (rest and rest[-1].lower_ in _UNITS):
+    pair = (doc[end].lower_, doc[end + 1].lower_) if end + 1 < span.end else None
+    if pair in _TWO_WORD_UNITS and not (rest and rest[-1].lower_ in _UNITS):
+        unit, end = _TWO_WORD_UNITS[pair], end + 2  # "50 basis points"
+    elif end < span.end and doc[end].lower_ in _UNITS and not (
+            rest and rest[-1].lower_ in _UNITS):
         rest, end = [*rest, doc[end]], end + 1
     if end + 1 < span.end and (doc[end].lower_, doc[end + 1].lower_) == ("per", "cent"):
         unit, end = "%", end + 2

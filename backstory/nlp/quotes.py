@@ -72,7 +72,8 @@ def extract_quotes(text: str, sentences: Sequence[Sentence], parsed: Mapping[int
     """
     by_index = {sentence.index: sentence for sentence in sentences}
     segments = _quote_segments(text)
-    context = _Context(text, segments, SpeakerNames(sorted(mentions, key=lambda m: m.start)))
+    context = _Context(text, segments, SpeakerNames(sorted(mentions, key=lambda m: m.start),
+                                                    quotations=segments))
     quotes: list[Quote] = []
     for index in sorted(parsed):
         sentence = by_index.get(index)

@@ -7,6 +7,7 @@ or quoted just before, "a ministry spokesman" speaks for the ministry named near
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 
 from spacy.tokens import Token
@@ -34,6 +35,9 @@ class SpeakerNames:
 
     mentions: list[Mention]  # in text order
     speakers: list[tuple[int, str | None]] = field(default_factory=list)
+    # The article's quotations (start, end): a name inside one is a quoted speaker's
+    # words, never what a "he" or "they" outside it refers to.
+    quotations: Sequence[tuple[int, int]] = ()
 
     def name_of(self, head: Token | None, offset: int, index: int) -> str | None:
         """The canonical name of the entity a speaker phrase stands for, if we can tell."""
@@ -118,6 +122,12 @@ class SpeakerNames:
 
     def _recent(self, at: int, since: int, types: tuple[str, ...]) -> str | None:
         for mention in reversed(self.mentions):
-            if mention.start < at and mention.type in types and mention.sentence_index >= since:
+            if mention.start < at and mention.type in types and mention.sentence_index >= since \
+                    and not self._quoted(mention, at):
                 return mention.name
         return None
+
+    def _quoted(self, mention: Mention, at: int) -> bool:
+        """Whether a mention sits inside a quotation that `at` is outside of."""
+        return any(start <= mention.start < end and not start <= at < end
+                   for start, end in self.quotations)

@@ -1,26 +1,34 @@
 """Answering a question from the stored sentences, with citations, or abstaining.
 
-Retrieval ranks sentences by BM25 fused with sentence-embedding neighbours; each candidate
-sentence is then judged on how much of the question it covers (words weighted by rarity,
-or the embeddings' cosine similarity when that is higher) and whether it names what the
-question names. A typed question ("who", "where", "how many") is answered by the entity of that
-type that the best sentences agree on; any other question by the best sentence itself.
+Retrieval ranks sentences by BM25 (fused with sentence-embedding neighbours when hybrid
+retrieval is on); each candidate sentence is then judged on how much of the question it
+covers (words weighted by rarity, with credit for keeping the question's phrases, or the
+embeddings' cosine similarity when that is higher) and whether its article names
+what the question names. A typed question ("who", "where", "how many") is answered by the
+entity of that type, near the question's words, that the best sentences agree on; any other
+question by the best sentence itself, or by the records (quotes, claims, events, roles)
+first when they answer it.
 """
 
 from __future__ import annotations
 
 import itertools
 import logging
+import re
 from collections import defaultdict
 from collections.abc import Sequence
 from dataclasses import dataclass
 
 from backstory.errors import QuestionError
-from backstory.models import Analysis, Answer, Mention, SentenceHit
+from backstory.models import Analysis, Answer, Mention, Sentence, SentenceHit
 from backstory.nlp import Analyzer
+from backstory.nlp.claims import QUALIFIERS
+from backstory.qa.facts import AGE as _AGE
 from backstory.qa.facts import FactAnswer, answer_from_facts
 from backstory.qa.question import Question, read_question
 from backstory.search import HybridSearcher, QueryTerms, query_terms, search_sentences
+from backstory.search.fulltext import WORD as _WORD
+from backstory.search.fulltext import stem
 from backstory.store import Store
 
 __all__ = ["MAX_QUESTION_CHARS", "AnswerEngine"]
@@ -39,8 +47,22 @@ _FACT_POOL = 10  # the articles of this many best sentences lend their records
 _NAMED = {"PERSON", "ORG", "GPE", "LOC", "FAC", "NORP"}
 _PLACE_PREPS = {"in", "at", "near", "outside", "inside", "from"}
 _NO_PREP_FIT = 0.5
+# Qualifiers kept before a typed figure or time; "some", "only" and "more" are left out, as
+# before a time or a name they are seldom hedges ("some Tuesdays", "only Paris").
+_HEDGES = frozenset(QUALIFIERS) - {"some", "only", "more"}
 _AGREEMENT_BONUS = 0.05
+# A clock-time question ("at what time") answered by a time without digits ("morning")
+# fits no better than one answered by a date.
+_NO_DIGIT_FIT = 0.3
+# Nearness of a typed answer to the question's words: at `_NEAR_WORDS` words away it
+# keeps half of the `_NEARNESS_SHARE` of its score that nearness decides.
+_NEAR_WORDS = 4
+_NEARNESS_SHARE = 0.4
 _QUESTION_PENALTY = 0.3
+# A sentence giving a cause ("because", "due to", "in response to") answers a "why" better.
+_CAUSAL = re.compile(r"\b(because|due to|owing to|in response to|as a result of|caused by|"
+                     r"in order to|so that|thanks to|on account of|the reason)\b", re.I)
+_REASON_BOOST = 1.25
 # How much of a sentence's support comes from keeping the question's phrases rather than
 # holding its words anywhere.
 _PHRASE_SHARE = 0.3
@@ -87,7 +109,7 @@ class AnswerEngine:
             # about them is not their words, so say the sources do not answer.
             return Answer(question=text, answer=None, abstained=True, confidence=0.0)
         if question.entity_types:
-            answer, confidence, support = _typed_answer(question, judged, reader)
+            answer, confidence, support = _typed_answer(question, terms, judged, reader)
         else:
             best = judged[0]
             answer, confidence, support = best.hit.sentence.text, best.support, [best]
@@ -143,6 +165,15 @@ class _ArticleReader:
             self._analyses.update(self._store.analyses(missing))
         return {a: self._analyses[a] for a in article_ids if a in self._analyses}
 
+    def time_of(self, hit: SentenceHit, mention: Mention) -> str | None:
+        """The resolved value of the time expression a mention names, if the analysis has
+        one over it."""
+        analysis = self.analyses([hit.article.id]).get(hit.article.id)
+        if analysis is None:
+            return None
+        return next((t.value for t in analysis.times
+                     if t.start < mention.end and t.end > mention.start and t.value), None)
+
     def mentions_in(self, hit: SentenceHit) -> list[Mention]:
         analysis = self.analyses([hit.article.id]).get(hit.article.id)
         if analysis is None:
@@ -152,26 +183,36 @@ class _ArticleReader:
 
 def _judge(hit: SentenceHit, question: Question, terms: QueryTerms, reader: _ArticleReader
        ) -> _Judged:
-    support = (1 - _PHRASE_SHARE) * terms.coverage(hit.sentence.text) \
-        + _PHRASE_SHARE * terms.phrase_coverage(hit.sentence.text, names=question.names)
+    text = hit.sentence.text
+    # The question's names count for less than its other words: the article must name
+    # them (below), but the answering sentence often refers back to them ("he", "the firm").
+    words = (terms.coverage(text) + terms.coverage(text, ignoring=question.names)) / 2
+    support = (1 - _PHRASE_SHARE) * words \
+        + _PHRASE_SHARE * terms.phrase_coverage(text, names=question.names)
     if hit.similarity is not None:
         # A paraphrase shares few words with the question but sits near it in meaning.
         support = max(support, hit.similarity)
     if hit.sentence.text.rstrip(" ”\"'’").endswith("?"):
         support *= _QUESTION_PENALTY  # a sentence that asks does not answer
+    if question.kind == "reason" and _CAUSAL.search(hit.sentence.text):
+        support = min(1.0, support * _REASON_BOOST)  # "why" is answered by a "because"
     if question.names:
-        article_text = reader.text(hit.article.id).casefold()
+        # "According to CNN" names the outlet, which the article need not name itself.
+        article_text = f"{reader.text(hit.article.id)} {hit.article.outlet or ''}".casefold()
         missing = sum(1 for name in question.names if name.casefold() not in article_text)
         support *= _MISSING_NAME_PENALTY ** missing
     return _Judged(hit=hit, support=support)
 
-def _typed_answer(question: Question, judged: list[_Judged], reader: _ArticleReader
-                  ) -> tuple[str | None, float, list[_Judged]]:
+def _typed_answer(question: Question, terms: QueryTerms, judged: list[_Judged],
+                  reader: _ArticleReader) -> tuple[str | None, float, list[_Judged]]:
     """The entity of the expected type that the best sentences support.
 
-    A candidate is scored by its best sentence's support times how well its type fits;
-    places named after "in"/"at" fit a "where" question better. Each further sentence
-    that names it adds a little (agreement across sentences and outlets).
+    A candidate is scored by its best sentence's support times how well its type fits and
+    how near it stands to the question's words in that sentence ("Montiel to score the
+    winning penalty" answers who scored it; "Messi scored twice", further from "winning
+    penalty", less so); places named after "in"/"at" fit a "where" question better, and
+    a time must meet the question's bounds ("before 2022"). Each further sentence that
+    names it adds a little (agreement across sentences and outlets).
     """
     asked = [name.casefold() for name in question.names]
     reader.analyses([item.hit.article.id for item in judged[:_TYPED_POOL]])  # one batch
@@ -180,11 +221,12 @@ def _typed_answer(question: Question, judged: list[_Judged], reader: _ArticleRea
     holders: dict[str, list[_Judged]] = defaultdict(list)
     for item in judged[:_TYPED_POOL]:
         sentence = item.hit.sentence
+        near = _Nearness(sentence.text, terms, question.names)
         for mention in reader.mentions_in(item.hit):
             fit = fits.get(mention.type)
             if fit is None:
                 continue
-            key = mention.name if mention.type in _NAMED else mention.text
+            key = mention.name if mention.type in _NAMED else _hedged(mention, sentence)
             folded = key.casefold()
             if any(folded in name or name in folded for name in asked):
                 continue  # the question's own names are not its answer
@@ -192,7 +234,16 @@ def _typed_answer(question: Question, judged: list[_Judged], reader: _ArticleRea
                 before = sentence.text[: mention.start - sentence.start].split()[-1:]
                 if not (before and before[0].lower() in _PLACE_PREPS):
                     fit *= _NO_PREP_FIT
-            score = item.support * fit
+            if question.answer_type == "age" and not _AGE.search(
+                    sentence.text[mention.start - sentence.start:]):
+                continue  # "How old" is answered by an age, not by any number near the name
+            if question.answer_type == "clock" and not any(c.isdigit() for c in mention.text):
+                fit *= _NO_DIGIT_FIT  # "1:30 a.m." tells the time better than "morning"
+            if question.answer_type == "time" and not _within_bounds(
+                    question, reader.time_of(item.hit, mention), item.hit.article.published_at):
+                continue
+            score = item.support * fit * near.factor(mention.start - sentence.start,
+                                                     mention.end - sentence.start)
             if item not in holders[key]:
                 holders[key].append(item)
                 scores[key] = max(scores.get(key, 0.0), score) + _AGREEMENT_BONUS * (
@@ -202,19 +253,76 @@ def _typed_answer(question: Question, judged: list[_Judged], reader: _ArticleRea
         return None, best.support * _UNTYPED_PENALTY, [best]
     winner = max(scores, key=lambda k: scores[k])
     best = holders[winner][0]
-    return _with_partners(winner, best, reader), best.support, holders[winner]
+    named = max((_with_partners(winner, item, reader) for item in holders[winner]), key=len)
+    return named, best.support, holders[winner]
+
+
+def _hedged(mention: Mention, sentence: Sentence) -> str:
+    """A figure or time with the hedge the sentence puts before it ("around 1:30 a.m.",
+    "more than 10 hours"): dropping it would claim a precision the source does not."""
+    before = sentence.text[:mention.start - sentence.start].lower().split()
+    for size in (3, 2, 1):
+        hedge = " ".join(before[-size:])
+        if len(before) >= size and hedge in _HEDGES:
+            return f"{hedge} {mention.text}"
+    return mention.text
+
+
+class _Nearness:
+    """How near a span of a sentence stands to the question's words (its names aside)."""
+
+    def __init__(self, text: str, terms: QueryTerms, names: Sequence[str]) -> None:
+        named = {stem(w) for name in names for w in _WORD.findall(name)}
+        wanted = {s for s in terms.weights if s not in named}
+        words = list(_WORD.finditer(text))
+        self._tokens = [(m.start(), m.end()) for m in words]
+        self._hits = [i for i, m in enumerate(words) if stem(m.group()) in wanted]
+
+    def factor(self, start: int, end: int) -> float:
+        """1.0 next to a question word, falling towards 1 - `_NEARNESS_SHARE` far away."""
+        if not self._hits:
+            return 1.0
+        inside = [i for i, (a, b) in enumerate(self._tokens) if a < end and b > start]
+        if not inside:
+            return 1.0
+        first, last = inside[0], inside[-1]
+        gap = min(first - i if i < first else i - last if i > last else 0 for i in self._hits)
+        near = _NEAR_WORDS / (_NEAR_WORDS + max(gap - 1, 0))
+        return 1 - _NEARNESS_SHARE + _NEARNESS_SHARE * near
+
+
+def _within_bounds(question: Question, value: str | None, published_at: str | None) -> bool:
+    """Whether a time value meets the question's bounds: "before 2022" rules out 2022 and
+    later, "after 2020"/"since 2020" rules out 2020 and earlier, and "when had … last"
+    rules out the article's own day and later (the time of the news itself). An
+    unresolved time meets no bound."""
+    if question.before is None and question.after is None and not question.earlier:
+        return True
+    if not value or not value[:4].isdigit():
+        return False
+    year = value[:4]
+    if question.earlier and published_at and value[:10] >= published_at[:len(value[:10])]:
+        return False
+    return (question.before is None or year < question.before) and (
+        question.after is None or year > question.after)
 
 
 def _with_partners(winner: str, item: _Judged, reader: _ArticleReader) -> str:
     """The answer with the names its sentence joins to it: "Katalin Karikó and Drew
-    Weissman" won, not Karikó alone."""
+    Weissman" won, not Karikó alone (whichever of the two won)."""
     sentence = item.hit.sentence
     mentions = sorted(reader.mentions_in(item.hit), key=lambda m: m.start)
-    names = [winner]
-    for first, second in itertools.pairwise(mentions):
-        if first.type != second.type or first.name not in names or second.name in names:
-            continue
-        between = sentence.text[first.end - sentence.start:second.start - sentence.start]
-        if between.strip(" ,") in ("and", "") and between.strip():
-            names.append(second.name)
-    return " and ".join(names) if len(names) <= 3 else winner
+    joined = [mention.name == winner for mention in mentions]
+    changed = True
+    while changed:  # spread from the winner to its neighbours joined by "and" or a comma
+        changed = False
+        for i, (first, second) in enumerate(itertools.pairwise(mentions)):
+            if first.type != second.type or joined[i] == joined[i + 1]:
+                continue
+            between = sentence.text[first.end - sentence.start:second.start - sentence.start]
+            if between.strip(" ,") in ("and", "") and between.strip():
+                joined[i] = joined[i + 1] = changed = True
+    names = list(dict.fromkeys(m.name for m, j in zip(mentions, joined, strict=True) if j))
+    if winner not in names or len(names) > 3:
+        return winner
+    return " and ".join(names)

@@ -17,7 +17,7 @@ from backstory.models import Analysis, ArticleMeta, Citation, Claim, Quote, read
 from backstory.qa.question import Question
 from backstory.search import QueryTerms
 
-__all__ = ["FactAnswer", "answer_from_facts", "names_match"]
+__all__ = ["AGE", "FactAnswer", "answer_from_facts", "names_match"]
 
 _WORD = re.compile(r"\w+")
 # How much a fact answer trusts the speaker or participant match against the wording match.
@@ -32,6 +32,8 @@ _MAX_CITATIONS = 3
 _MIN_SHORT_FORM = 3
 # Of two quotes that answer equally well, the direct one (the speaker's own words) wins.
 _DIRECT_BONUS = 0.05
+# An age as news gives it: "the 61-year-old", "aged 68", "68 years old", "at age 68".
+AGE = re.compile(r"\b(\d+|\w+)[- ]years?[- ]old\b|\baged? \d+|\bat (the )?age of \d+", re.I)
 # Two quotes of one speaker sharing this share of the shorter one's words say the same.
 _ECHO_SHARE = 0.6
 # Each other article that gives the same figure adds this much confidence.
@@ -59,6 +61,10 @@ class _Facts:
     analyses: Mapping[str, Analysis]
     articles: Mapping[str, ArticleMeta]
 
+    def outlet(self, article_id: str) -> str:
+        """The outlet that published an article ("according to CNN" names it), or ""."""
+        return self.articles[article_id].outlet or ""
+
     def citation(self, article_id: str, sentence_index: int) -> Citation:
         sentence = self.analyses[article_id].sentences[sentence_index]
         return Citation.of(sentence, self.articles[article_id])
@@ -71,10 +77,10 @@ def answer_from_facts(question: Question, terms: QueryTerms, analyses: Mapping[s
     if question.kind == "role":
         return _role(question, facts)
     if question.event and question.kind in ("place", "time", "person", "topic"):
-        found = _event(question, facts)
+        found = _event(question, terms, facts)
         if found is not None:
             return found
-    if question.kind in ("number", "duration"):
+    if question.kind in ("number", "duration", "amount", "age"):
         return _number(question, terms, facts)
     if question.kind == "quote" or (question.kind == "person" and question.cue):
         return _quote(question, terms, facts)
@@ -108,15 +114,21 @@ def _role(question: Question, facts: _Facts) -> FactAnswer | None:
     return None
 
 
-def _event(question: Question, facts: _Facts) -> FactAnswer | None:
-    """Where, when, with whom or about what an event the question names happened."""
-    best: tuple[float, str, Citation] | None = None
+def _event(question: Question, terms: QueryTerms, facts: _Facts) -> FactAnswer | None:
+    """Where, when, with whom or about what an event the question names happened.
+
+    An event counts the question's names among its participants or in its sentence; of
+    the answers the events give, each further article giving the same one adds
+    `_AGREEMENT` (agreement across outlets outweighs one odd account).
+    """
+    found: dict[str, tuple[float, list[Citation]]] = {}
     for article_id, analysis in facts.analyses.items():
         for event in analysis.events:
             if event.type != question.event:
                 continue
+            sentence = analysis.sentences[event.sentence_index].text
             matched = sum(any(names_match(n, p) for p in event.participants)
-                          for n in question.names)
+                          or names_match(n, sentence) for n in question.names)
             if question.names and not matched:
                 continue
             answer = _event_answer(question, event.place, event.time, event.topic,
@@ -124,12 +136,24 @@ def _event(question: Question, facts: _Facts) -> FactAnswer | None:
                                     if not any(names_match(n, p) for n in question.names)])
             if answer is None:
                 continue
-            score = 0.6 + 0.3 * matched / max(len(question.names), 1)
-            if best is None or score > best[0]:
-                best = (score, answer, facts.citation(article_id, event.sentence_index))
-    if best is None:
+            # Scored as quotes are: the question's words the event's sentence holds, and
+            # the question's names among those it involves.
+            coverage = _coverage(question, terms, sentence, facts.outlet(article_id))
+            if coverage < _MIN_COVERAGE:
+                continue
+            score = (1 - _NAME_WEIGHT) * coverage + _NAME_WEIGHT * (
+                matched / len(question.names) if question.names else 1.0)
+            citation = facts.citation(article_id, event.sentence_index)
+            best, citations = found.get(answer, (0.0, []))
+            if all(c.article_id != article_id for c in citations):
+                citations.append(citation)
+            found[answer] = (max(best, score), citations)
+    if not found:
         return None
-    return FactAnswer(best[1], best[0], (best[2],))
+    answer, (score, citations) = max(
+        found.items(), key=lambda item: item[1][0] + _AGREEMENT * (len(item[1][1]) - 1))
+    confidence = min(1.0, score + _AGREEMENT * (len(citations) - 1))
+    return FactAnswer(answer, confidence, tuple(citations[:_MAX_CITATIONS]))
 
 
 def _event_answer(question: Question, place: str | None, time: str | None, topic: str | None,
@@ -158,11 +182,17 @@ def _quote(question: Question, terms: QueryTerms, facts: _Facts) -> FactAnswer |
             said = f"{quote.content} {quote.cue or ''} {who} {quote.via or ''}"
             # Names may sit outside the quoted words ("Washington should …", he said).
             sentence = analysis.sentences[quote.sentence_index].text
-            coverage = _coverage(question, terms, said, sentence)
+            coverage = _coverage(question, terms, said,
+                                 f"{sentence} {facts.outlet(article_id)}")
             if coverage < _MIN_COVERAGE:
                 continue
-            score = (1 - _NAME_WEIGHT) * coverage + _NAME_WEIGHT * (
-                1.0 if by_asked or not question.names else 0.0)
+            if question.kind == "person":
+                # "Who said the Coast Guard …?": the names asked about are in the words,
+                # and the speaker is what is asked for, so only the words count.
+                score = coverage
+            else:
+                score = (1 - _NAME_WEIGHT) * coverage + _NAME_WEIGHT * (
+                    1.0 if by_asked or not question.names else 0.0)
             if quote.direct:  # the speaker's own words before a paraphrase
                 score = min(1.0, score + _DIRECT_BONUS)
             scored.append((score, quote, article_id))
@@ -214,9 +244,13 @@ def _number(question: Question, terms: QueryTerms, facts: _Facts) -> FactAnswer 
         for claim in analysis.claims:
             if question.kind == "duration" and not _is_duration(claim):
                 continue
+            if question.kind == "amount" and claim.unit is None:
+                continue  # "six workers" answers "how many", not "how much"
+            if question.kind == "age" and not AGE.search(claim.text):
+                continue
             evidence = " ".join(filter(None, (
                 claim.text, claim.object, claim.predicate, claim.source, claim.place)))
-            coverage = _coverage(question, terms, evidence)
+            coverage = _coverage(question, terms, evidence, facts.outlet(article_id))
             if coverage >= _MIN_COVERAGE:
                 scored.append((coverage, claim, article_id))
     if not scored:
@@ -245,13 +279,18 @@ def _number(question: Question, terms: QueryTerms, facts: _Facts) -> FactAnswer 
 def _coverage(question: Question, terms: QueryTerms, text: str, context: str = "") -> float:
     """The weighted share of the question's words a record's text holds, times
     `_MISSING_NAME` for each name of the question that neither it nor its context (the
-    sentence around a quote) names. A name named in a short form ("Penn" for the
-    University of Pennsylvania) counts as held, words and all."""
-    words = _words(f"{text} {context}")
-    held = [name for name in question.names
-            if any(_short_for(w, n) or _short_for(n, w) for w in words for n in _words(name))]
-    missing = len(question.names) - len(held)
+    sentence around a quote, the outlet that published it) names. A name the text itself
+    gives in a short form ("Penn" for the University of Pennsylvania) counts as held,
+    words and all."""
+    held = _names_held(question, text)
+    missing = len(question.names) - len(held | _names_held(question, context))
     return terms.coverage(" ".join([text, *held])) * _MISSING_NAME ** missing
+
+
+def _names_held(question: Question, text: str) -> set[str]:
+    words = _words(text)
+    return {name for name in question.names
+            if any(_short_for(w, n) or _short_for(n, w) for w in words for n in _words(name))}
 
 
 def _figure(claim: Claim, article: ArticleMeta) -> str:

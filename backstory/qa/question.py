@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import itertools
 from dataclasses import dataclass
 
 from spacy.tokens import Doc
@@ -21,12 +22,17 @@ ANSWER_TYPES: dict[str, dict[str, float]] = {
     "clock": {"TIME": 1.0, "DATE": 0.3},
     "number": {"CARDINAL": 1.0, "QUANTITY": 1.0, "MONEY": 1.0, "PERCENT": 1.0},
     "duration": {"TIME": 1.0, "DATE": 1.0, "QUANTITY": 0.8},
+    "amount": {"MONEY": 1.0, "PERCENT": 1.0, "QUANTITY": 1.0},
+    "age": {"DATE": 1.0, "CARDINAL": 1.0},
 }
 _NAME_TYPES = {"PERSON", "ORG", "GPE", "LOC", "FAC", "NORP", "EVENT", "PRODUCT"}
 
 
 # Questions about someone's words: "What did X say / ask / tell…", "How did X describe…".
 _QUOTE_OPENERS = ("what", "how")
+# Verbs of a reaction that a quote answers ("How did X react / respond / credit Y?").
+_REACTIONS = {"react", "respond", "reply", "credit", "describe", "characterize", "view",
+              "greet", "welcome", "explain", "justify", "defend", "criticize", "criticise"}
 _ROLE_WORDS = {"job", "role", "title", "position", "post"}
 _TOPIC_WORDS = {"about", "on", "over", "concerning", "regarding"}
 
@@ -37,7 +43,8 @@ class Question:
 
     `kind` refines the type for answers from records: role, quote, topic, reason, or the
     answer type itself; `event` is the event type the question names ("meet" → meeting)
-    and `cue` the speech verb it uses ("say", "urge"), if any.
+    and `cue` the speech verb it uses ("say", "urge"), if any; `before`/`after` bound the
+    year of a time the question asks for.
     """
 
     text: str
@@ -46,6 +53,10 @@ class Question:
     kind: str | None = None
     event: str | None = None
     cue: str | None = None
+    before: str | None = None  # a year the answer must precede ("before 2022")
+    after: str | None = None  # a year the answer must follow ("after 2020", "since 2020")
+    # "When had the Fed last cut rates?": a time before the news that reports it.
+    earlier: bool = False
 
     @property
     def entity_types(self) -> dict[str, float]:
@@ -66,8 +77,24 @@ def read_question(doc: Doc) -> Question:
     kind = _kind(words, answer_type, cue, event)
     if _asks_who_someone_is(words, names):
         kind, answer_type = "role", None  # the answer is a role, not another person
+    before, after = _year_bounds(words)
+    earlier = answer_type == "time" and "last" in words and ("had" in words or "before" in words)
     return Question(text=doc.text, answer_type=answer_type, names=names,
-                    kind=kind, event=event, cue=cue)
+                    kind=kind, event=event, cue=cue, before=before, after=after,
+                    earlier=earlier)
+
+
+def _year_bounds(words: list[str]) -> tuple[str | None, str | None]:
+    """The years a question bounds its answer with: "before 2022" → ("2022", None)."""
+    before = after = None
+    for word, following in itertools.pairwise(words):
+        if not (len(following) == 4 and following.isdigit()):
+            continue
+        if word in ("before", "until", "till"):
+            before = following
+        elif word in ("after", "since"):
+            after = following
+    return before, after
 
 
 def _asks_who_someone_is(words: list[str], names: tuple[str, ...]) -> bool:
@@ -79,6 +106,22 @@ def _asks_who_someone_is(words: list[str], names: tuple[str, ...]) -> bool:
 
 
 _WH_WORDS = {"how", "who", "whom", "whose", "where", "when", "what", "which", "why"}
+# Nouns that, right after "which"/"what", ask for a person or a place; how many words after
+# the wh-word the noun may stand ("which U.S. official", "what Fed board member").
+_NOUN_REACH = 3
+_PERSON_NOUNS = {
+    "official", "officials", "player", "players", "minister", "ministers", "leader",
+    "leaders", "president", "spokesman", "spokeswoman", "spokesperson", "worker", "workers",
+    "scientist", "scientists", "governor", "senator", "lawmaker", "lawmakers", "judge",
+    "executive", "ceo", "chairman", "chairwoman", "man", "woman", "person", "people",
+    "politician", "candidate", "candidates", "general", "diplomat", "ambassador", "coach",
+    "striker", "author", "victim", "victims", "suspect", "laureate", "laureates",
+}
+# Words that end the wh-phrase: "what did the CEO say" asks for words, not for a CEO.
+_AUXILIARIES = {"did", "does", "do", "is", "was", "are", "were", "has", "have", "had", "will",
+                "would", "can", "could", "should", "may", "might", "must"}
+_PLACE_NOUNS = {"city", "town", "country", "countries", "state", "province", "region",
+                "stadium", "venue", "airport", "port", "village", "capital"}
 
 
 def _answer_type(words: list[str]) -> str | None:
@@ -91,14 +134,25 @@ def _answer_type(words: list[str]) -> str | None:
     if word == "how":
         if following == ["long"]:
             return "duration"
-        return "number" if following and following[0] in ("many", "much", "old", "far") \
-            else None
+        if following == ["much"]:
+            return "amount"  # a sum, a share or a measure: "how much" is never a head count
+        if following == ["old"]:
+            return "age"
+        return "number" if following and following[0] in ("many", "far") else None
     if word in ("who", "whom", "whose"):
         return "person"
     if word == "where":
         return "place"
     if word in ("what", "which") and following == ["time"]:
         return "clock"  # "At what time …": a time of day, not a date
+    if word in ("what", "which"):
+        # "Which Fed official …", "which France players …": the noun says who is asked for.
+        asked = list(itertools.takewhile(lambda w: w not in _AUXILIARIES,
+                                         words[wh + 1:wh + 1 + _NOUN_REACH]))
+        if any(w in _PERSON_NOUNS for w in asked):
+            return "person"
+        if any(w in _PLACE_NOUNS for w in asked):
+            return "place"
     if word == "when" or (word in ("what", "which") and following
                           and following[0] in ("date", "day", "year", "month")):
         return "time"
@@ -116,4 +170,6 @@ def _kind(words: list[str], answer_type: str | None, cue: str | None,
         return "topic"
     if answer_type is None and cue and words[:1] and words[0] in _QUOTE_OPENERS:
         return "quote"
+    if answer_type is None and words[:2] == ["how", "did"] and _REACTIONS & set(words):
+        return "quote"  # "How did Trump react to …" is answered by what Trump said
     return answer_type

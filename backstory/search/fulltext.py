@@ -14,9 +14,9 @@ from spacy.lang.en.stop_words import STOP_WORDS
 from backstory.models import SentenceHit
 from backstory.store import Store
 
-__all__ = ["MatchPlan", "QueryTerms", "query_terms", "search_sentences", "stem"]
+__all__ = ["WORD", "MatchPlan", "QueryTerms", "query_terms", "search_sentences", "stem"]
 
-_WORD = re.compile(r"[A-Za-z0-9]+(?:['’][A-Za-z]+)?")
+WORD = re.compile(r"[A-Za-z0-9]+(?:['’][A-Za-z]+)?")  # a word of a query or sentence
 # "CrowdStrike's" is searched as "CrowdStrike": the index splits the possessive into a word
 # "s" of its own, which nearly every sentence holds.
 _POSSESSIVE = re.compile(r"['’]s$", re.IGNORECASE)
@@ -79,12 +79,12 @@ class QueryTerms:
     def coverage(self, text: str, *, ignoring: Collection[str] = ()) -> float:
         """The weighted share of the query's words that a text contains, leaving out the
         words of the names `ignoring` (to ask what a text says besides naming them)."""
-        left_out = {stem(w) for name in ignoring for w in _WORD.findall(name)}
+        left_out = {stem(w) for name in ignoring for w in WORD.findall(name)}
         weights = {s: w for s, w in self.weights.items() if s not in left_out}
         total = sum(weights.values())
         if not total:
             return 0.0
-        present = {stem(w) for w in _WORD.findall(text)}
+        present = {stem(w) for w in WORD.findall(text)}
         return sum(w for s, w in weights.items() if s in present) / total
 
     def phrase_coverage(self, text: str, *, names: Collection[str] = ()) -> float:
@@ -95,12 +95,12 @@ class QueryTerms:
         surely than one that scatters its words. Names are left out because a text
         refers back to them in other words ("he", "the two leaders"). With fewer than two
         such words, the plain coverage."""
-        named = {w.casefold() for name in names for w in _WORD.findall(name)}
+        named = {w.casefold() for name in names for w in WORD.findall(name)}
         stems = [stem(w) for w in self.words if w.casefold() not in named]
         pairs = list(itertools.pairwise(stems))
         if not pairs:
             return self.coverage(text)
-        content = [stem(w) for w in _WORD.findall(text) if w.lower() not in _QUERY_STOP]
+        content = [stem(w) for w in WORD.findall(text) if w.lower() not in _QUERY_STOP]
         held = set(itertools.pairwise(content))
         held |= {(b, a) for a, b in held}
         weight = {pair: self.weights.get(pair[0], 0.0) + self.weights.get(pair[1], 0.0)
@@ -113,7 +113,7 @@ def query_terms(store: Store, text: str) -> QueryTerms:
     """Content words of a query (the first `_MAX_QUERY_WORDS`) with IDF weights measured on
     the store's sentences."""
     words = tuple(dict.fromkeys(
-        w for w in (_POSSESSIVE.sub("", w) for w in _WORD.findall(text))
+        w for w in (_POSSESSIVE.sub("", w) for w in WORD.findall(text))
         if w.lower() not in _QUERY_STOP and len(w) > 1
     ))[:_MAX_QUERY_WORDS]
     total, counts = store.sentence_frequencies([w.lower() for w in words])

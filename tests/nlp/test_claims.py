@@ -63,6 +63,8 @@ def test_a_rate_has_its_unit_and_period(nlp: Language) -> None:
     ("Prices rose by 3.5% over the year.", 3.5, "%"),
     ("The firm paid $2.5 million in fines.", 2_500_000, "$"),
     ("Unemployment fell to 4 per cent in the spring.", 4, "%"),
+    ("The central bank cut its main rate by 50 basis points on Wednesday.", 50, "basis points"),
+    ("Turnout rose by 3 percentage points from the last election.", 3, "percentage points"),
 ])
 def test_percentages_and_money_carry_their_unit(nlp: Language, text: str, value: float,
                                                 unit: str) -> None:

@@ -99,6 +99,14 @@ def test_pronoun_speaker_takes_the_person_quoted_before(quotes_of: Extract) -> N
     assert_offsets(text, second)
 
 
+def test_a_pronoun_speaker_is_not_a_name_inside_the_quotation(quotes_of: Extract) -> None:
+    text = ("Tom Weber spoke to reporters on Monday. "
+            "\u201cMaria Lopez saved the project,\u201d he said.")
+    [quote] = quotes_of(text)
+    assert (quote.speaker_text, quote.speaker) == ("he", "Tom Weber")
+    assert quote.content == "Maria Lopez saved the project"
+
+
 def test_ministry_spokesman_speaks_for_the_ministry(quotes_of: Extract) -> None:
     text = ("The Indian Ministry of Defence said the exercise had ended. "
             "No troops were injured during the drills, a ministry spokesman said.")
