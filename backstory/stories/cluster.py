@@ -30,6 +30,7 @@ import numpy as np
 from sklearn.feature_extraction.text import ENGLISH_STOP_WORDS
 
 from backstory.models import Story
+from backstory.search.embeddings import from_bytes
 from backstory.store import (
     STORIES_REBUILD,
     ArticleFeatures,
@@ -309,8 +310,7 @@ def _embedding(lead_vectors: Sequence[bytes]) -> bytes:
     """The unit mean of the lead sentences' stored embeddings (float32 bytes)."""
     if not lead_vectors:
         return b""
-    mean = np.frombuffer(b"".join(lead_vectors), dtype=np.float16).astype(np.float32).reshape(
-        len(lead_vectors), -1).mean(axis=0)
+    mean = from_bytes(lead_vectors).mean(axis=0)
     norm = float(np.linalg.norm(mean))
     return (mean / norm).astype(np.float32).tobytes() if norm else b""
 
