@@ -34,8 +34,10 @@ class Settings:
     write_batch: int = 64
     learn_every: int = 512  # articles between rounds of boilerplate learning in one run
     user_agent: str = "Backstory/0.1 (+https://example.org/backstory)"
-    # Stories: articles further apart than this many days never share a story.
-    story_window_days: int = 10
+    # Stories: articles further apart than this many days never share a story. Chosen on
+    # development data (news-dev, the sample corpus, the dev half of news_cluster): a month,
+    # inside the range (10 to 60 days) that keeps the first two exact (BENCHMARKS.md).
+    story_window_days: int = 30
     # Chosen on news-dev (the development set): B-cubed F1 is 1.0 from 0.08 to 0.20.
     story_threshold: float = 0.12
     # Ask: below this confidence Backstory abstains rather than guess.

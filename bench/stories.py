@@ -25,6 +25,7 @@ from datetime import date, timedelta
 from pathlib import Path
 from typing import Any
 
+from backstory.config import Settings
 from backstory.models import Analysis, Article, Mention, NewArticle, Sentence
 from backstory.store import open_store
 from backstory.stories import StoryClusterer
@@ -85,7 +86,9 @@ def _analysis(article: Article) -> Analysis:
 
 def run(sizes: list[int], new: int) -> list[list[Any]]:
     generator = _Generator()
-    clusterer = StoryClusterer(threshold=0.12, window_days=10)
+    settings = Settings()  # the product's threshold and time window
+    clusterer = StoryClusterer(threshold=settings.story_threshold,
+                               window_days=settings.story_window_days)
     rows: list[list[Any]] = []
     with tempfile.TemporaryDirectory(prefix="backstory-bench-") as folder:
         store = open_store(f"sqlite:///{Path(folder) / 'bench.db'}")

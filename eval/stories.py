@@ -2,23 +2,27 @@
 
 Run: .venv/bin/python -m eval.stories [--thresholds 0.1,0.15,...]
 Data sets: the sample corpus (gold in eval/gold/sample_stories.json), news-dev (gold
-`story`) and giveme5w1h news_cluster (gold `newsCluster.EventId`), each ingested in
-chronological and in shuffled order.
+`story`) and giveme5w1h news_cluster (gold `newsCluster.EventId`), each ingested with
+sentence vectors in chronological and in shuffled order. news_cluster is also scored by
+halves of its gold events (`dev_half`): constants are chosen on news-dev, the sample corpus
+and the development half only; the other half is held out.
 """
 
 from __future__ import annotations
 
 import argparse
 import ast
+import hashlib
 import json
 import random
 import tempfile
 from collections import defaultdict
+from dataclasses import replace
 from pathlib import Path
 from typing import Any
 
 from backstory.ingest import InputMeta
-from backstory.stories import StoryClusterer
+from backstory.stories import LEAD_SENTENCES, StoryClusterer
 from eval.common import DATA, ROOT, print_table, temporary_desk, write_jsonl
 
 Dataset = tuple[str, list[dict[str, Any]], list[str]]  # name, JSONL records, gold labels
@@ -74,10 +78,19 @@ def news_cluster_dataset() -> Dataset | None:
     return "news_cluster", records, gold
 
 
-def evaluate(dataset: Dataset, thresholds: list[float], *, seed: int = 7) -> list[list[Any]]:
-    """Ingest the data set in each order; score the stories ingest built (the setting's
-    threshold) and those the same incremental clustering builds at the other thresholds,
-    replayed in memory in the same order."""
+def dev_half(event: str) -> bool:
+    """Whether a gold event of news_cluster is in its development half (the other half is
+    held out): the SHA-256 of its id is even. Constants may be chosen on this half only."""
+    return int(hashlib.sha256(event.encode()).hexdigest(), 16) % 2 == 0
+
+
+def evaluate(dataset: Dataset, thresholds: list[float], *, seed: int = 7,
+             halves: bool = False) -> list[list[Any]]:
+    """Ingest the data set (with sentence vectors) in each order; score the stories ingest
+    built, and those the same incremental clustering builds in memory, in the same order,
+    at the setting's threshold and the others, with embeddings and without (words and
+    names alone, as when sentence vectors are off). With `halves`, also each half of the
+    gold events (`dev_half`) clustered alone."""
     name, records, gold = dataset
     rows = []
     for order in ("chronological", "shuffled"):
@@ -85,7 +98,8 @@ def evaluate(dataset: Dataset, thresholds: list[float], *, seed: int = 7) -> lis
                          key=lambda i: (records[i].get("published_at") or "", i))
         if order == "shuffled":
             random.Random(seed).shuffle(indices)
-        with temporary_desk() as desk, tempfile.TemporaryDirectory() as folder:
+        with temporary_desk(sentence_vectors=True) as desk, \
+                tempfile.TemporaryDirectory() as folder:
             path = write_jsonl((records[i] for i in indices), Path(folder) / "input.jsonl")
             report = desk.ingest([str(path)], meta=InputMeta())
             # Input "#N" is the Nth line, i.e. records[indices[N - 1]].
@@ -94,20 +108,33 @@ def evaluate(dataset: Dataset, thresholds: list[float], *, seed: int = 7) -> lis
             stored = {a: s.id for s in desk.stories() for a in s.article_ids}
             setting = desk.settings.story_threshold
             p, r, f = bcubed([stored[id_of[line]] for line in range(len(indices))], truth)
-            rows.append([name, order, f"{setting:.3f} (ingest)", len(set(stored.values())),
-                         len(set(truth)), p, r, f])
-            features = {f.meta.id: f for f in desk.store.article_features()}
+            rows.append([name, "all", order, "ingest", f"{setting:.3f}",
+                         len(set(stored.values())), len(set(truth)), p, r, f])
+            features = {f.meta.id: f for f in
+                        desk.store.article_features(lead_sentences=LEAD_SENTENCES)}
             in_ingest_order = [features[a.id] for a in report.articles
                                if a.duplicate_of is None and a.id in features]
-            for threshold in thresholds:
-                clusterer = StoryClusterer(threshold=threshold,
-                                           window_days=desk.settings.story_window_days)
-                story_of = {a: s.id for s in clusterer.cluster(in_ingest_order, in_order=True)
-                            for a in s.article_ids}
-                predicted = [story_of[id_of[line]] for line in range(len(indices))]
-                p, r, f = bcubed(predicted, truth)
-                rows.append([name, order, f"{threshold:.3f}", len(set(predicted)),
-                             len(set(truth)), p, r, f])
+            subsets = [("all", lambda event: True)]
+            if halves:
+                subsets += [("dev half", dev_half),
+                            ("held-out half", lambda event: not dev_half(event))]
+            for subset, keep in subsets:
+                lines = [line for line in range(len(indices)) if keep(truth[line])]
+                ids = {id_of[line] for line in lines}
+                articles = [a for a in in_ingest_order if a.meta.id in ids]
+                for similarity, chosen in (("embeddings", articles),
+                                           ("words+names", [replace(a, lead_vectors=())
+                                                            for a in articles])):
+                    for threshold in [setting, *thresholds]:
+                        clusterer = StoryClusterer(
+                            threshold=threshold, window_days=desk.settings.story_window_days)
+                        story_of = {a: s.id for s in clusterer.cluster(chosen, in_order=True)
+                                    for a in s.article_ids}
+                        predicted = [story_of[id_of[line]] for line in lines]
+                        subset_truth = [truth[line] for line in lines]
+                        p, r, f = bcubed(predicted, subset_truth)
+                        rows.append([name, subset, order, similarity, f"{threshold:.3f}",
+                                     len(set(predicted)), len(set(subset_truth)), p, r, f])
     return rows
 
 
@@ -124,9 +151,10 @@ def main() -> None:
         if dataset is None:
             print(f"skipped {make.__name__}: data missing under {DATA}")
             continue
-        rows.extend(evaluate(dataset, thresholds))
-    print_table("Story clustering, B-cubed", ["data", "order", "threshold", "stories", "gold",
-                                              "precision", "recall", "F1"], rows)
+        rows.extend(evaluate(dataset, thresholds, halves=make is news_cluster_dataset))
+    print_table("Story clustering, B-cubed", ["data", "articles", "order", "similarity",
+                                              "threshold", "stories", "gold", "precision",
+                                              "recall", "F1"], rows)
 
 
 if __name__ == "__main__":

@@ -32,11 +32,13 @@ __all__ = ["ArticleFeatures", "Store", "StoryIndex", "StoryMember", "StoryState"
 
 @dataclass(frozen=True, slots=True)
 class ArticleFeatures:
-    """What story clustering reads of an article: its metadata, text and entity names."""
+    """What story clustering reads of an article: its metadata, text and entity names, and
+    the stored embeddings of its lead sentences (float16 bytes; none when they have none)."""
 
     meta: ArticleMeta
     text: str
     entities: tuple[str, ...]
+    lead_vectors: tuple[bytes, ...] = ()
 
 
 @dataclass(frozen=True, slots=True)
@@ -45,7 +47,8 @@ class StoryState:
 
     `weights` is the centroid (the sum of its articles' kept feature weights), or only
     the part of it that was asked for; `text_norm2` and `entity_norm2` are the squared
-    norms of its word and name parts. Days are ordinal numbers.
+    norms of its word and name parts. `embedding` is the sum of its articles' embeddings
+    (float32 bytes), empty when they have none. Days are ordinal numbers.
     """
 
     id: str
@@ -59,6 +62,7 @@ class StoryState:
     first_day: int | None
     last_day: int | None
     weights: Mapping[str, float] = field(default_factory=dict)
+    embedding: bytes = b""
 
 
 @dataclass(frozen=True, slots=True)
@@ -78,13 +82,15 @@ class VectorChanges:
 @dataclass(frozen=True, slots=True)
 class StoryMember:
     """An article as its story keeps it, so that a story that drifts can be split: its
-    share of the centroid (`weights`, its kept feature weights), headline and date."""
+    share of the centroid (`weights`, its kept feature weights, and `embedding`), headline
+    and date."""
 
     article_id: str
     title: str
     published_at: str | None
     day: int | None
     weights: Mapping[str, float] = field(default_factory=dict)
+    embedding: bytes = b""
 
 
 class StoryIndex(Protocol):
@@ -140,7 +146,8 @@ class Store(Protocol):
     def find_entities(self, name: str) -> list[tuple[str, str]]: ...
     def entity_articles(self, name: str) -> list[str]: ...
     def roles_of(self, name: str) -> list[tuple[str, str]]: ...
-    def article_features(self) -> Iterator[ArticleFeatures]: ...
+    def article_features(self, *, lead_sentences: int = 0
+                         ) -> Iterator[ArticleFeatures]: ...
 
     # learned boilerplate
     def outlets(self) -> list[str]: ...
@@ -190,7 +197,8 @@ class Store(Protocol):
     def stories(self) -> list[Story]: ...
     def story(self, story_id: str) -> Story: ...
     def story_index(self) -> AbstractContextManager[StoryIndex]: ...
-    def story_features(self, article_ids: Sequence[str]) -> list[ArticleFeatures]: ...
+    def story_features(self, article_ids: Sequence[str], *, lead_sentences: int = 0
+                       ) -> list[ArticleFeatures]: ...
     def articles_to_count(self, *, limit: int) -> list[str]: ...
     def articles_to_assign(self, *, limit: int, by_date: bool) -> list[str]: ...
     def clear_story_index(self, *, rebuilding: bool) -> None: ...

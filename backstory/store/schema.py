@@ -358,6 +358,24 @@ story_vectors = sa.Table(
     sa.Column("weights", sa.Text, nullable=False),
 )
 
+# -- version 9: story clustering reads sentence embeddings ------------------------------------
+
+# A story's embedding: the sum of its articles' (each the unit mean of its lead sentences'
+# vectors, float32). Stories whose articles have no sentence vectors have no row.
+story_embeddings = sa.Table(
+    "story_embeddings", metadata,
+    sa.Column("story_id", sa.Text, sa.ForeignKey("stories.id", ondelete="CASCADE"),
+              primary_key=True),
+    sa.Column("embedding", sa.LargeBinary, nullable=False),
+)
+# Each assigned article's embedding, beside its `story_vectors` row, for splits.
+story_article_embeddings = sa.Table(
+    "story_article_embeddings", metadata,
+    sa.Column("article_id", sa.Text, sa.ForeignKey("articles.id", ondelete="CASCADE"),
+              primary_key=True),
+    sa.Column("embedding", sa.LargeBinary, nullable=False),
+)
+
 _V1_TABLES = (settings_kv, sources, articles, article_copies, sentences, entities, mentions,
               stories, story_articles)
 
@@ -458,6 +476,17 @@ def _v8(conn: Connection) -> None:
         conn.exec_driver_sql("CREATE INDEX IF NOT EXISTS ix_articles_seq ON articles (seq)")
 
 
+def _v9(conn: Connection) -> None:
+    # (checkfirst: tests take stores back to older versions.)
+    story_embeddings.create(conn, checkfirst=True)
+    story_article_embeddings.create(conn, checkfirst=True)
+    # Stories built from articles that have sentence vectors were grouped without them: the
+    # next update rebuilds them. (Without vectors, clustering is as it was.)
+    if conn.execute(sa.select(sa.literal(1)).select_from(sentence_vectors).limit(1)).first():
+        conn.execute(settings_kv.delete().where(settings_kv.c.key == "stories_rebuild_pending"))
+        conn.execute(settings_kv.insert().values(key="stories_rebuild_pending", value="1"))
+
+
 def _pgvector_columns(conn: Connection) -> None:
     """PostgreSQL keeps each vector twice: as the bytes every backend stores, and as a
     pgvector `vector` under an HNSW index, which is what it searches. (Not `halfvec`: it
@@ -477,7 +506,7 @@ def _pgvector_columns(conn: Connection) -> None:
 
 # Append only: a migration, once released, never changes.
 MIGRATIONS: tuple[Callable[[Connection], None], ...] = (_v1, _v2, _v3, _v4, _v5, _v6, _v7,
-                                                         _v8)
+                                                         _v8, _v9)
 
 
 def migrate(conn: Connection) -> int:

@@ -411,19 +411,23 @@ class SQLStore(EditorTables):
         with self._engine.connect() as conn:
             return [row.name for row in conn.execute(query)]
 
-    def article_features(self) -> Iterator[ArticleFeatures]:
+    def article_features(self, *, lead_sentences: int = 0) -> Iterator[ArticleFeatures]:
+        """What story clustering reads of every article, with the stored vectors of its
+        first `lead_sentences` sentences."""
         names: dict[str, list[str]] = {}
         entity_query = sa.select(t.mentions.c.article_id, t.entities.c.name).select_from(
             t.mentions.join(t.entities, t.mentions.c.entity_id == t.entities.c.id)
-        ).where(t.entities.c.type.in_(("PERSON", "ORG", "GPE", "LOC", "FAC", "EVENT", "NORP")))
+        ).where(t.entities.c.type.in_(_STORY_ENTITY_TYPES))
         query = sa.select(*_meta_columns(), t.articles.c.text).select_from(_meta_from()
                                                                            ).order_by(t.articles.c.id)
         with self._engine.connect() as conn:
             for article_id, name in conn.execute(entity_query):
                 names.setdefault(article_id, []).append(name)
+            leads = _lead_vectors(conn, None, lead_sentences)
             for row in conn.execute(query):
                 yield ArticleFeatures(meta=_meta(row), text=row.text,
-                                      entities=tuple(names.get(row.id, ())))
+                                      entities=tuple(names.get(row.id, ())),
+                                      lead_vectors=leads.get(row.id, ()))
 
     # -- search -----------------------------------------------------------------------------
 
@@ -632,8 +636,10 @@ class SQLStore(EditorTables):
         with self._write() as conn:
             yield story_index.SQLStoryIndex(conn)
 
-    def story_features(self, article_ids: Sequence[str]) -> list[ArticleFeatures]:
-        """What story clustering reads of the given articles, in the given order."""
+    def story_features(self, article_ids: Sequence[str], *, lead_sentences: int = 0
+                       ) -> list[ArticleFeatures]:
+        """What story clustering reads of the given articles, in the given order, with the
+        stored vectors of their first `lead_sentences` sentences."""
         names: dict[str, list[str]] = {}
         entity_query = sa.select(t.mentions.c.article_id, t.entities.c.name).select_from(
             t.mentions.join(t.entities, t.mentions.c.entity_id == t.entities.c.id)
@@ -645,8 +651,10 @@ class SQLStore(EditorTables):
         with self._engine.connect() as conn:
             for article_id, name in conn.execute(entity_query):
                 names.setdefault(article_id, []).append(name)
+            leads = _lead_vectors(conn, article_ids, lead_sentences)
             found = {row.id: ArticleFeatures(meta=_meta(row), text=row.text,
-                                             entities=tuple(names.get(row.id, ())))
+                                             entities=tuple(names.get(row.id, ())),
+                                             lead_vectors=leads.get(row.id, ()))
                      for row in conn.execute(query)}
         return [found[a] for a in article_ids if a in found]
 
@@ -864,6 +872,24 @@ def _ensure_source(conn: Connection, outlet: str | None, url: str | None) -> str
 
 def _entity_id(name: str, type_: str) -> str:
     return _stable_id("entity", type_, name)
+
+
+def _lead_vectors(conn: Connection, article_ids: Sequence[str] | None, lead_sentences: int
+                  ) -> dict[str, tuple[bytes, ...]]:
+    """The stored vectors of the first `lead_sentences` sentences of these articles (all
+    articles for None), in sentence order; articles without vectors are left out."""
+    if lead_sentences <= 0:
+        return {}
+    s, v = t.sentences.c, t.sentence_vectors.c
+    query = sa.select(s.article_id, v.vector).select_from(
+        t.sentence_vectors.join(t.sentences, v.sentence_pk == s.pk)
+    ).where(s.idx < lead_sentences).order_by(s.article_id, s.idx)
+    if article_ids is not None:
+        query = query.where(s.article_id.in_(list(article_ids)))
+    found: dict[str, list[bytes]] = {}
+    for article_id, vector in conn.execute(query):
+        found.setdefault(article_id, []).append(bytes(vector))
+    return {article_id: tuple(vectors) for article_id, vectors in found.items()}
 
 
 def _meta_columns(prefix: str = "") -> list[Any]:

@@ -81,12 +81,15 @@ class SQLStoryIndex:
             weights[story_id][feature] = weight
         rows = self._run(
             "SELECT s.id, s.title, s.first_seen, s.last_seen, st.title_score, st.size, "
-            "st.text_norm2, st.entity_norm2, st.first_day, st.last_day FROM stories s "
-            f"JOIN story_state st ON st.story_id = s.id WHERE s.id IN ({marks})", tuple(ids))
+            "st.text_norm2, st.entity_norm2, st.first_day, st.last_day, se.embedding "
+            "FROM stories s JOIN story_state st ON st.story_id = s.id "
+            "LEFT JOIN story_embeddings se ON se.story_id = s.id "
+            f"WHERE s.id IN ({marks})", tuple(ids))
         return {row[0]: StoryState(
             id=row[0], title=row[1], first_seen=row[2], last_seen=row[3], title_score=row[4],
             size=row[5], text_norm2=row[6], entity_norm2=row[7], first_day=row[8],
-            last_day=row[9], weights=weights[row[0]]) for row in rows}
+            last_day=row[9], weights=weights[row[0]], embedding=bytes(row[10] or b""))
+            for row in rows}
 
     def add_article(self, state: StoryState, member: StoryMember, *, keys: Sequence[str]
                     ) -> None:
@@ -106,6 +109,10 @@ class SQLStoryIndex:
                   "day = excluded.day, weights = excluded.weights",
                   (member.article_id, member.title, member.published_at, member.day,
                    json.dumps(dict(sorted(member.weights.items())))))
+        if member.embedding:
+            self._run("INSERT INTO story_article_embeddings(article_id, embedding) "
+                      "VALUES (?, ?) ON CONFLICT(article_id) DO UPDATE SET "
+                      "embedding = excluded.embedding", (member.article_id, member.embedding))
 
     def merge(self, state: StoryState, *, other_id: str) -> None:
         """Fold story `other_id` into `state.id`; `state` is the merged story."""
@@ -122,11 +129,13 @@ class SQLStoryIndex:
     def story_members(self, story_id: str) -> list[StoryMember]:
         """The story's articles as it keeps them (those assigned before their vectors were
         kept are left out)."""
-        rows = self._run("SELECT v.article_id, v.title, v.published_at, v.day, v.weights "
-                         "FROM story_articles sa JOIN story_vectors v "
-                         "ON v.article_id = sa.article_id WHERE sa.story_id = ?", (story_id,))
+        rows = self._run("SELECT v.article_id, v.title, v.published_at, v.day, v.weights, "
+                         "e.embedding FROM story_articles sa JOIN story_vectors v "
+                         "ON v.article_id = sa.article_id LEFT JOIN story_article_embeddings e "
+                         "ON e.article_id = sa.article_id WHERE sa.story_id = ?", (story_id,))
         return [StoryMember(article_id=row[0], title=row[1], published_at=row[2], day=row[3],
-                            weights=json.loads(row[4])) for row in rows]
+                            weights=json.loads(row[4]), embedding=bytes(row[5] or b""))
+                for row in rows]
 
     def split(self, state: StoryState, *, moved: Sequence[str], new_state: StoryState
               ) -> None:
@@ -138,6 +147,7 @@ class SQLStoryIndex:
             self._in(f"UPDATE {table} SET story_id = ? WHERE story_id = ? "
                      "AND article_id IN ({})", ids, prefix=(new_state.id, state.id))
         self._run("DELETE FROM story_terms WHERE story_id = ?", (state.id,))
+        self._run("DELETE FROM story_embeddings WHERE story_id = ?", (state.id,))
         self._add_terms(state.id, state.weights)
         self._add_terms(new_state.id, new_state.weights)
         self._save(state)
@@ -161,6 +171,10 @@ class SQLStoryIndex:
                   "size = excluded.size, text_norm2 = excluded.text_norm2, "
                   "entity_norm2 = excluded.entity_norm2, first_day = excluded.first_day, "
                   "last_day = excluded.last_day", (state.id, *numbers))
+        if state.embedding:
+            self._run("INSERT INTO story_embeddings(story_id, embedding) VALUES (?, ?) "
+                      "ON CONFLICT(story_id) DO UPDATE SET embedding = excluded.embedding",
+                      (state.id, state.embedding))
 
     def _run(self, sql: str, params: tuple[Any, ...]) -> list[tuple[Any, ...]]:
         result = self._conn.exec_driver_sql(self._marks(sql), params)
@@ -187,8 +201,9 @@ class SQLStoryIndex:
 
 def clear(conn: Connection) -> None:
     """Delete every story and the whole story index."""
-    for table in (t.story_keys, t.story_terms, t.story_state, t.story_vectors,
-                  t.story_articles, t.stories, t.story_df, t.story_docs):
+    for table in (t.story_keys, t.story_terms, t.story_state, t.story_embeddings,
+                  t.story_vectors, t.story_article_embeddings, t.story_articles, t.stories,
+                  t.story_df, t.story_docs):
         conn.execute(table.delete())
 
 

@@ -1,5 +1,5 @@
 """Organize: articles grouped into stories."""
 
-from backstory.stories.cluster import StoryClusterer
+from backstory.stories.cluster import LEAD_SENTENCES, StoryClusterer
 
-__all__ = ["StoryClusterer"]
+__all__ = ["LEAD_SENTENCES", "StoryClusterer"]

@@ -5,7 +5,8 @@ Each new article is compared with the stories that share a name or a key word wi
 within the time window (found through an inverted index, not a scan of all stories); it
 joins the most similar one if the similarity reaches the threshold, else it starts a new
 story. Similarity blends the cosine of TF-IDF words (title words count more) with that of
-entity names, against the story's centroid. An article close to two stories whose
+entity names, and, when sentence vectors are stored, with that of the embeddings of the
+lead sentences, against the story's centroid. An article close to two stories whose
 centroids turn out to be alike merges them.
 
 A story whose articles drift apart splits: when it grows past 6, 12, 24… articles, its
@@ -25,9 +26,11 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, replace
 from datetime import date
 
+import numpy as np
 from sklearn.feature_extraction.text import ENGLISH_STOP_WORDS
 
 from backstory.models import Story
+from backstory.search.embeddings import from_bytes
 from backstory.store import (
     STORIES_REBUILD,
     ArticleFeatures,
@@ -42,6 +45,7 @@ from backstory.stories.vectors import (
     centroid_of,
     centroid_similarity,
     dot,
+    embedding_sum,
     norm2,
     similarity,
     strongest,
@@ -49,7 +53,10 @@ from backstory.stories.vectors import (
     unit,
 )
 
-__all__ = ["StoryClusterer", "short_title"]
+__all__ = ["LEAD_SENTENCES", "StoryClusterer", "short_title"]
+
+# An article's embedding is the mean of its first sentences' (where the news is told).
+LEAD_SENTENCES = 3
 
 _TITLE_BOOST = 3  # a title word counts as this many words of the body
 _KEEP_WORDS = 40  # an article's strongest words kept in its story's centroid
@@ -78,6 +85,7 @@ class _Vector:
     weights: dict[str, float]
     kept: dict[str, float]  # the part added to its story's centroid
     keys: tuple[str, ...]
+    embedding: bytes  # unit length, float32; empty without sentence vectors
 
 
 class StoryClusterer:
@@ -111,7 +119,7 @@ class StoryClusterer:
                     self.count(index, article)
         assigned = 0
         while ids := store.articles_to_assign(limit=_CHUNK, by_date=by_date):
-            features = store.story_features(ids)
+            features = store.story_features(ids, lead_sentences=LEAD_SENTENCES)
             with store.story_index() as index:
                 for article in features:
                     self.assign(index, article)
@@ -149,13 +157,14 @@ class StoryClusterer:
         key_weights = _idf(index, sorted({k for keys in found.values() for k in keys}))
         ranked = sorted(found, key=lambda s: (-sum(key_weights[k] for k in found[s]), s))
         states = index.story_states(ranked[:_CANDIDATES], list(vector.weights))
-        scores = {s: similarity(vector.weights, state) for s, state in states.items()
+        scores = {s: similarity(vector.weights, vector.embedding, state)
+                  for s, state in states.items()
                   if _within(state, vector.day, self.window_days)}
         close = sorted((s for s in scores if scores[s] >= self.threshold),
                        key=lambda s: (-scores[s], s))
         member = StoryMember(article_id=vector.article_id, title=vector.title,
                              published_at=vector.published_at, day=vector.day,
-                             weights=vector.kept)
+                             weights=vector.kept, embedding=vector.embedding)
         if not close:
             state = _new_story(vector)
             index.add_article(state, member, keys=vector.keys)
@@ -215,7 +224,8 @@ class StoryClusterer:
         title, title_score = (vector.title, new_score) if new_score > old_score else \
             (story.title, old_score)
         joined = replace(story, title=title, title_score=title_score, size=story.size + 1,
-                         text_norm2=text_norm2, entity_norm2=entity_norm2, weights={})
+                         text_norm2=text_norm2, entity_norm2=entity_norm2, weights={},
+                         embedding=embedding_sum(story.embedding, vector.embedding))
         return _spanned(joined, vector.published_at, vector.day)
 
     def _merged(self, index: StoryIndex, state: StoryState, other_id: str) -> StoryState:
@@ -231,7 +241,8 @@ class StoryClusterer:
                         key=lambda pair: -pair[0])
         merged = replace(
             keep, title=titles[0][1], title_score=titles[0][0], size=keep.size + fold.size,
-            text_norm2=norm2(weights, "w:"), entity_norm2=norm2(weights, "e:"), weights={})
+            text_norm2=norm2(weights, "w:"), entity_norm2=norm2(weights, "e:"), weights={},
+            embedding=embedding_sum(keep.embedding, fold.embedding))
         merged = _spanned(_spanned(merged, fold.first_seen, fold.first_day),
                           fold.last_seen, fold.last_day)
         index.merge(merged, other_id=fold.id)
@@ -291,8 +302,17 @@ def _vectorize(article: ArticleFeatures, index: StoryIndex) -> _Vector:
         article_id=article.meta.id, day=_day(article.meta.published_at),
         published_at=article.meta.published_at,
         title=short_title(article.meta.title, article.text), weights=weights, kept=kept,
-        keys=tuple(names + words[:_KEY_WORDS]),
+        keys=tuple(names + words[:_KEY_WORDS]), embedding=_embedding(article.lead_vectors),
     )
+
+
+def _embedding(lead_vectors: Sequence[bytes]) -> bytes:
+    """The unit mean of the lead sentences' stored embeddings (float32 bytes)."""
+    if not lead_vectors:
+        return b""
+    mean = from_bytes(lead_vectors).mean(axis=0)
+    norm = float(np.linalg.norm(mean))
+    return (mean / norm).astype(np.float32).tobytes() if norm else b""
 
 
 def _idf(index: StoryIndex, features: Sequence[str]) -> dict[str, float]:
@@ -319,7 +339,7 @@ def _new_story(vector: _Vector) -> StoryState:
         title=vector.title, title_score=_title_score(vector.title, vector.kept), size=1,
         text_norm2=norm2(vector.kept, "w:"), entity_norm2=norm2(vector.kept, "e:"),
         first_seen=vector.published_at, last_seen=vector.published_at,
-        first_day=vector.day, last_day=vector.day,
+        first_day=vector.day, last_day=vector.day, embedding=vector.embedding,
     )
 
 

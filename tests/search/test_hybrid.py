@@ -207,9 +207,10 @@ def _downgrade_to_before_vectors(db: str) -> None:
     """Make the database what a store of the previous schema version looked like."""
     # The removal trigger goes with its table.
     for statement in ("DROP TABLE sentence_vectors", "DROP TABLE vector_removals",
-                      # Migration 6 added sentence vectors; later ones (7: story vectors)
-                      # go with it.
-                      "DROP TABLE story_vectors",
+                      # Migration 6 added sentence vectors; later ones (7: story vectors,
+                      # 9: story embeddings) go with it.
+                      "DROP TABLE story_vectors", "DROP TABLE story_embeddings",
+                      "DROP TABLE story_article_embeddings",
                       "DELETE FROM schema_migrations WHERE version >= 6"):
         sql_rows(db, statement)
     sql_rows(db, "DELETE FROM settings_kv WHERE key LIKE 'vectors_%'")
