@@ -192,9 +192,9 @@ def _judge(hit: SentenceHit, question: Question, terms: QueryTerms, reader: _Art
     if hit.similarity is not None:
         # A paraphrase shares few words with the question but sits near it in meaning.
         support = max(support, hit.similarity)
-    if hit.sentence.text.rstrip(" ”\"'’").endswith("?"):
+    if text.rstrip(" ”\"'’").endswith("?"):
         support *= _QUESTION_PENALTY  # a sentence that asks does not answer
-    if question.kind == "reason" and _CAUSAL.search(hit.sentence.text):
+    if question.kind == "reason" and _CAUSAL.search(text):
         support = min(1.0, support * _REASON_BOOST)  # "why" is answered by a "because"
     if question.names:
         # "According to CNN" names the outlet, which the article need not name itself.
