@@ -21,7 +21,7 @@ from backstory.models import (
     readable_value,
 )
 
-__all__ = ["StoryFacts", "by_thing", "claim_phrase", "claims_of", "format_time", "format_value",
+__all__ = ["StoryFacts", "by_thing", "claim_phrase", "claims_of", "format_time",
            "join_names", "unique_citations"]
 
 
@@ -89,10 +89,6 @@ def format_time(value: str | None, precision: str | None = None) -> str | None:
     return parts[0] if parts[0].isdigit() else None
 
 
-def format_value(value: float | str) -> str:
-    return readable_value(value)
-
-
 def join_names(names: Sequence[str]) -> str:
     names = list(dict.fromkeys(n for n in names if n))
     if len(names) <= 1:
@@ -103,7 +99,7 @@ def join_names(names: Sequence[str]) -> str:
 def claim_phrase(claim: Claim) -> str:
     """A claim in a few words: "at least 11 Chinese students deported or had their visas
     cancelled on arrival"."""
-    value = format_value(claim.value)
+    value = readable_value(claim.value)
     if value.lower() in _VAGUE and claim.object:
         value += " of"
     if claim.unit and claim.unit.split()[-1] in _TIME_UNITS and claim.object:
@@ -130,7 +126,7 @@ def by_thing(facts: StoryFacts) -> list[tuple[str, str, list[tuple[Claim, Citati
     """Claims grouped by who makes them and the figure they give, most reported first."""
     groups: dict[tuple[str, str, str], list[tuple[Claim, Citation]]] = {}
     for source, claim, citation in claims_of(facts):
-        key = (source, format_value(claim.value).lower(), (claim.object or claim.unit or "")
+        key = (source, readable_value(claim.value).lower(), (claim.object or claim.unit or "")
                .lower())
         groups.setdefault(key, []).append((claim, citation))
     ranked = sorted(groups.items(), key=lambda g: (-len({c.article_id for _, c in g[1]}),

@@ -72,15 +72,19 @@ def _groups(store: Store) -> list[list[str]]:
     return sorted(sorted(s.article_ids) for s in store.stories())
 
 
+def _four_stored() -> list[NewArticle]:
+    """Two flood articles of one story, an election, and a later flood outside the window."""
+    return [_stored(f.text, f.meta.published_at or "", f.entities, title)
+            for f, title in ((FLOOD_A, "Lowmarsh harbour flooded"),
+                             (FLOOD_B, "Lowmarsh to replace tide gates"),
+                             (ELECTION, "Skarholm elects a mayor"),
+                             (FLOOD_LATER, "Lowmarsh floods again"))]
+
+
 def test_new_articles_join_stored_stories_and_a_rebuild_agrees(db_path: str) -> None:
     store = open_store(Settings(db=db_path).db_url)
     clusterer = StoryClusterer(threshold=0.12, window_days=10)
-    flood_a, flood_b, election, flood_later = (
-        _stored(f.text, f.meta.published_at or "", f.entities, title)
-        for f, title in ((FLOOD_A, "Lowmarsh harbour flooded"),
-                         (FLOOD_B, "Lowmarsh to replace tide gates"),
-                         (ELECTION, "Skarholm elects a mayor"),
-                         (FLOOD_LATER, "Lowmarsh floods again")))
+    flood_a, flood_b, election, flood_later = _four_stored()
     store.write([flood_a, election])
     assert clusterer.update(store) == 2
     store.write([flood_b, flood_later])
@@ -100,12 +104,7 @@ def test_an_update_cut_short_is_finished_by_the_next_with_what_came_since(db_pat
                                                                            ) -> None:
     store = open_store(Settings(db=db_path).db_url)
     clusterer = StoryClusterer(threshold=0.12, window_days=10)
-    flood_a, flood_b, election, flood_later = (
-        _stored(f.text, f.meta.published_at or "", f.entities, title)
-        for f, title in ((FLOOD_A, "Lowmarsh harbour flooded"),
-                         (FLOOD_B, "Lowmarsh to replace tide gates"),
-                         (ELECTION, "Skarholm elects a mayor"),
-                         (FLOOD_LATER, "Lowmarsh floods again")))
+    flood_a, flood_b, election, flood_later = _four_stored()
     store.write([flood_a])
     assert clusterer.update(store) == 1
     # An update that stopped after counting the new articles, before placing them.
