@@ -13,6 +13,7 @@ import pytest
 
 from backstory.config import Settings
 from backstory.pipeline import Desk
+from backstory.qa.facts import names_match
 from backstory.qa.question import read_question
 
 ARTICLES = [
@@ -28,6 +29,11 @@ ARTICLES = [
      "text": "Harbor master Paul Grant spoke to reporters at the pier on Wednesday. "
              "\u201cThe ferry came in far too fast,\u201d Grant said. Divers inspected the "
              "damaged pilings for most of the afternoon."},
+    {"url": "https://harbor.example/wall", "outlet": "Harbor Daily",
+     "published_at": "2025-03-06", "title": "Mayor promises a sea wall",
+     "text": "Mayor Ines Wolff met residents of the old town on Thursday evening. Wolff "
+             "said: \u201cWe heard every complaint tonight. The new sea wall will be "
+             "finished by June.\u201d Residents applauded."},
 ]
 
 
@@ -96,3 +102,19 @@ def test_a_name_given_only_as_the_outlet_is_held(harbor: Desk) -> None:
                         threshold=0.0)
     assert answer.answer is not None and "far too fast" in answer.answer
     assert answer.citations[0].outlet == "Coast Wire"
+
+
+def test_a_long_quotation_is_cited_at_the_sentence_that_answers(harbor: Desk) -> None:
+    answer = harbor.ask("What did Wolff say about the sea wall?", threshold=0.0)
+    assert answer.answer is not None and "sea wall will be finished" in answer.answer
+    assert "sea wall will be finished" in answer.citations[0].sentence
+
+
+@pytest.mark.parametrize(("asked", "stored", "same"), [
+    ("Fed", "Federal Reserve", True),
+    ("Penn", "University of Pennsylvania", True),
+    ("Xi", "Xi Jinping", True),
+    ("Wolff", "Paul Grant", False),
+])
+def test_a_short_form_names_the_entity(asked: str, stored: str, same: bool) -> None:
+    assert names_match(asked, stored) is same
