@@ -34,6 +34,8 @@ CONTAINMENT_THRESHOLD = 0.5
 _MIN_SHINGLES = 8
 _WORD = re.compile(r"\w+", re.UNICODE)
 _SEED = 1
+# The seed's permutations, drawn once: MinHash would draw them again for every article.
+_SIGNER = MinHash(num_perm=NUM_PERM, seed=_SEED)
 
 
 @dataclass(frozen=True, slots=True)
@@ -51,7 +53,8 @@ class Fingerprint:
 def fingerprint(text: str) -> Fingerprint:
     """Shingle a text and sign it; the same text always gives the same fingerprint."""
     shingles = _shingles(text)
-    signature = MinHash(num_perm=NUM_PERM, seed=_SEED)
+    signature = MinHash(num_perm=NUM_PERM, seed=_SEED, permutations=_SIGNER.permutations,
+                        scheme=_SIGNER.scheme)
     if shingles:
         signature.update_batch([struct.pack("<q", s) for s in shingles])
     values = np.asarray(signature.hashvalues, dtype=np.uint64)
