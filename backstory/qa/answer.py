@@ -16,7 +16,7 @@ import itertools
 import logging
 import re
 from collections import defaultdict
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 
 from backstory.errors import QuestionError
@@ -54,6 +54,9 @@ _AGREEMENT_BONUS = 0.05
 # A clock-time question ("at what time") answered by a time without digits ("morning")
 # fits no better than one answered by a date.
 _NO_DIGIT_FIT = 0.3
+# Likewise a range question ("what is the new target range") answered by one figure.
+_ONE_FIGURE_FIT = 0.3
+_FIGURE = re.compile(r"\d+(?:[.,]\d+)*")
 # Nearness of a typed answer to the question's words: at `_NEAR_WORDS` words away it
 # keeps half of the `_NEARNESS_SHARE` of its score that nearness decides.
 _NEAR_WORDS = 4
@@ -219,6 +222,7 @@ def _typed_answer(question: Question, terms: QueryTerms, judged: list[_Judged],
     fits = question.entity_types
     scores: dict[str, float] = {}
     holders: dict[str, list[_Judged]] = defaultdict(list)
+    values: dict[str, str] = {}  # a time answer's resolved value ("2020-03")
     for item in judged[:_TYPED_POOL]:
         sentence = item.hit.sentence
         near = _Nearness(sentence.text, terms, question.names)
@@ -239,22 +243,51 @@ def _typed_answer(question: Question, terms: QueryTerms, judged: list[_Judged],
                 continue  # "How old" is answered by an age, not by any number near the name
             if question.answer_type == "clock" and not any(c.isdigit() for c in mention.text):
                 fit *= _NO_DIGIT_FIT  # "1:30 a.m." tells the time better than "morning"
-            if question.answer_type == "time" and not _within_bounds(
-                    question, reader.time_of(item.hit, mention), item.hit.article.published_at):
-                continue
+            if question.answer_type == "range" and len(_FIGURE.findall(mention.text)) < 2:
+                fit *= _ONE_FIGURE_FIT
+            if question.answer_type == "time":
+                value = reader.time_of(item.hit, mention)
+                if not _within_bounds(question, value, item.hit.article.published_at):
+                    continue
+                if value:
+                    values.setdefault(key, value)
             score = item.support * fit * near.factor(mention.start - sentence.start,
                                                      mention.end - sentence.start)
             if item not in holders[key]:
                 holders[key].append(item)
+                # Agreement counts as far as the agreeing sentence answers the question.
                 scores[key] = max(scores.get(key, 0.0), score) + _AGREEMENT_BONUS * (
-                    len(holders[key]) > 1)
+                    len(holders[key]) > 1) * item.support
     if not scores:
         best = judged[0]
         return None, best.support * _UNTYPED_PENALTY, [best]
+    _merge_into_precise(scores, holders, values)
     winner = max(scores, key=lambda k: scores[k])
     best = holders[winner][0]
     named = max((_with_partners(winner, item, reader) for item in holders[winner]), key=len)
     return named, best.support, holders[winner]
+
+
+def _merge_into_precise(scores: dict[str, float], holders: dict[str, list[_Judged]],
+                        values: Mapping[str, str]) -> None:
+    """Times that agree are one answer, given in the finest and plainest words: "2020" (a
+    headline's "first cut since 2020"), "four years" ("the first cut in four years",
+    resolved to 2020) and "March 2020" (the report's body) answer "March 2020", standing
+    on the sentences of all three."""
+    def finer(key: str, other: str) -> bool:
+        value, more = values[key], values[other]
+        return more.startswith(value) and (len(more) > len(value) or (
+            more[:4] in other and value[:4] not in key))  # "2020" reads better than "four years"
+
+    for key in list(values):
+        better = [other for other in values if other != key and other in scores
+                  and key in scores and finer(key, other)]
+        if not better:
+            continue
+        target = max(better, key=lambda k: (len(values[k]), scores[k]))
+        scores[target] = max(scores[target], scores.pop(key)) + _AGREEMENT_BONUS
+        merged = holders[target] + [j for j in holders.pop(key) if j not in holders[target]]
+        holders[target] = sorted(merged, key=lambda j: j.support, reverse=True)
 
 
 def _hedged(mention: Mention, sentence: Sentence) -> str:

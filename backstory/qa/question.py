@@ -24,6 +24,7 @@ ANSWER_TYPES: dict[str, dict[str, float]] = {
     "duration": {"TIME": 1.0, "DATE": 1.0, "QUANTITY": 0.8},
     "amount": {"MONEY": 1.0, "PERCENT": 1.0, "QUANTITY": 1.0},
     "age": {"DATE": 1.0, "CARDINAL": 1.0},
+    "range": {"PERCENT": 1.0, "MONEY": 1.0, "QUANTITY": 1.0, "CARDINAL": 1.0},
 }
 _NAME_TYPES = {"PERSON", "ORG", "GPE", "LOC", "FAC", "NORP", "EVENT", "PRODUCT"}
 
@@ -122,6 +123,14 @@ _AUXILIARIES = {"did", "does", "do", "is", "was", "are", "were", "has", "have", 
                 "would", "can", "could", "should", "may", "might", "must"}
 _PLACE_NOUNS = {"city", "town", "country", "countries", "state", "province", "region",
                 "stadium", "venue", "airport", "port", "village", "capital"}
+# Nouns that ask for a figure: "What is the new target range …", "what was the score …".
+_FIGURE_NOUNS = {"range", "rate", "rates", "level", "percentage", "share", "price", "prices",
+                 "cost", "score", "scoreline", "total", "figure", "toll", "tally", "sum",
+                 "margin", "salary", "budget", "fine", "value", "valuation"}
+_COPULAS = {"is", "was", "are", "were"}
+# Words that end the noun phrase after "what is": "the score of the final" asks for a score.
+_PHRASE_ENDS = _AUXILIARIES | {"of", "for", "in", "on", "at", "by", "before", "after", "from",
+                               "to", "that", "which", "when", "since", "?"}
 
 
 def _answer_type(words: list[str]) -> str | None:
@@ -149,6 +158,14 @@ def _answer_type(words: list[str]) -> str | None:
         # "Which Fed official …", "which France players …": the noun says who is asked for.
         asked = list(itertools.takewhile(lambda w: w not in _AUXILIARIES,
                                          words[wh + 1:wh + 1 + _NOUN_REACH]))
+        if following and following[0] in _COPULAS:
+            # "What was the rate range before the cut?": the noun after the copula.
+            asked = list(itertools.takewhile(lambda w: w not in _PHRASE_ENDS,
+                                             words[wh + 2:wh + 3 + _NOUN_REACH]))[-1:]
+            if asked == ["range"]:
+                return "range"  # two figures: "4.75% to 5%"
+            if any(w in _FIGURE_NOUNS for w in asked):
+                return "number"
         if any(w in _PERSON_NOUNS for w in asked):
             return "person"
         if any(w in _PLACE_NOUNS for w in asked):

@@ -1,0 +1,66 @@
+"""Typed answers that must agree across sentences: a range is two figures, and times that
+agree at different precision are one answer, given at the finest.
+
+Our own small corpus; answers are asked for with no abstention threshold (these tests
+are about which answer wins; eval/ask.py measures calibration).
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Iterator
+
+import pytest
+
+from backstory.config import Settings
+from backstory.pipeline import Desk
+from backstory.qa.question import read_question
+
+ARTICLES = [
+    {"url": "https://ledger.example/fees", "outlet": "Valley Ledger",
+     "published_at": "2025-06-12", "title": "Council raises parking fees",
+     "text": "The city council raised parking fees on Wednesday. The new parking fees, "
+             "backed by 7 council members, will cost between 3 and 4 dollars an hour. The "
+             "fees had not changed since 2016."},
+    {"url": "https://ledger.example/dam", "outlet": "Valley Ledger",
+     "published_at": "2025-06-10", "title": "Reservoir spills over",
+     "text": "The Elm Creek reservoir spilled over on Monday. The Elm Creek dam was "
+             "finished in 1962, the water board said."},
+    {"url": "https://riverpost.example/dam", "outlet": "River Post",
+     "published_at": "2025-06-11", "title": "Old dam holds",
+     "text": "Engineers inspected the old dam on Tuesday. Work on the dam ended in May 1962."},
+]
+
+
+@pytest.fixture(scope="module")
+def valley(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Desk]:
+    folder = tmp_path_factory.mktemp("valley")
+    corpus = folder / "valley.jsonl"
+    corpus.write_text("".join(json.dumps(a) + "\n" for a in ARTICLES))
+    with Desk(Settings(db=str(folder / "valley.db"))) as desk:
+        desk.ingest([str(corpus)])
+        yield desk
+
+
+def test_what_is_the_range_asks_for_two_figures(valley: Desk) -> None:
+    question = read_question(valley.analyzer.analyze_text(
+        "What is the new range of parking fees?"))
+    assert question.answer_type == "range"
+    answer = valley.ask("What is the new range of parking fees?", threshold=0.0)
+    assert answer.answer is not None
+    assert "3" in answer.answer and "4" in answer.answer and "7" not in answer.answer
+
+
+def test_what_was_the_score_asks_for_a_figure(valley: Desk) -> None:
+    question = read_question(valley.analyzer.analyze_text("What was the score of the vote?"))
+    assert question.answer_type == "number"
+    question = read_question(valley.analyzer.analyze_text("What did the council say?"))
+    assert question.answer_type is None
+
+
+def test_agreeing_times_are_given_at_the_finest(valley: Desk) -> None:
+    answer = valley.ask("When was the Elm Creek dam finished?", threshold=0.0)
+    assert answer.answer is not None and answer.answer.startswith("May 1962")
+    cited = " ".join(c.sentence for c in answer.citations)
+    assert "finished in 1962" in cited and "May 1962" in cited
+
