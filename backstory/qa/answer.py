@@ -218,6 +218,8 @@ def _typed_answer(question: Question, terms: QueryTerms, judged: list[_Judged],
     names it adds a little (agreement across sentences and outlets).
     """
     asked = [name.casefold() for name in question.names]
+    # Words of the question, for names its own reading missed ("Which Brightware software…").
+    question_words = {w.casefold() for w in _WORD.findall(question.text)}
     reader.analyses([item.hit.article.id for item in judged[:_TYPED_POOL]])  # one batch
     fits = question.entity_types
     scores: dict[str, float] = {}
@@ -232,7 +234,9 @@ def _typed_answer(question: Question, terms: QueryTerms, judged: list[_Judged],
                 continue
             key = mention.name if mention.type in _NAMED else _hedged(mention, sentence)
             folded = key.casefold()
-            if any(folded in name or name in folded for name in asked):
+            if any(folded in name or name in folded for name in asked) or (
+                    mention.type in _NAMED
+                    and set(_WORD.findall(folded)) <= question_words):
                 continue  # the question's own names are not its answer
             if question.answer_type == "place":
                 before = sentence.text[: mention.start - sentence.start].split()[-1:]

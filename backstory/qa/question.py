@@ -25,6 +25,8 @@ ANSWER_TYPES: dict[str, dict[str, float]] = {
     "amount": {"MONEY": 1.0, "PERCENT": 1.0, "QUANTITY": 1.0},
     "age": {"DATE": 1.0, "CARDINAL": 1.0},
     "range": {"PERCENT": 1.0, "MONEY": 1.0, "QUANTITY": 1.0, "CARDINAL": 1.0},
+    # A named thing: spaCy's small model often tags a product's name as an organization.
+    "product": {"PRODUCT": 1.0, "ORG": 0.7},
 }
 _NAME_TYPES = {"PERSON", "ORG", "GPE", "LOC", "FAC", "NORP", "EVENT", "PRODUCT"}
 
@@ -127,6 +129,12 @@ _PLACE_NOUNS = {"city", "town", "country", "countries", "state", "province", "re
 _FIGURE_NOUNS = {"range", "rate", "rates", "level", "percentage", "share", "price", "prices",
                  "cost", "score", "scoreline", "total", "figure", "toll", "tally", "sum",
                  "margin", "salary", "budget", "fine", "value", "valuation"}
+# Nouns that ask for a named thing: "Which CrowdStrike software's update …".
+_PRODUCT_NOUNS = {"software", "app", "application", "program", "product", "products",
+                  "device", "devices", "platform", "service", "tool", "vaccine", "vaccines",
+                  "drug", "drugs", "phone", "model", "car", "vehicle", "aircraft", "plane",
+                  "ship", "vessel", "weapon", "weapons", "missile", "missiles", "chip",
+                  "chatbot", "browser", "console", "satellite", "rocket", "spacecraft"}
 _COPULAS = {"is", "was", "are", "were"}
 # Words that end the noun phrase after "what is": "the score of the final" asks for a score.
 _PHRASE_ENDS = _AUXILIARIES | {"of", "for", "in", "on", "at", "by", "before", "after", "from",
@@ -170,6 +178,8 @@ def _answer_type(words: list[str]) -> str | None:
             return "person"
         if any(w in _PLACE_NOUNS for w in asked):
             return "place"
+        if any(w in _PRODUCT_NOUNS for w in asked):
+            return "product"
     if word == "when" or (word in ("what", "which") and following
                           and following[0] in ("date", "day", "year", "month")):
         return "time"

@@ -1,5 +1,5 @@
-"""Typed answers that must agree across sentences: a range is two figures, and times that
-agree at different precision are one answer, given at the finest.
+"""Typed answers beyond the wh-word: a range is two figures, "which software" asks for a
+named thing, and times that agree at different precision are one answer, at the finest.
 
 Our own small corpus; answers are asked for with no abstention threshold (these tests
 are about which answer wins; eval/ask.py measures calibration).
@@ -29,6 +29,10 @@ ARTICLES = [
     {"url": "https://riverpost.example/dam", "outlet": "River Post",
      "published_at": "2025-06-11", "title": "Old dam holds",
      "text": "Engineers inspected the old dam on Tuesday. Work on the dam ended in May 1962."},
+    {"url": "https://ledger.example/kettles", "outlet": "Valley Ledger",
+     "published_at": "2025-06-13", "title": "Kettles go cold",
+     "text": "Brightware said a faulty update to its Nimbus software stopped the kettles "
+             "from heating. Customers in the valley reported cold kettles all morning."},
 ]
 
 
@@ -64,3 +68,10 @@ def test_agreeing_times_are_given_at_the_finest(valley: Desk) -> None:
     cited = " ".join(c.sentence for c in answer.citations)
     assert "finished in 1962" in cited and "May 1962" in cited
 
+
+
+def test_which_software_asks_for_a_named_thing(valley: Desk) -> None:
+    question = "Which Brightware software's update stopped the kettles?"
+    assert read_question(valley.analyzer.analyze_text(question)).answer_type == "product"
+    answer = valley.ask(question, threshold=0.0)
+    assert answer.answer is not None and answer.answer.startswith("Nimbus")
