@@ -30,7 +30,7 @@ from backstory.nlp.cues import (
     UNNAMED_SPEAKERS,
     XCOMP_LEMMAS,
 )
-from backstory.nlp.speakers import SpeakerNames
+from backstory.nlp.speakers import SpeakerNames, pronoun_genders
 
 __all__ = ["extract_quotes", "needs_parse"]
 
@@ -72,8 +72,9 @@ def extract_quotes(text: str, sentences: Sequence[Sentence], parsed: Mapping[int
     """
     by_index = {sentence.index: sentence for sentence in sentences}
     segments = _quote_segments(text)
+    genders = pronoun_genders(text, [s.end for s in sentences], mentions, segments)
     context = _Context(text, segments, SpeakerNames(sorted(mentions, key=lambda m: m.start),
-                                                    quotations=segments))
+                                                    quotations=segments, genders=genders))
     quotes: list[Quote] = []
     for index in sorted(parsed):
         sentence = by_index.get(index)

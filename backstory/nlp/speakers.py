@@ -1,13 +1,16 @@
 """Speaker naming: the entity a speaker phrase stands for, from its head word.
 
 A name the NER found is taken as it is; "he" or "they" is the person or organisation named
-or quoted just before, "a ministry spokesman" speaks for the ministry named nearby, and
-"the Chinese foreign ministry" names itself.
+or quoted just before ("he" never a person the article itself calls "she"), "a ministry
+spokesman" speaks for the ministry named nearby, and "the Chinese foreign ministry" names
+itself.
 """
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+import re
+from collections import Counter, defaultdict
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 
 from spacy.tokens import Token
@@ -23,10 +26,41 @@ from backstory.nlp.cues import (
     UNNAMED_SPEAKERS,
 )
 
-__all__ = ["SpeakerNames"]
+__all__ = ["SpeakerNames", "pronoun_genders"]
 
 # How many sentences back a pronoun or a "ministry spokesman" looks for its entity.
 _LOOKBACK = 5
+_GENDER_OF = {"he": "m", "him": "m", "his": "m", "himself": "m",
+              "she": "f", "her": "f", "hers": "f", "herself": "f"}
+_GENDERED = re.compile(r"\b(?:" + "|".join(_GENDER_OF) + r")\b", re.IGNORECASE)
+
+
+def pronoun_genders(text: str, sentence_ends: Sequence[int], mentions: Sequence[Mention],
+                    quotations: Sequence[tuple[int, int]] = ()) -> dict[str, str]:
+    """How the article itself refers to each person: "f" for Karikó when "Karikó struggled
+    to fund her work" and "she" follow her name, "m" for "he"/"his". A person is found at
+    their mentions and wherever their surname recurs (the NER misses some); only the
+    pronouns after them and before the next person or the sentence's end count, and no
+    name or pronoun inside a quotation (those are the speaker's words)."""
+    surnames = {m.name.split()[-1]: m.name for m in mentions
+                if m.type == "PERSON" and len(m.name.split()[-1]) >= 3}
+    places = {(m.start, m.end, m.name) for m in mentions if m.type == "PERSON"}
+    if surnames:
+        pattern = re.compile(r"\b(?:" + "|".join(map(re.escape, surnames)) + r")\b")
+        places |= {(hit.start(), hit.end(), surnames[hit.group()])
+                   for hit in pattern.finditer(text)}
+    people = sorted(place for place in places
+                    if not any(a <= place[0] < b for a, b in quotations))
+    counts: dict[str, Counter[str]] = defaultdict(Counter)
+    for i, (start, end_of_name, name) in enumerate(people):
+        end = next((e for e in sentence_ends if e > start), len(text))
+        if i + 1 < len(people):
+            end = min(end, people[i + 1][0])
+        for match in _GENDERED.finditer(text, end_of_name, max(end, end_of_name)):
+            if not any(a <= match.start() < b for a, b in quotations):
+                counts[name][_GENDER_OF[match.group().lower()]] += 1
+    return {name: "m" if c["m"] > c["f"] else "f" for name, c in counts.items()
+            if c["m"] != c["f"]}
 
 
 @dataclass(slots=True)
@@ -38,6 +72,8 @@ class SpeakerNames:
     # The article's quotations (start, end): a name inside one is a quoted speaker's
     # words, never what a "he" or "they" outside it refers to.
     quotations: Sequence[tuple[int, int]] = ()
+    # How the article refers to its people ("m"/"f", from `pronoun_genders`).
+    genders: dict[str, str] = field(default_factory=dict)
 
     def name_of(self, head: Token | None, offset: int, index: int) -> str | None:
         """The canonical name of the entity a speaker phrase stands for, if we can tell."""
@@ -49,7 +85,7 @@ class SpeakerNames:
             return named
         low = head.lower_
         if low in PERSONAL_PRONOUNS:
-            return self._person(at, index)
+            return self._person(at, index, _GENDER_OF[low])
         if low in PLURAL_PRONOUNS:
             return self._recent(at, index - 1, ("ORG", "NORP"))
         if low in RELATIVE_PRONOUNS:
@@ -108,22 +144,26 @@ class SpeakerNames:
         words = [t.text for t in left if t.lower_ != "the"] + [head.text]
         return " ".join(words)
 
-    def _person(self, at: int, index: int) -> str | None:
+    def _person(self, at: int, index: int, gender: str) -> str | None:
         """ "he"/"she": a person named earlier in the sentence, else the latest person quoted,
-        else the latest person named."""
-        same = self._recent(at, index, ("PERSON",))
+        else the latest person named; never one the article refers to otherwise."""
+        def agrees(name: str) -> bool:
+            return self.genders.get(name, gender) == gender
+
+        same = self._recent(at, index, ("PERSON",), agrees)
         if same is not None:
             return same
         people = {m.name for m in self.mentions if m.type == "PERSON"}
         for sentence, name in reversed(self.speakers):
-            if sentence >= index - _LOOKBACK and name in people:
+            if sentence >= index - _LOOKBACK and name in people and agrees(name):
                 return name
-        return self._recent(at, index - _LOOKBACK, ("PERSON",))
+        return self._recent(at, index - _LOOKBACK, ("PERSON",), agrees)
 
-    def _recent(self, at: int, since: int, types: tuple[str, ...]) -> str | None:
+    def _recent(self, at: int, since: int, types: tuple[str, ...],
+                agrees: Callable[[str], bool] = lambda name: True) -> str | None:
         for mention in reversed(self.mentions):
             if mention.start < at and mention.type in types and mention.sentence_index >= since \
-                    and not self._quoted(mention, at):
+                    and not self._quoted(mention, at) and agrees(mention.name):
                 return mention.name
         return None
 

@@ -107,6 +107,14 @@ def test_a_pronoun_speaker_is_not_a_name_inside_the_quotation(quotes_of: Extract
     assert quote.content == "Maria Lopez saved the project"
 
 
+def test_he_is_never_a_person_the_article_calls_she(quotes_of: Extract) -> None:
+    text = ("Ruth Adler ran the lab for a decade, and her grants kept it open. "
+            "At the ceremony, Paul Berger thanked Ruth Adler for years of work. "
+            "\u201cRuth built all of this,\u201d he said.")
+    quote = quotes_of(text)[-1]
+    assert (quote.speaker_text, quote.speaker) == ("he", "Paul Berger")
+
+
 def test_ministry_spokesman_speaks_for_the_ministry(quotes_of: Extract) -> None:
     text = ("The Indian Ministry of Defence said the exercise had ended. "
             "No troops were injured during the drills, a ministry spokesman said.")
