@@ -83,6 +83,13 @@ PLURAL_PRONOUNS: frozenset[str] = _set("they them")
 RELATIVE_PRONOUNS: frozenset[str] = _set("who which that whom")
 # Speakers Backstory cannot name: first and second person (mostly inside quotes) and "it".
 UNNAMED_SPEAKERS: frozenset[str] = _set("i we you me us it this there")
+# Nouns by which an article refers back to an organisation it named: "the company said".
+ORGANISATION_NOUNS: frozenset[str] = _set("""
+company firm group agency ministry department bank airline carrier retailer startup
+manufacturer automaker carmaker insurer lender regulator operator broadcaster newspaper
+university hospital council committee commission board union club team party embassy
+corporation conglomerate organisation organization institute foundation charity
+""")
 COLLECTIVE_DETERMINERS: frozenset[str] = _set("both all")
 INDEFINITE_DETERMINERS: frozenset[str] = _set("a an some one another many several any")
 # Words that may join quotations without making them reported speech.

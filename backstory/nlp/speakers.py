@@ -19,6 +19,7 @@ from backstory.models import Mention
 from backstory.nlp.cues import (
     COLLECTIVE_DETERMINERS,
     INDEFINITE_DETERMINERS,
+    ORGANISATION_NOUNS,
     PERSONAL_PRONOUNS,
     PLURAL_PRONOUNS,
     RELATIVE_PRONOUNS,
@@ -63,6 +64,12 @@ def pronoun_genders(text: str, sentence_ends: Sequence[int], mentions: Sequence[
             if c["m"] != c["f"]}
 
 
+def _definite(head: Token) -> bool:
+    """ "the company", "the firm's" — not "a company" or "his company"."""
+    return any(t.dep_ == "det" and t.lower_ in ("the", "this", "that") for t in head.lefts) \
+        and not any(t.dep_ in ("compound", "amod", "poss") for t in head.lefts)
+
+
 @dataclass(slots=True)
 class SpeakerNames:
     """What an article offers to name speakers: its entities and the speakers so far."""
@@ -95,6 +102,9 @@ class SpeakerNames:
             return None
         if head.lemma_.lower() in ROLE_NOUNS:
             return self._organisation(head, offset, index)
+        if low in ORGANISATION_NOUNS and _definite(head):
+            # "The company said …": the organisation named just before.
+            return self._recent(at, index - _LOOKBACK, ("ORG",))
         return self._nominal(head)
 
     def mention_at(self, at: int) -> str | None:
@@ -139,8 +149,9 @@ class SpeakerNames:
             return None
         if any(t.dep_ == "det" and t.lower_ in INDEFINITE_DETERMINERS for t in left):
             return None
-        if not any(t.lower_ in COLLECTIVE_DETERMINERS or t.text[:1].isupper() for t in left):
-            return None  # "the singer": a description, not a name
+        if not any(t.lower_ in COLLECTIVE_DETERMINERS
+                   or (t.text[:1].isupper() and t.lower_ != "the") for t in left):
+            return None  # "the singer" (or "The singer"): a description, not a name
         words = [t.text for t in left if t.lower_ != "the"] + [head.text]
         return " ".join(words)
 

@@ -115,6 +115,15 @@ def test_he_is_never_a_person_the_article_calls_she(quotes_of: Extract) -> None:
     assert (quote.speaker_text, quote.speaker) == ("he", "Paul Berger")
 
 
+def test_the_company_is_the_organisation_named_before(quotes_of: Extract) -> None:
+    text = ("Microsoft responded to the outage on Friday. "
+            "The company said in a statement, \u201cWe are aware of an issue.\u201d "
+            "The singer said she was tired.")
+    company, singer = quotes_of(text)
+    assert (company.speaker_text, company.speaker) == ("The company", "Microsoft")
+    assert (singer.speaker_text, singer.speaker) == ("The singer", None)
+
+
 def test_ministry_spokesman_speaks_for_the_ministry(quotes_of: Extract) -> None:
     text = ("The Indian Ministry of Defence said the exercise had ended. "
             "No troops were injured during the drills, a ministry spokesman said.")
