@@ -150,10 +150,31 @@ def _event(question: Question, terms: QueryTerms, facts: _Facts) -> FactAnswer |
             found[answer] = (max(best, score), citations)
     if not found:
         return None
-    answer, (score, citations) = max(
-        found.items(), key=lambda item: item[1][0] + _AGREEMENT * (len(item[1][1]) - 1))
+    ranked = sorted(found.items(), reverse=True,
+                    key=lambda item: item[1][0] + _AGREEMENT * (len(item[1][1]) - 1))
+    answer, (score, citations) = ranked[0]
+    if question.kind == "place":
+        answer, citations = _venue_in_town(answer, citations, ranked, facts)
     confidence = min(1.0, score + _AGREEMENT * (len(citations) - 1))
     return FactAnswer(answer, confidence, tuple(citations[:_MAX_CITATIONS]))
+
+
+def _venue_in_town(place: str, citations: list[Citation],
+                   ranked: Sequence[tuple[str, tuple[float, list[Citation]]]],
+                   facts: _Facts) -> tuple[str, list[Citation]]:
+    """Where an event was held, at the finest grain the accounts give: one names the
+    town ("Woodside"), another the venue ("the Filoli Estate"), so the answer is "Filoli
+    Estate in Woodside", standing on both (the best account's sentence first)."""
+    kinds = {m.name: m.type for a in facts.analyses.values() for m in a.mentions}
+    wanted = {"GPE": ("FAC",), "LOC": ("FAC",), "FAC": ("GPE", "LOC")}.get(
+        kinds.get(place, ""), ())
+    other = next((item for item in ranked[1:] if kinds.get(item[0]) in wanted), None)
+    if other is None:
+        return place, citations
+    name, (_, other_citations) = other
+    venue, town = (place, name) if kinds[place] == "FAC" else (name, place)
+    return f"{venue} in {town}", [*citations[:1], *other_citations[:1], *citations[1:],
+                                  *other_citations[1:]]
 
 
 def _event_answer(question: Question, place: str | None, time: str | None, topic: str | None,

@@ -1,5 +1,6 @@
-"""Typed answers beyond the wh-word: a range is two figures, "which software" asks for a
-named thing, and times that agree at different precision are one answer, at the finest.
+"""Answers beyond the wh-word: a range is two figures, "which software" asks for a named
+thing, and accounts that agree at different grain (a year and a month, a town and a
+venue) are one answer, at the finest.
 
 Our own small corpus; answers are asked for with no abstention threshold (these tests
 are about which answer wins; eval/ask.py measures calibration).
@@ -29,6 +30,13 @@ ARTICLES = [
     {"url": "https://riverpost.example/dam", "outlet": "River Post",
      "published_at": "2025-06-11", "title": "Old dam holds",
      "text": "Engineers inspected the old dam on Tuesday. Work on the dam ended in May 1962."},
+    {"url": "https://ledger.example/governors", "outlet": "Valley Ledger",
+     "published_at": "2025-06-14", "title": "Governors meet over the river",
+     "text": "Governors Ana Ruiz and Ben Cole met in Millbrook on Friday to discuss the "
+             "river. Ruiz and Cole met in Millbrook for three hours."},
+    {"url": "https://riverpost.example/governors", "outlet": "River Post",
+     "published_at": "2025-06-14", "title": "A lodge for the river talks",
+     "text": "Ana Ruiz and Ben Cole held their meeting at the Harlow Lodge on Friday."},
     {"url": "https://ledger.example/kettles", "outlet": "Valley Ledger",
      "published_at": "2025-06-13", "title": "Kettles go cold",
      "text": "Brightware said a faulty update to its Nimbus software stopped the kettles "
@@ -75,3 +83,11 @@ def test_which_software_asks_for_a_named_thing(valley: Desk) -> None:
     assert read_question(valley.analyzer.analyze_text(question)).answer_type == "product"
     answer = valley.ask(question, threshold=0.0)
     assert answer.answer is not None and answer.answer.startswith("Nimbus")
+
+
+def test_a_venue_and_its_town_are_one_place(valley: Desk) -> None:
+    answer = valley.ask("Where did Ana Ruiz and Ben Cole meet?", threshold=0.0)
+    assert answer.answer is not None
+    assert "Harlow Lodge" in answer.answer and "Millbrook" in answer.answer
+    outlets = {c.outlet for c in answer.citations}
+    assert outlets == {"Valley Ledger", "River Post"}
