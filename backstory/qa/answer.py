@@ -25,7 +25,7 @@ from backstory.nlp import Analyzer
 from backstory.nlp.claims import QUALIFIERS
 from backstory.qa.facts import AGE as _AGE
 from backstory.qa.facts import FactAnswer, answer_from_facts
-from backstory.qa.question import Question, read_question
+from backstory.qa.question import CAUSAL, REASON_BOOST, Question, read_question
 from backstory.search import HybridSearcher, QueryTerms, query_terms, search_sentences
 from backstory.search.fulltext import WORD as _WORD
 from backstory.search.fulltext import stem
@@ -62,10 +62,6 @@ _FIGURE = re.compile(r"\d+(?:[.,]\d+)*")
 _NEAR_WORDS = 4
 _NEARNESS_SHARE = 0.4
 _QUESTION_PENALTY = 0.3
-# A sentence giving a cause ("because", "due to", "in response to") answers a "why" better.
-_CAUSAL = re.compile(r"\b(because|due to|owing to|in response to|as a result of|caused by|"
-                     r"in order to|so that|thanks to|on account of|the reason)\b", re.I)
-_REASON_BOOST = 1.25
 # How much of a sentence's support comes from keeping the question's phrases rather than
 # holding its words anywhere.
 _PHRASE_SHARE = 0.3
@@ -197,8 +193,8 @@ def _judge(hit: SentenceHit, question: Question, terms: QueryTerms, reader: _Art
         support = max(support, hit.similarity)
     if text.rstrip(" ”\"'’").endswith("?"):
         support *= _QUESTION_PENALTY  # a sentence that asks does not answer
-    if question.kind == "reason" and _CAUSAL.search(text):
-        support = min(1.0, support * _REASON_BOOST)  # "why" is answered by a "because"
+    if question.kind == "reason" and CAUSAL.search(text):
+        support = min(1.0, support * REASON_BOOST)  # "why" is answered by a "because"
     if question.names:
         # "According to CNN" names the outlet, which the article need not name itself.
         article_text = f"{reader.text(hit.article.id)} {hit.article.outlet or ''}".casefold()

@@ -14,7 +14,7 @@ from dataclasses import dataclass
 from datetime import date
 
 from backstory.models import Analysis, ArticleMeta, Citation, Claim, Quote, readable_value
-from backstory.qa.question import Question
+from backstory.qa.question import CAUSAL, REASON_BOOST, Question
 from backstory.search import QueryTerms
 
 __all__ = ["AGE", "FactAnswer", "answer_from_facts", "names_match"]
@@ -32,6 +32,8 @@ _MAX_CITATIONS = 3
 _MIN_SHORT_FORM = 3
 # Of two quotes that answer equally well, the direct one (the speaker's own words) wins.
 _DIRECT_BONUS = 0.05
+# How many sentences from the words asked about a speaker's stated cause may stand.
+_CAUSE_REACH = 2
 # An age as news gives it: "the 61-year-old", "aged 68", "68 years old", "at age 68".
 AGE = re.compile(r"\b(\d+|\w+)[- ]years?[- ]old\b|\baged? \d+|\bat (the )?age of \d+", re.I)
 # Two quotes of one speaker sharing this share of the shorter one's words say the same.
@@ -82,7 +84,9 @@ def answer_from_facts(question: Question, terms: QueryTerms, analyses: Mapping[s
             return found
     if question.kind in ("number", "duration", "amount", "age"):
         return _number(question, terms, facts)
-    if question.kind == "quote" or (question.kind == "person" and question.cue):
+    if question.kind == "quote" or (question.kind == "person" and question.cue) or (
+            question.kind == "reason" and question.cue and question.names):
+        # "Why did Pritzker say …?" is answered by Pritzker's words that give a cause.
         return _quote(question, terms, facts)
     return None
 
@@ -198,7 +202,7 @@ def _quote(question: Question, terms: QueryTerms, facts: _Facts) -> FactAnswer |
             by_asked = [n for n in question.names if names_match(n, who)
                         or names_match(n, quote.via or "")]
             quoted_asked |= bool(by_asked)
-            if question.kind == "quote" and question.names and not by_asked:
+            if question.kind in ("quote", "reason") and question.names and not by_asked:
                 continue
             said = f"{quote.content} {quote.cue or ''} {who} {quote.via or ''}"
             # Names may sit outside the quoted words ("Washington should …", he said).
@@ -221,6 +225,13 @@ def _quote(question: Question, terms: QueryTerms, facts: _Facts) -> FactAnswer |
         silent = question.kind == "quote" and bool(question.names) and not quoted_asked
         return FactAnswer(None, 0.0, speaker_silent=silent)
     score, quote, article_id = max(scored, key=lambda s: s[0])
+    if question.kind == "reason":
+        # The words that match what was said are seldom the ones giving the cause: the
+        # speaker's nearest quote that does ("… because they were thrown into the bay").
+        quote = _cause_beside(quote, facts.analyses[article_id])
+        if quote is None:
+            return None
+        score = min(1.0, score * REASON_BOOST)
     citation = facts.citation(article_id, quote.sentence_index)
     if question.kind == "person":
         speaker = quote.speaker or quote.speaker_text
@@ -233,6 +244,16 @@ def _quote(question: Question, terms: QueryTerms, facts: _Facts) -> FactAnswer |
               if other_id != article_id and _same_words(quote, other)]
     citations = tuple(dict.fromkeys([answering, citation, *echoes]))[:_MAX_CITATIONS]
     return FactAnswer(_attributed(quote), score, citations)
+
+
+def _cause_beside(quote: Quote, analysis: Analysis) -> Quote | None:
+    """The quote of the same speaker, in the same or a nearby sentence, that gives a cause."""
+    causes = [other for other in analysis.quotes
+              if CAUSAL.search(other.content) and names_match(quote.speaker or "",
+                                                              other.speaker or "")
+              and abs(other.sentence_index - quote.sentence_index) <= _CAUSE_REACH]
+    return min(causes, key=lambda q: abs(q.sentence_index - quote.sentence_index),
+               default=None)
 
 
 def _answering_sentence(quote: Quote, analysis: Analysis, terms: QueryTerms,

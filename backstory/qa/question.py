@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import itertools
+import re
 from dataclasses import dataclass
 
 from spacy.tokens import Doc
@@ -11,7 +12,7 @@ from backstory.nlp import clean_name
 from backstory.nlp.cues import CUE_LEMMA_OF
 from backstory.nlp.events import event_type
 
-__all__ = ["Question", "read_question"]
+__all__ = ["CAUSAL", "REASON_BOOST", "Question", "read_question"]
 
 # Expected answer type → the entity types that can fill it, with how well each fits:
 # "who" is best answered by a person, then an organization, only then a country.
@@ -28,6 +29,10 @@ ANSWER_TYPES: dict[str, dict[str, float]] = {
     # A named thing: spaCy's small model often tags a product's name as an organization.
     "product": {"PRODUCT": 1.0, "ORG": 0.7},
 }
+# A sentence giving a cause ("because", "due to", "in response to") answers a "why" better.
+CAUSAL = re.compile(r"\b(because|due to|owing to|in response to|as a result of|caused by|"
+                    r"in order to|so that|thanks to|on account of|the reason)\b", re.I)
+REASON_BOOST = 1.25
 _NAME_TYPES = {"PERSON", "ORG", "GPE", "LOC", "FAC", "NORP", "EVENT", "PRODUCT"}
 
 

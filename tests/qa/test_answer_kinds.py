@@ -37,6 +37,11 @@ ARTICLES = [
     {"url": "https://riverpost.example/governors", "outlet": "River Post",
      "published_at": "2025-06-14", "title": "A lodge for the river talks",
      "text": "Ana Ruiz and Ben Cole held their meeting at the Harlow Lodge on Friday."},
+    {"url": "https://riverpost.example/harbor", "outlet": "River Post",
+     "published_at": "2025-06-15", "title": "Harbor stays shut",
+     "text": "Port director Lena Ortiz said the harbor would stay closed through the "
+             "weekend. \u201cWe cannot open it because the channel is still full of "
+             "debris,\u201d Ortiz said."},
     {"url": "https://ledger.example/kettles", "outlet": "Valley Ledger",
      "published_at": "2025-06-13", "title": "Kettles go cold",
      "text": "Brightware said a faulty update to its Nimbus software stopped the kettles "
@@ -91,3 +96,10 @@ def test_a_venue_and_its_town_are_one_place(valley: Desk) -> None:
     assert "Harlow Lodge" in answer.answer and "Millbrook" in answer.answer
     outlets = {c.outlet for c in answer.citations}
     assert outlets == {"Valley Ledger", "River Post"}
+
+
+def test_why_did_someone_say_is_answered_by_their_stated_cause(valley: Desk) -> None:
+    answer = valley.ask("Why did Lena Ortiz say the harbor would stay closed?", threshold=0.0)
+    assert answer.answer is not None and "because the channel is still full of debris" \
+        in answer.answer
+    assert answer.answer.startswith("Lena Ortiz")
