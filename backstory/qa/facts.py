@@ -228,9 +228,10 @@ def _quote(question: Question, terms: QueryTerms, facts: _Facts) -> FactAnswer |
     if question.kind == "reason":
         # The words that match what was said are seldom the ones giving the cause: the
         # speaker's nearest quote that does ("… because they were thrown into the bay").
-        quote = _cause_beside(quote, facts.analyses[article_id])
-        if quote is None:
+        cause = _cause_beside(quote, facts.analyses[article_id])
+        if cause is None:
             return None
+        quote = cause
         score = min(1.0, score * REASON_BOOST)
     citation = facts.citation(article_id, quote.sentence_index)
     if question.kind == "person":
