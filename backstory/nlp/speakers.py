@@ -8,6 +8,7 @@ itself.
 
 from __future__ import annotations
 
+import bisect
 import re
 from collections import Counter, defaultdict
 from collections.abc import Callable, Sequence
@@ -54,7 +55,8 @@ def pronoun_genders(text: str, sentence_ends: Sequence[int], mentions: Sequence[
                     if not any(a <= place[0] < b for a, b in quotations))
     counts: dict[str, Counter[str]] = defaultdict(Counter)
     for i, (start, end_of_name, name) in enumerate(people):
-        end = next((e for e in sentence_ends if e > start), len(text))
+        at = bisect.bisect_right(sentence_ends, start)
+        end = sentence_ends[at] if at < len(sentence_ends) else len(text)
         if i + 1 < len(people):
             end = min(end, people[i + 1][0])
         for match in _GENDERED.finditer(text, end_of_name, max(end, end_of_name)):

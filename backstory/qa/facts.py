@@ -249,6 +249,8 @@ def _quote(question: Question, terms: QueryTerms, facts: _Facts) -> FactAnswer |
 
 def _cause_beside(quote: Quote, analysis: Analysis) -> Quote | None:
     """The quote of the same speaker, in the same or a nearby sentence, that gives a cause."""
+    if not quote.speaker:
+        return quote if CAUSAL.search(quote.content) else None
     causes = [other for other in analysis.quotes
               if CAUSAL.search(other.content) and names_match(quote.speaker or "",
                                                               other.speaker or "")
