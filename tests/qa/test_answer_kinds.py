@@ -8,14 +8,13 @@ are about which answer wins; eval/ask.py measures calibration).
 
 from __future__ import annotations
 
-import json
 from collections.abc import Iterator
 
 import pytest
 
-from backstory.config import Settings
 from backstory.pipeline import Desk
 from backstory.qa.question import read_question
+from tests.qa.corpus import ingested
 
 ARTICLES = [
     {"url": "https://ledger.example/fees", "outlet": "Valley Ledger",
@@ -51,11 +50,7 @@ ARTICLES = [
 
 @pytest.fixture(scope="module")
 def valley(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Desk]:
-    folder = tmp_path_factory.mktemp("valley")
-    corpus = folder / "valley.jsonl"
-    corpus.write_text("".join(json.dumps(a) + "\n" for a in ARTICLES))
-    with Desk(Settings(db=str(folder / "valley.db"))) as desk:
-        desk.ingest([str(corpus)])
+    with ingested(tmp_path_factory.mktemp("valley"), ARTICLES) as desk:
         yield desk
 
 

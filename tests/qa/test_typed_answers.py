@@ -6,15 +6,14 @@ wins, not about calibration (eval/ask.py measures that).
 
 from __future__ import annotations
 
-import json
 from collections.abc import Iterator
 
 import pytest
 
-from backstory.config import Settings
 from backstory.pipeline import Desk
 from backstory.qa.facts import names_match
 from backstory.qa.question import read_question
+from tests.qa.corpus import ingested
 
 ARTICLES = [
     {"url": "https://harbor.example/ferry", "outlet": "Harbor Daily",
@@ -39,11 +38,7 @@ ARTICLES = [
 
 @pytest.fixture(scope="module")
 def harbor(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Desk]:
-    folder = tmp_path_factory.mktemp("harbor")
-    corpus = folder / "harbor.jsonl"
-    corpus.write_text("".join(json.dumps(a) + "\n" for a in ARTICLES))
-    with Desk(Settings(db=str(folder / "harbor.db"))) as desk:
-        desk.ingest([str(corpus)])
+    with ingested(tmp_path_factory.mktemp("harbor"), ARTICLES) as desk:
         yield desk
 
 
