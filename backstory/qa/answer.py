@@ -280,10 +280,10 @@ def _merge_into_precise(scores: dict[str, float], holders: dict[str, list[_Judge
             more[:4] in other and value[:4] not in key))  # "2020" reads better than "four years"
 
     for key in list(values):
-        better = [other for other in values if other != key and other in scores
-                  and key in scores and finer(key, other)]
-        if not better:
-            continue
+        better = [other for other in values
+                  if other != key and other in scores and finer(key, other)]
+        if key not in scores or not better:
+            continue  # merged already, or nothing finer agrees
         target = max(better, key=lambda k: (len(values[k]), scores[k]))
         scores[target] = max(scores[target], scores.pop(key)) + _AGREEMENT_BONUS
         merged = holders[target] + [j for j in holders.pop(key) if j not in holders[target]]
