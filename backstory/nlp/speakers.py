@@ -39,11 +39,11 @@ _GENDERED = re.compile(r"\b(?:" + "|".join(_GENDER_OF) + r")\b", re.IGNORECASE)
 
 def pronoun_genders(text: str, sentence_ends: Sequence[int], mentions: Sequence[Mention],
                     quotations: Sequence[tuple[int, int]] = ()) -> dict[str, str]:
-    """How the article itself refers to each person: "f" for Karikó when "Karikó struggled
-    to fund her work" and "she" follow her name, "m" for "he"/"his". A person is found at
-    their mentions and wherever their surname recurs (the NER misses some); only the
-    pronouns after them and before the next person or the sentence's end count, and no
-    name or pronoun inside a quotation (those are the speaker's words)."""
+    """How the article itself refers to each person: "f" for Ruth Adler when "Ruth Adler ran
+    the lab, and her grants kept it open" has "her" after her name, "m" for "he"/"his".
+    A person is found at their mentions and wherever their surname recurs (the NER misses
+    some); only the pronouns after them and before the next person or the sentence's end
+    count, and no name or pronoun inside a quotation (those are the speaker's words)."""
     surnames = {m.name.split()[-1]: m.name for m in mentions
                 if m.type == "PERSON" and len(m.name.split()[-1]) >= 3}
     places = {(m.start, m.end, m.name) for m in mentions if m.type == "PERSON"}

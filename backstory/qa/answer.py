@@ -54,7 +54,7 @@ _AGREEMENT_BONUS = 0.05
 # A clock-time question ("at what time") answered by a time without digits ("morning")
 # fits no better than one answered by a date.
 _NO_DIGIT_FIT = 0.3
-# Likewise a range question ("what is the new target range") answered by one figure.
+# Likewise a range question ("what is the new range of fees") answered by one figure.
 _ONE_FIGURE_FIT = 0.3
 _FIGURE = re.compile(r"\d+(?:[.,]\d+)*")
 # Nearness of a typed answer to the question's words: at `_NEAR_WORDS` words away it
@@ -214,13 +214,13 @@ def _typed_answer(question: Question, terms: QueryTerms, judged: list[_Judged],
     names it adds a little (agreement across sentences and outlets).
     """
     asked = [name.casefold() for name in question.names]
-    # Words of the question, for names its own reading missed ("Which Brightware software…").
+    # Words of the question, for names its own reading missed ("Which Acme software …").
     question_words = {w.casefold() for w in _WORD.findall(question.text)}
     reader.analyses([item.hit.article.id for item in judged[:_TYPED_POOL]])  # one batch
     fits = question.entity_types
     scores: dict[str, float] = {}
     holders: dict[str, list[_Judged]] = defaultdict(list)
-    values: dict[str, str] = {}  # a time answer's resolved value ("2020-03")
+    values: dict[str, str] = {}  # a time answer's resolved value ("1962-05")
     for item in judged[:_TYPED_POOL]:
         sentence = item.hit.sentence
         near = _Nearness(sentence.text, terms, question.names)
@@ -270,14 +270,14 @@ def _typed_answer(question: Question, terms: QueryTerms, judged: list[_Judged],
 
 def _merge_into_precise(scores: dict[str, float], holders: dict[str, list[_Judged]],
                         values: Mapping[str, str]) -> None:
-    """Times that agree are one answer, given in the finest and plainest words: "2020" (a
-    headline's "first cut since 2020"), "four years" ("the first cut in four years",
-    resolved to 2020) and "March 2020" (the report's body) answer "March 2020", standing
-    on the sentences of all three."""
+    """Times that agree are one answer, given in the finest and plainest words: "1962" (a
+    headline's "first spill since 1962"), "six decades" ("the first spill in six
+    decades", resolved to 1962) and "May 1962" (the report's body) answer "May 1962",
+    standing on the sentences of all three."""
     def finer(key: str, other: str) -> bool:
         value, more = values[key], values[other]
         return more.startswith(value) and (len(more) > len(value) or (
-            more[:4] in other and value[:4] not in key))  # "2020" reads better than "four years"
+            more[:4] in other and value[:4] not in key))  # "1962" reads better than "six decades"
 
     for key in list(values):
         better = [other for other in values

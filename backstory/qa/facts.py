@@ -86,7 +86,7 @@ def answer_from_facts(question: Question, terms: QueryTerms, analyses: Mapping[s
         return _number(question, terms, facts)
     if question.kind == "quote" or (question.kind == "person" and question.cue) or (
             question.kind == "reason" and question.cue and question.names):
-        # "Why did Pritzker say …?" is answered by Pritzker's words that give a cause.
+        # "Why did Ortiz say …?" is answered by Ortiz's words that give a cause.
         return _quote(question, terms, facts)
     return None
 
@@ -167,8 +167,8 @@ def _venue_in_town(place: str, citations: list[Citation],
                    ranked: Sequence[tuple[str, tuple[float, list[Citation]]]],
                    facts: _Facts) -> tuple[str, list[Citation]]:
     """Where an event was held, at the finest grain the accounts give: one names the
-    town ("Woodside"), another the venue ("the Filoli Estate"), so the answer is "Filoli
-    Estate in Woodside", standing on both (the best account's sentence first)."""
+    town ("Millbrook"), another the venue ("the Harlow Lodge"), so the answer is "Harlow
+    Lodge in Millbrook", standing on both (the best account's sentence first)."""
     kinds = {m.name: m.type for a in facts.analyses.values() for m in a.mentions}
     wanted = {"GPE": ("FAC",), "LOC": ("FAC",), "FAC": ("GPE", "LOC")}.get(
         kinds.get(place, ""), ())
@@ -227,7 +227,7 @@ def _quote(question: Question, terms: QueryTerms, facts: _Facts) -> FactAnswer |
     score, quote, article_id = max(scored, key=lambda s: s[0])
     if question.kind == "reason":
         # The words that match what was said are seldom the ones giving the cause: the
-        # speaker's nearest quote that does ("… because they were thrown into the bay").
+        # speaker's nearest quote that does ("… because the channel is full of debris").
         cause = _cause_beside(quote, facts.analyses[article_id])
         if cause is None:
             return None

@@ -130,11 +130,11 @@ _AUXILIARIES = {"did", "does", "do", "is", "was", "are", "were", "has", "have", 
                 "would", "can", "could", "should", "may", "might", "must"}
 _PLACE_NOUNS = {"city", "town", "country", "countries", "state", "province", "region",
                 "stadium", "venue", "airport", "port", "village", "capital"}
-# Nouns that ask for a figure: "What is the new target range …", "what was the score …".
+# Nouns that ask for a figure: "What is the new range of fees …", "what was the score …".
 _FIGURE_NOUNS = {"range", "rate", "rates", "level", "percentage", "share", "price", "prices",
                  "cost", "score", "scoreline", "total", "figure", "toll", "tally", "sum",
                  "margin", "salary", "budget", "fine", "value", "valuation"}
-# Nouns that ask for a named thing: "Which CrowdStrike software's update …".
+# Nouns that ask for a named thing: "Which Acme software's update …".
 _PRODUCT_NOUNS = {"software", "app", "application", "program", "product", "products",
                   "device", "devices", "platform", "service", "tool", "vaccine", "vaccines",
                   "drug", "drugs", "phone", "model", "car", "vehicle", "aircraft", "plane",
@@ -172,11 +172,11 @@ def _answer_type(words: list[str]) -> str | None:
         asked = list(itertools.takewhile(lambda w: w not in _AUXILIARIES,
                                          words[wh + 1:wh + 1 + _NOUN_REACH]))
         if following and following[0] in _COPULAS:
-            # "What was the rate range before the cut?": the noun after the copula.
+            # "What was the fee range before the vote?": the noun after the copula.
             asked = list(itertools.takewhile(lambda w: w not in _PHRASE_ENDS,
                                              words[wh + 2:wh + 3 + _NOUN_REACH]))[-1:]
             if asked == ["range"]:
-                return "range"  # two figures: "4.75% to 5%"
+                return "range"  # two figures: "3 to 4 dollars"
             if any(w in _FIGURE_NOUNS for w in asked):
                 return "number"
         if any(w in _PERSON_NOUNS for w in asked):
