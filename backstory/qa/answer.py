@@ -12,6 +12,7 @@ first when they answer it.
 
 from __future__ import annotations
 
+import dataclasses
 import itertools
 import logging
 import re
@@ -57,6 +58,9 @@ _NO_DIGIT_FIT = 0.3
 # Likewise a range question ("what is the new range of fees") answered by one figure.
 _ONE_FIGURE_FIT = 0.3
 _FIGURE = re.compile(r"\d+(?:[.,]\d+)*")
+_PERCENT = re.compile(r"%|\bper\s*cent\b|\bpercent\b", re.IGNORECASE)
+# Words that join the ends of a range ("between 4 and 5", "4 to 5"), not part of its unit.
+_RANGE_WORDS = frozenset({"between", "and", "to", "from"})
 # Nearness of a typed answer to the question's words: at `_NEAR_WORDS` words away it
 # keeps half of the `_NEARNESS_SHARE` of its score that nearness decides.
 _NEAR_WORDS = 4
@@ -65,6 +69,11 @@ _QUESTION_PENALTY = 0.3
 # How much of a sentence's support comes from keeping the question's phrases rather than
 # holding its words anywhere.
 _PHRASE_SHARE = 0.3
+# A question in two parts: "…, and what/how/who … ?" after the first.
+_SECOND_PART = re.compile(
+    r",?\s+and\s+(?=(?:what|how|why|who|whom|when|where|which)\b)", re.IGNORECASE)
+# A pronoun in the second part that refers back to the first part's answer.
+_BACK_REFERENCE = re.compile(r"\b(?:she|he|they|her|him|them)\b", re.IGNORECASE)
 
 
 @dataclass(frozen=True, slots=True)
@@ -91,7 +100,16 @@ class AnswerEngine:
                 f"the question is {len(text):,} characters long; ask in at most "
                 f"{MAX_QUESTION_CHARS:,} (one or two sentences)", length=len(text))
         limit = self._threshold if threshold is None else threshold
-        question = read_question(self._analyzer.analyze_text(text.strip()))
+        first, second = _parts(text.strip())
+        answer, named = self._answer(first, limit)
+        if second is None or answer.abstained:
+            return dataclasses.replace(answer, question=text)
+        follow, _ = self._answer(_follow_up(second, named, answer), limit)
+        return _joined(text, answer, follow, second)
+
+    def _answer(self, text: str, limit: float) -> tuple[Answer, str | None]:
+        """The answer to one question, and the bare name or figure a typed answer gives."""
+        question = read_question(self._analyzer.analyze_text(text))
         terms = query_terms(self._store, question.text)
         if self._searcher is None:
             hits = search_sentences(self._store, terms, limit=_CANDIDATES)
@@ -101,12 +119,12 @@ class AnswerEngine:
         judged = sorted((_judge(hit, question, terms, reader) for hit in hits),
                         key=lambda j: j.support, reverse=True)
         if not judged:
-            return Answer(question=text, answer=None, abstained=True, confidence=0.0)
+            return _abstain(text, 0.0), None
         facts = _from_facts(question, terms, judged, reader)
         if facts is not None and facts.speaker_silent:
             # Asked for someone's words that no stored quote of theirs gives: a sentence
             # about them is not their words, so say the sources do not answer.
-            return Answer(question=text, answer=None, abstained=True, confidence=0.0)
+            return _abstain(text, 0.0), None
         if question.entity_types:
             answer, confidence, support = _typed_answer(question, terms, judged, reader)
         else:
@@ -117,13 +135,13 @@ class AnswerEngine:
         if facts is not None and facts.answer and (facts.confidence >= confidence
                                                    or question.kind == "role"):
             if facts.confidence < limit:
-                return Answer(question=text, answer=None, abstained=True,
-                              confidence=round(facts.confidence, 3))
+                return _abstain(text, facts.confidence), None
             return Answer(question=text, answer=facts.answer, abstained=False,
-                          confidence=round(facts.confidence, 3), citations=facts.citations)
+                          confidence=round(facts.confidence, 3),
+                          citations=facts.citations), None
         if confidence < limit or answer is None:
-            return Answer(question=text, answer=None, abstained=True,
-                          confidence=round(confidence, 3))
+            return _abstain(text, confidence), None
+        named = answer if question.entity_types else None
         lead = support[0].hit.article
         attribution = ", ".join(p for p in (lead.outlet, lead.published_at) if p)
         if question.entity_types and attribution:
@@ -131,9 +149,47 @@ class AnswerEngine:
         return Answer(
             question=text, answer=answer, abstained=False, confidence=round(confidence, 3),
             citations=tuple(j.hit.citation() for j in support[:_MAX_CITATIONS]),
-        )
+        ), named
 
 
+def _abstain(question: str, confidence: float) -> Answer:
+    return Answer(question=question, answer=None, abstained=True,
+                  confidence=round(confidence, 3))
+
+
+def _parts(text: str) -> tuple[str, str | None]:
+    """A question in two parts ("Who dissented, and what did she prefer?") split in two;
+    any other question whole, with None."""
+    match = _SECOND_PART.search(text)
+    if match is None:
+        return text, None
+    first = text[:match.start()].rstrip(" ,;")
+    return f"{first}?", text[match.end():].strip()
+
+
+def _follow_up(second: str, named: str | None, answer: Answer) -> str:
+    """The second part made to stand alone: a pronoun that refers back to the first part's
+    answer becomes that answer ("what did she prefer?" → "what did Ann Lee prefer?"); any
+    other second part keeps the first part's words beside it."""
+    if named is not None and _BACK_REFERENCE.search(second):
+        return _BACK_REFERENCE.sub(named, second, count=1)
+    return f"{second.rstrip(' ?')} ({answer.question.rstrip(' ?')})?"
+
+
+def _joined(text: str, first: Answer, second: Answer, asked: str) -> Answer:
+    """One answer to a two-part question: the first part's answer, then the second's or a
+    plain word that the sources do not answer it. Confidence is that of the weaker part
+    answered; the citations are both parts', the first part's first."""
+    lead = first.answer or ""
+    if not lead.endswith((".", "?", "!", "”", '"')):
+        lead += "."
+    if second.abstained or second.answer is None:
+        return dataclasses.replace(
+            first, question=text,
+            answer=f"{lead} The sources do not answer the rest: “{asked}”")
+    citations = tuple(dict.fromkeys(first.citations + second.citations))
+    return Answer(question=text, answer=f"{lead} {second.answer}", abstained=False,
+                  confidence=min(first.confidence, second.confidence), citations=citations)
 
 
 def _from_facts(question: Question, terms: QueryTerms, judged: list[_Judged],
@@ -261,11 +317,46 @@ def _typed_answer(question: Question, terms: QueryTerms, judged: list[_Judged],
     if not scores:
         best = judged[0]
         return None, best.support * _UNTYPED_PENALTY, [best]
+    _merge_same_figures(scores, holders)
     _merge_into_precise(scores, holders, values)
     winner = max(scores, key=lambda k: scores[k])
     best = holders[winner][0]
     named = max((_with_partners(winner, item, reader) for item in holders[winner]), key=len)
     return named, best.support, holders[winner]
+
+
+def _merge_same_figures(scores: dict[str, float], holders: dict[str, list[_Judged]]) -> None:
+    """Figures that say the same are one answer, in the plainest of their wordings:
+    "2.5%-3%", "2.5 percent to 3 percent" and "between 2.5 and 3.0 percent" answer
+    "2.5%-3%", standing on the sentences of all three; each agreeing wording adds the
+    agreement bonus as a further sentence does."""
+    same: dict[tuple[str, ...], list[str]] = defaultdict(list)
+    for key in scores:
+        if (value := _figure_value(key)) is not None:
+            same[value].append(key)
+    for keys in same.values():
+        if len(keys) < 2:
+            continue
+        plainest = min(keys, key=lambda k: (len(k), -scores[k]))
+        merged = list(holders[plainest])
+        for key in keys:
+            if key != plainest:
+                merged += [j for j in holders.pop(key) if j not in merged]
+        scores[plainest] = max(scores.pop(k) if k != plainest else scores[k] for k in keys) \
+            + _AGREEMENT_BONUS * (len(keys) - 1)
+        holders[plainest] = sorted(merged, key=lambda j: j.support, reverse=True)
+
+
+def _figure_value(key: str) -> tuple[str, ...] | None:
+    """What a figure says apart from its wording: its numbers, then its other words (unit,
+    hedge) with "%", "per cent" and "percent" as one; None for words without digits."""
+    figures = _FIGURE.findall(key)
+    if not figures:
+        return None
+    numbers = [f"{float(f.replace(',', '')):g}" for f in figures]
+    rest = _PERCENT.sub(" % ", _FIGURE.sub(" ", key.casefold()))
+    words = {w for w in re.findall(r"[^\W\d_]+|%", rest) if w not in _RANGE_WORDS}
+    return (*numbers, "|", *sorted(words))
 
 
 def _merge_into_precise(scores: dict[str, float], holders: dict[str, list[_Judged]],

@@ -14,6 +14,7 @@ from dataclasses import dataclass
 from datetime import date
 
 from backstory.models import Analysis, ArticleMeta, Citation, Claim, Quote, readable_value
+from backstory.nlp.cues import SPEECH_LEMMAS
 from backstory.qa.question import CAUSAL, REASON_BOOST, Question
 from backstory.search import QueryTerms
 
@@ -222,7 +223,10 @@ def _quote(question: Question, terms: QueryTerms, facts: _Facts) -> FactAnswer |
                 score = min(1.0, score + _DIRECT_BONUS)
             scored.append((score, quote, article_id))
     if not scored:
-        silent = question.kind == "quote" and bool(question.names) and not quoted_asked
+        # Only a question about someone's words ("what did X say") makes their silence the
+        # answer; what X wanted or preferred a sentence may tell without quoting them.
+        silent = (question.kind == "quote" and question.cue in SPEECH_LEMMAS
+                  and bool(question.names) and not quoted_asked)
         return FactAnswer(None, 0.0, speaker_silent=silent)
     score, quote, article_id = max(scored, key=lambda s: s[0])
     if question.kind == "reason":

@@ -124,6 +124,7 @@ _PERSON_NOUNS = {
     "executive", "ceo", "chairman", "chairwoman", "man", "woman", "person", "people",
     "politician", "candidate", "candidates", "general", "diplomat", "ambassador", "coach",
     "striker", "author", "victim", "victims", "suspect", "laureate", "laureates",
+    "councillor", "councillors", "councilor", "councilors", "mayor", "chancellor",
 }
 # Words that end the wh-phrase: "what did the CEO say" asks for words, not for a CEO.
 _AUXILIARIES = {"did", "does", "do", "is", "was", "are", "were", "has", "have", "had", "will",
@@ -200,8 +201,9 @@ def _kind(words: list[str], answer_type: str | None, cue: str | None,
     if answer_type is None and event and words[-1:] and words[-1] in _TOPIC_WORDS | {"?"} \
             and any(w in _TOPIC_WORDS for w in words[-3:]):
         return "topic"
-    if answer_type is None and cue and words[:1] and words[0] in _QUOTE_OPENERS:
-        return "quote"
+    if answer_type is None and cue and words[:1] and words[0] in _QUOTE_OPENERS \
+            and words[1:2] != [] and words[1] not in _COPULAS:
+        return "quote"  # "how did X decide", not "how was it decided" (no one speaks)
     if answer_type is None and words[:2] == ["how", "did"] and _REACTIONS & set(words):
         return "quote"  # "How did Trump react to …" is answered by what Trump said
     return answer_type

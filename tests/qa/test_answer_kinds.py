@@ -13,6 +13,7 @@ from collections.abc import Iterator
 import pytest
 
 from backstory.pipeline import Desk
+from backstory.qa.answer import _parts
 from backstory.qa.question import read_question
 from tests.qa.corpus import ingested
 
@@ -45,6 +46,16 @@ ARTICLES = [
      "published_at": "2025-06-13", "title": "Kettles go cold",
      "text": "Brightware said a faulty update to its Nimbus software stopped the kettles "
              "from heating. Customers in the valley reported cold kettles all morning."},
+    {"url": "https://riverpost.example/vote", "outlet": "River Post",
+     "published_at": "2025-06-12", "title": "One councillor dissents",
+     "text": "The fee rise passed with one dissent, from councillor Maya Brandt. She "
+             "preferred a smaller rise of 50 cents an hour."},
+    {"url": "https://ledger.example/tax", "outlet": "Valley Ledger",
+     "published_at": "2025-06-16", "title": "County sets sales tax",
+     "text": "The county set its sales tax between 6.5 percent and 7 percent on Monday."},
+    {"url": "https://riverpost.example/tax", "outlet": "River Post",
+     "published_at": "2025-06-16", "title": "Sales tax rises",
+     "text": "Shoppers will pay more: the sales tax is 6.5%-7.0%, the county said."},
 ]
 
 
@@ -68,6 +79,35 @@ def test_what_was_the_score_asks_for_a_figure(valley: Desk) -> None:
     assert question.answer_type == "number"
     question = read_question(valley.analyzer.analyze_text("What did the council say?"))
     assert question.answer_type is None
+
+
+def test_figures_that_agree_are_one_answer_in_the_plainest_words(valley: Desk) -> None:
+    answer = valley.ask("What is the sales tax range?", threshold=0.0)
+    assert answer.answer is not None and answer.answer.startswith("6.5%-7.0%")
+    cited = " ".join(c.sentence for c in answer.citations)
+    assert "between 6.5 percent and 7 percent" in cited and "6.5%-7.0%" in cited
+
+
+def test_a_two_part_question_is_answered_in_two_parts(valley: Desk) -> None:
+    answer = valley.ask("Which councillor dissented, and what did she prefer?", threshold=0.0)
+    assert answer.answer is not None
+    assert answer.answer.startswith("Maya Brandt") and "smaller rise" in answer.answer
+    cited = " ".join(c.sentence for c in answer.citations)
+    assert "one dissent" in cited and "She preferred a smaller rise" in cited
+
+
+def test_only_a_new_wh_clause_starts_a_second_part() -> None:
+    assert _parts("Which councillor dissented, and what did she prefer?") == (
+        "Which councillor dissented?", "what did she prefer?")
+    assert _parts("Who met in Millbrook and Harlow?") == ("Who met in Millbrook and Harlow?",
+                                                         None)
+
+
+def test_passive_question_is_not_asking_for_someones_words(valley: Desk) -> None:
+    passive = read_question(valley.analyzer.analyze_text("How was the fee rise decided?"))
+    assert passive.kind != "quote"
+    spoken = read_question(valley.analyzer.analyze_text("What did Ortiz say about the harbor?"))
+    assert spoken.kind == "quote"
 
 
 def test_agreeing_times_are_given_at_the_finest(valley: Desk) -> None:
