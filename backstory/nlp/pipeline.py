@@ -26,7 +26,6 @@ from threadpoolctl import threadpool_limits
 
 from backstory.batches import batched
 from backstory.errors import AnalysisError
-from backstory.memory import keep_freed_memory
 from backstory.models import Analysis, Article, Mention, Sentence
 from backstory.nlp import claims, events, quotes
 from backstory.nlp.attributes import COMPONENT as LIGHT_ATTRIBUTES
@@ -116,7 +115,7 @@ class Analyzer:
         # Load before forking: the workers share the weights.
         _shared_pipeline(self._model_name)
         _shared_parser(self._model_name)
-        with multiprocessing.get_context("fork").Pool(processes, _worker_start) as pool:
+        with multiprocessing.get_context("fork").Pool(processes, _one_thread) as pool:
             window: deque[tuple[list[tuple[Article | None, C]], AsyncResult[list[Analysis]]]]
             window = deque()
             for chunk in batched(items, _CHUNK):
@@ -137,11 +136,9 @@ class Analyzer:
             return nlp(text)
 
 
-def _worker_start() -> None:
-    """Worker start: one BLAS thread each, since the workers already fill the cores, and
-    freed memory kept for the next batch."""
+def _one_thread() -> None:
+    """Worker start: one BLAS thread each, since the workers already fill the cores."""
     threadpool_limits(1)
-    keep_freed_memory()
 
 
 def _analyze_in_worker(model: str, articles: list[Article]) -> list[Analysis]:
