@@ -48,6 +48,12 @@ _FACT_POOL = 10  # the articles of this many best sentences lend their records
 _NAMED = {"PERSON", "ORG", "GPE", "LOC", "FAC", "NORP"}
 _PLACE_PREPS = {"in", "at", "near", "outside", "inside", "from"}
 _NO_PREP_FIT = 0.5
+# A lead sentence's dateline ("LAKEVIEW, Ore. – …") names where the story was reported
+# from: a place answer as good as one named after "in" or "at".
+_DATELINE = re.compile(r"^\s*([A-Z][A-Z.'’ -]+[A-Z.])"  # the town, in capitals
+                       r"(?:,\s+([A-Z][A-Za-z.]+(?:\s[A-Z][A-Za-z.]+)?))?"  # its region
+                       r"\s*(?:\([^)]*\)\s*)?(?:–|—|--?)\s")  # "(Agency)", then a dash
+_LEAD_SENTENCES = 2  # a dateline opens one of an article's first sentences
 # Qualifiers kept before a typed figure or time; "some", "only" and "more" are left out, as
 # before a time or a name they are seldom hedges ("some Tuesdays", "only Paris").
 _HEDGES = frozenset(QUALIFIERS) - {"some", "only", "more"}
@@ -309,11 +315,10 @@ def _typed_answer(question: Question, terms: QueryTerms, judged: list[_Judged],
                     values.setdefault(key, value)
             score = item.support * fit * near.factor(mention.start - sentence.start,
                                                      mention.end - sentence.start)
-            if item not in holders[key]:
-                holders[key].append(item)
-                # Agreement counts as far as the agreeing sentence answers the question.
-                scores[key] = max(scores.get(key, 0.0), score) + _AGREEMENT_BONUS * (
-                    len(holders[key]) > 1) * item.support
+            _hold(scores, holders, key, item, score)
+        if question.answer_type == "place" and (dateline := _dateline(item.hit.sentence)):
+            key, end = dateline
+            _hold(scores, holders, key, item, item.support * near.factor(0, end))
     if not scores:
         best = judged[0]
         return None, best.support * _UNTYPED_PENALTY, [best]
@@ -323,6 +328,27 @@ def _typed_answer(question: Question, terms: QueryTerms, judged: list[_Judged],
     best = holders[winner][0]
     named = max((_with_partners(winner, item, reader) for item in holders[winner]), key=len)
     return named, best.support, holders[winner]
+
+
+def _hold(scores: dict[str, float], holders: dict[str, list[_Judged]], key: str,
+          item: _Judged, score: float) -> None:
+    """Count a sentence's support for a candidate answer."""
+    if item in holders[key]:
+        return
+    holders[key].append(item)
+    # Agreement counts as far as the agreeing sentence answers the question.
+    scores[key] = max(scores.get(key, 0.0), score) + _AGREEMENT_BONUS * (
+        len(holders[key]) > 1) * item.support
+
+
+def _dateline(sentence: Sentence) -> tuple[str, int] | None:
+    """The place of a lead sentence's dateline, as written in a name's case ("LAKEVIEW,
+    Ore." → "Lakeview, Ore."), and where the dateline ends; None without one."""
+    match = _DATELINE.match(sentence.text) if sentence.index < _LEAD_SENTENCES else None
+    if match is None:
+        return None
+    town, region = match.group(1).strip().title(), match.group(2)
+    return (f"{town}, {region}" if region else town), match.end(1 if region is None else 2)
 
 
 def _merge_same_figures(scores: dict[str, float], holders: dict[str, list[_Judged]]) -> None:

@@ -50,6 +50,10 @@ ARTICLES = [
      "published_at": "2025-06-12", "title": "One councillor dissents",
      "text": "The fee rise passed with one dissent, from councillor Maya Brandt. She "
              "preferred a smaller rise of 50 cents an hour."},
+    {"url": "https://riverpost.example/regatta", "outlet": "River Post",
+     "published_at": "2025-06-17", "title": "Regatta ends in a photo finish",
+     "text": "LAKEVIEW, Ore. \u2013 The Blue Heron crew won the summer regatta final by a bow "
+             "length on Sunday. Thousands watched from the shore."},
     {"url": "https://ledger.example/tax", "outlet": "Valley Ledger",
      "published_at": "2025-06-16", "title": "County sets sales tax",
      "text": "The county set its sales tax between 6.5 percent and 7 percent on Monday."},
@@ -86,6 +90,12 @@ def test_figures_that_agree_are_one_answer_in_the_plainest_words(valley: Desk) -
     assert answer.answer is not None and answer.answer.startswith("6.5%-7.0%")
     cited = " ".join(c.sentence for c in answer.citations)
     assert "between 6.5 percent and 7 percent" in cited and "6.5%-7.0%" in cited
+
+
+def test_a_dateline_says_where_the_story_happened(valley: Desk) -> None:
+    answer = valley.ask("Where was the regatta final rowed?", threshold=0.0)
+    assert answer.answer is not None and answer.answer.startswith("Lakeview, Ore.")
+    assert "regatta final" in answer.citations[0].sentence
 
 
 def test_a_two_part_question_is_answered_in_two_parts(valley: Desk) -> None:
