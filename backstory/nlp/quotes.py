@@ -241,8 +241,18 @@ def _phrase(head: Token) -> list[Token]:
            for t in child.subtree}
     run = [t for t in head.subtree if t.i not in cut]
     tokens = [t for t in run if not any(head.i < c < t.i or t.i < c < head.i for c in cut)]
-    breaks = [k for k, t in enumerate(tokens) if t.i < head.i and t.text in _DATELINE]
+    breaks = [k for k, t in enumerate(tokens) if t.i < head.i and _breaks_off(t)]
     return tokens[breaks[-1] + 1:] if breaks else tokens
+
+
+def _breaks_off(token: Token) -> bool:
+    """Whether a token ends a dateline: a closing parenthesis or a dash, but not a hyphen
+    inside a word ("81-year-old", "front-runner"), which has no space on either side."""
+    if token.text not in _DATELINE:
+        return False
+    if token.text != "-":
+        return True
+    return bool(token.whitespace_) and (token.i == 0 or bool(token.nbor(-1).whitespace_))
 
 
 def _trimmed(tokens: list[Token], *, infinitive: bool) -> tuple[int, int] | None:
@@ -254,14 +264,25 @@ def _trimmed(tokens: list[Token], *, infinitive: bool) -> tuple[int, int] | None
             break
     while tokens and _droppable(tokens[0], infinitive=infinitive):
         tokens.pop(0)
-    while tokens and tokens[-1].is_punct and tokens[-1].text not in QUOTE_MARKS:
+    while tokens and (tokens[-1].is_space or (tokens[-1].is_punct
+                                              and tokens[-1].text not in QUOTE_MARKS)):
         tokens.pop()
+    closing = tokens[-1].i + 1 if tokens else 0
+    if _unclosed(tokens) and closing < len(tokens[0].doc) and tokens[0].doc[closing].text == ")":
+        tokens.append(tokens[0].doc[closing])  # "Rep. Ann Lee (D-Ore.)" keeps its ")"
     if not _words(tokens):
         return None
     return tokens[0].idx, tokens[-1].idx + len(tokens[-1].text)
 
 
+def _unclosed(tokens: list[Token]) -> bool:
+    """Whether the tokens open a parenthesis that they do not close."""
+    return sum(t.text == "(" for t in tokens) > sum(t.text == ")" for t in tokens)
+
+
 def _droppable(token: Token, *, infinitive: bool) -> bool:
+    if token.is_space:
+        return True
     if token.is_punct:
         return token.text not in QUOTE_MARKS
     if token.dep_ == "mark" and token.lower_ == "that":

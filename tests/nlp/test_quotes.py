@@ -176,3 +176,14 @@ def test_only_sentences_with_a_cue_or_a_quotation_mark_are_parsed() -> None:
     assert needs_parse(nlp("The plan was “deeply flawed”.")[:])
     assert needs_parse(nlp("Prices rose, according to the office.")[:])
     assert not needs_parse(nlp("The bridge was built in 1932.")[:])
+
+
+def test_a_hyphenated_word_stays_in_the_speaker_phrase(quotes_of: Extract) -> None:
+    text = "The 81-year-old farmer Ada Lin said the harvest came late this year."
+    (quote,) = quotes_of(text)
+    assert quote.speaker_text == "The 81-year-old farmer Ada Lin"
+
+
+def test_a_party_label_keeps_its_closing_parenthesis(quotes_of: Extract) -> None:
+    (quote,) = quotes_of("Sen. Ann Lee (D-Ore.) told reporters the bill would pass.")
+    assert quote.speaker_text == "Sen. Ann Lee (D-Ore.)"
