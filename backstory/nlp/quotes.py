@@ -174,6 +174,8 @@ def _verb_cue(token: Token, offset: int) -> _Raw | None:
     if content is None and lemma not in SPEECH_LEMMAS:
         return None
     subject = _subject(token)
+    if subject is not None:
+        subject = _past_dateline(subject)
     if subject is None:
         return None
     addressee = None
@@ -221,6 +223,17 @@ def _subject(cue: Token) -> Token | None:
         climbs = token.dep_ in ("conj", "xcomp") or (token.dep_ == "advcl" and token.tag_ == "VBG")
         token = token.head if climbs else None
     return None
+
+
+def _past_dateline(subject: Token) -> Token | None:
+    """The speaker when the parser took a sentence's dateline for its subject: in "OSLO
+    (Northgate Wire) - Harbor chief Per Dahl said …" the subject is OSLO, with the chief
+    hung on it as an apposition. None when no such apposition follows the dateline."""
+    dateline = _DATELINE_START.match(subject.doc.text)
+    if dateline is None or subject.idx >= dateline.end():
+        return subject
+    after = [c for c in subject.children if c.dep_ == "appos" and c.idx >= dateline.end()]
+    return after[-1] if after else None
 
 
 def _document_author(noun: Token) -> Token:

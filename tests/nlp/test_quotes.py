@@ -187,3 +187,9 @@ def test_a_hyphenated_word_stays_in_the_speaker_phrase(quotes_of: Extract) -> No
 def test_a_party_label_keeps_its_closing_parenthesis(quotes_of: Extract) -> None:
     (quote,) = quotes_of("Sen. Ann Lee (D-Ore.) told reporters the bill would pass.")
     assert quote.speaker_text == "Sen. Ann Lee (D-Ore.)"
+
+
+def test_a_dateline_taken_for_the_subject_gives_way_to_the_speaker(quotes_of: Extract) -> None:
+    text = "OSLO (Northgate Wire) - Harbor chief Per Dahl said the port would reopen."
+    (quote,) = quotes_of(text)
+    assert quote.speaker_text == "Harbor chief Per Dahl"
