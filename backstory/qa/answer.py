@@ -193,6 +193,8 @@ def _joined(text: str, first: Answer, second: Answer, asked: str) -> Answer:
         return dataclasses.replace(
             first, question=text,
             answer=f"{lead} The sources do not answer the rest: “{asked}”")
+    if second.answer in lead:  # the first part's sentence answers both
+        return dataclasses.replace(first, question=text)
     citations = tuple(dict.fromkeys(first.citations + second.citations))
     return Answer(question=text, answer=f"{lead} {second.answer}", abstained=False,
                   confidence=min(first.confidence, second.confidence), citations=citations)

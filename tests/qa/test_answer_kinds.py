@@ -8,12 +8,14 @@ are about which answer wins; eval/ask.py measures calibration).
 
 from __future__ import annotations
 
+import dataclasses
 from collections.abc import Iterator
 
 import pytest
 
+from backstory.models import Answer, Citation
 from backstory.pipeline import Desk
-from backstory.qa.answer import _parts
+from backstory.qa.answer import _joined, _parts
 from backstory.qa.question import read_question
 from tests.qa.corpus import ingested
 
@@ -148,3 +150,21 @@ def test_why_did_someone_say_is_answered_by_their_stated_cause(valley: Desk) -> 
     assert answer.answer is not None and "because the channel is still full of debris" \
         in answer.answer
     assert answer.answer.startswith("Lena Ortiz")
+
+
+def test_a_second_part_the_sources_do_not_answer_is_said_so() -> None:
+    cited = Citation(article_id="a1", sentence_id="a1:0", sentence="Ann Lee dissented.",
+                     start=0, end=18, outlet="River Post", url=None, published_at=None)
+    first = Answer(question="Who dissented?", answer="Ann Lee", abstained=False,
+                   confidence=0.7, citations=(cited,))
+    silent = Answer(question="what did Ann Lee eat?", answer=None, abstained=True,
+                    confidence=0.05)
+    joined = _joined("Who dissented, and what did she eat?", first, silent,
+                     "what did she eat?")
+    assert joined.answer == "Ann Lee. The sources do not answer the rest: “what did she eat?”"
+    assert (joined.confidence, joined.citations) == (0.7, (cited,))
+    same = Answer(question="what did Ann Lee do?", answer="Ann Lee dissented.",
+                  abstained=False, confidence=0.4, citations=(cited,))
+    sentence = dataclasses.replace(first, answer="Ann Lee dissented.")
+    assert _joined("Who dissented, and what did she do?", sentence, same,
+                   "what did she do?").answer == "Ann Lee dissented."
