@@ -30,6 +30,7 @@ from backstory.nlp.cues import (
     UNNAMED_SPEAKERS,
     XCOMP_LEMMAS,
 )
+from backstory.nlp.dateline import DATELINE
 from backstory.nlp.speakers import SpeakerNames, pronoun_genders
 
 __all__ = ["extract_quotes", "needs_parse"]
@@ -45,9 +46,6 @@ _DATELINE = frozenset({")", "—", "–", "-", "--"})
 # "said on Friday he met…": the parser often hangs the day on the reported clause.
 _LEADING_DAY = re.compile(r"(?:on\s+)?(?:monday|tuesday|wednesday|thursday|friday|saturday|sunday"
                           r"|yesterday|today|tonight)\b,?\s*", re.IGNORECASE)
-# "LOS ANGELES, Feb. 2 (UPI) — " opening an article.
-_DATELINE_START = re.compile(
-    r"[A-Z][A-Z .,'-]+(?:,[^—–(]{0,20})?\s*(?:\([^)]{1,30}\))?\s*[—–-]+\s*")
 _BETWEEN = " ,:—–-"
 _TRAILING = " \t\n,;:—–-"
 
@@ -229,7 +227,7 @@ def _past_dateline(subject: Token) -> Token | None:
     """The speaker when the parser took a sentence's dateline for its subject: in "OSLO
     (Northgate Wire) - Harbor chief Per Dahl said …" the subject is OSLO, with the chief
     hung on it as an apposition. None when no such apposition follows the dateline."""
-    dateline = _DATELINE_START.match(subject.doc.text)
+    dateline = DATELINE.match(subject.doc.text)
     if dateline is None or subject.idx >= dateline.end():
         return subject
     after = [c for c in subject.children if c.dep_ == "appos" and c.idx >= dateline.end()]
@@ -430,7 +428,7 @@ class _Context:
 
     def _stripped(self, start: int, end: int, *, direct: bool) -> tuple[int, int, bool] | None:
         piece = self.text[start:end]
-        for lead in (_DATELINE_START, _LEADING_DAY):
+        for lead in (DATELINE, _LEADING_DAY):
             found = lead.match(piece) if not direct else None
             if found is not None:
                 start, piece = start + found.end(), piece[found.end():]

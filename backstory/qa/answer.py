@@ -24,6 +24,7 @@ from backstory.errors import QuestionError
 from backstory.models import Analysis, Answer, Mention, Sentence, SentenceHit
 from backstory.nlp import Analyzer
 from backstory.nlp.claims import QUALIFIERS
+from backstory.nlp.dateline import dateline_place
 from backstory.qa.facts import AGE as _AGE
 from backstory.qa.facts import FactAnswer, answer_from_facts
 from backstory.qa.question import CAUSAL, REASON_BOOST, Question, read_question
@@ -50,9 +51,6 @@ _PLACE_PREPS = {"in", "at", "near", "outside", "inside", "from"}
 _NO_PREP_FIT = 0.5
 # A lead sentence's dateline ("LAKEVIEW, Ore. – …") names where the story was reported
 # from: a place answer as good as one named after "in" or "at".
-_DATELINE = re.compile(r"^\s*([A-Z][A-Z.'’ -]+[A-Z.])"  # the town, in capitals
-                       r"(?:,\s+([A-Z][A-Za-z.]+(?:\s[A-Z][A-Za-z.]+)?))?"  # its region
-                       r"\s*(?:\([^)]*\)\s*)?(?:–|—|--?)\s")  # "(Agency)", then a dash
 _LEAD_SENTENCES = 2  # a dateline opens one of an article's first sentences
 # Qualifiers kept before a typed figure or time; "some", "only" and "more" are left out, as
 # before a time or a name they are seldom hedges ("some Tuesdays", "only Paris").
@@ -344,13 +342,8 @@ def _hold(scores: dict[str, float], holders: dict[str, list[_Judged]], key: str,
 
 
 def _dateline(sentence: Sentence) -> tuple[str, int] | None:
-    """The place of a lead sentence's dateline, as written in a name's case ("LAKEVIEW,
-    Ore." → "Lakeview, Ore."), and where the dateline ends; None without one."""
-    match = _DATELINE.match(sentence.text) if sentence.index < _LEAD_SENTENCES else None
-    if match is None:
-        return None
-    town, region = match.group(1).strip().title(), match.group(2)
-    return (f"{town}, {region}" if region else town), match.end(1 if region is None else 2)
+    """The place a lead sentence's dateline names, and where it ends in the sentence."""
+    return dateline_place(sentence.text) if sentence.index < _LEAD_SENTENCES else None
 
 
 def _merge_same_figures(scores: dict[str, float], holders: dict[str, list[_Judged]]) -> None:
