@@ -32,6 +32,7 @@ from backstory.models import (
     Statement,
     TimelineEntry,
 )
+from backstory.nlp.dateline import DATELINE, dateline_place
 
 __all__ = ["build_explainer", "central_sentences", "conflict_statements", "distinct_quotes",
            "event_phrase", "main_event", "omission_statements", "quote_statement", "side_heading"]
@@ -44,9 +45,6 @@ _NUMBERS = 6
 _QUOTES_PER_SIDE = 3
 _TIMELINE = 8
 _MAX_CITATIONS = 4
-# "VIENNA, Feb 18 (Northgate Wire) - " and "BEIJING, Feb. 18 -- ": the dateline, not news.
-_DATELINE = re.compile(r"^[A-Z][A-Z .'’-]+,\s+[A-Z][a-z]{2,8}\.?\s+\d{1,2}(?:\s*\([^)]*\))?"
-                       r"\s*(?:-{1,2}|–|—)\s*")
 # Words that mark a sentence as background: what came before, what it is part of, why.
 _CONTEXT_MARKERS = re.compile(
     r"\b(first|since|part of|follow(?:s|ing|ed)?|after|amid|comes as|marks?|because|"
@@ -261,5 +259,8 @@ def distinct_quotes(quotes: Sequence[tuple[Quote, Citation]]) -> list[tuple[Quot
 
 
 def _sentence_statement(citation: Citation) -> Statement:
-    text = _DATELINE.sub("", citation.sentence.strip())
+    text = citation.sentence.strip()
+    # "VIENNA, Feb 18 (Northgate Wire) - ": the dateline, not news.
+    if dateline_place(text) is not None and (dateline := DATELINE.match(text)):
+        text = text[dateline.end():]
     return Statement(text=text[:1].upper() + text[1:], citations=(citation,))
