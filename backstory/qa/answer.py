@@ -78,6 +78,10 @@ _SECOND_PART = re.compile(
     r",?\s+and\s+(?=(?:what|how|why|who|whom|when|where|which)\b)", re.IGNORECASE)
 # A pronoun in the second part that refers back to the first part's answer.
 _BACK_REFERENCE = re.compile(r"\b(?:she|he|they|her|him|them)\b", re.IGNORECASE)
+# "Whom did Ann Lee meet": "did" after the wh-phrase (at most this many words) means the
+# question asks about what its named subject did, not for the subject.
+_DO_SUPPORT = frozenset({"did", "does", "do"})
+_WH_PHRASE = 4
 
 
 @dataclass(frozen=True, slots=True)
@@ -112,7 +116,8 @@ class AnswerEngine:
         return _joined(text, answer, follow, second)
 
     def _answer(self, text: str, limit: float) -> tuple[Answer, str | None]:
-        """The answer to one question, and the bare name or figure a typed answer gives."""
+        """The answer to one question, and whom a "he" or "she" in a question that follows
+        it would mean (see `_referent`)."""
         question = read_question(self._analyzer.analyze_text(text))
         terms = query_terms(self._store, question.text)
         if self._searcher is None:
@@ -142,10 +147,10 @@ class AnswerEngine:
                 return _abstain(text, facts.confidence), None
             return Answer(question=text, answer=facts.answer, abstained=False,
                           confidence=round(facts.confidence, 3),
-                          citations=facts.citations), None
+                          citations=facts.citations), _referent(question, None)
         if confidence < limit or answer is None:
             return _abstain(text, confidence), None
-        named = answer if question.entity_types else None
+        named = _referent(question, answer if question.entity_types else None)
         lead = support[0].hit.article
         attribution = ", ".join(p for p in (lead.outlet, lead.published_at) if p)
         if question.entity_types and attribution:
@@ -171,10 +176,22 @@ def _parts(text: str) -> tuple[str, str | None]:
     return f"{first}?", text[match.end():].strip()
 
 
+def _referent(question: Question, answer: str | None) -> str | None:
+    """Whom a pronoun in a follow-up question means: the answer when the question asked
+    for its subject ("Which official dissented, and what did she prefer?"), the person
+    it names when it asked about what they did ("Whom did Ann Lee meet, and what did she
+    say?" means Ann Lee)."""
+    words = question.text.casefold().split()
+    does = any(w in _DO_SUPPORT for w in words[1:1 + _WH_PHRASE])
+    if answer is not None and not does:
+        return answer
+    return question.names[0] if question.names else None
+
+
 def _follow_up(second: str, named: str | None, answer: Answer) -> str:
-    """The second part made to stand alone: a pronoun that refers back to the first part's
-    answer becomes that answer ("what did she prefer?" → "what did Ann Lee prefer?"); any
-    other second part keeps the first part's words beside it."""
+    """The second part made to stand alone: a pronoun that refers back to the first part
+    becomes whom it means ("what did she prefer?" → "what did Ann Lee prefer?"); any other
+    second part keeps the first part's words beside it."""
     if named is not None and _BACK_REFERENCE.search(second):
         return _BACK_REFERENCE.sub(named, second, count=1)
     return f"{second.rstrip(' ?')} ({answer.question.rstrip(' ?')})?"

@@ -15,8 +15,8 @@ import pytest
 
 from backstory.models import Answer, Citation
 from backstory.pipeline import Desk
-from backstory.qa.answer import _joined, _parts
-from backstory.qa.question import read_question
+from backstory.qa.answer import _follow_up, _joined, _parts, _referent
+from backstory.qa.question import Question, read_question
 from tests.qa.corpus import ingested
 
 ARTICLES = [
@@ -168,3 +168,17 @@ def test_a_second_part_the_sources_do_not_answer_is_said_so() -> None:
     sentence = dataclasses.replace(first, answer="Ann Lee dissented.")
     assert _joined("Who dissented, and what did she do?", sentence, same,
                    "what did she do?").answer == "Ann Lee dissented."
+
+
+def test_a_follow_up_pronoun_means_the_answer_or_the_named_subject() -> None:
+    asked_subject = Question(text="Which councillor dissented?", answer_type="person", names=())
+    assert _referent(asked_subject, "Maya Brandt") == "Maya Brandt"
+    asked_object = Question(text="Whom did Ana Ruiz meet in Millbrook?", answer_type="person",
+                            names=("Ana Ruiz", "Millbrook"))
+    assert _referent(asked_object, "Ben Cole") == "Ana Ruiz"
+    assert _follow_up("what did she say?", "Ana Ruiz", first_answer()) == "what did Ana Ruiz say?"
+
+
+def first_answer() -> Answer:
+    return Answer(question="Whom did Ana Ruiz meet?", answer="Ben Cole", abstained=False,
+                  confidence=0.5)
