@@ -32,7 +32,7 @@ from backstory.models import (
     Statement,
     TimelineEntry,
 )
-from backstory.nlp.dateline import DATELINE, dateline_place
+from backstory.nlp.dateline import without_dateline
 
 __all__ = ["build_explainer", "central_sentences", "conflict_statements", "distinct_quotes",
            "event_phrase", "main_event", "omission_statements", "quote_statement", "side_heading"]
@@ -259,8 +259,6 @@ def distinct_quotes(quotes: Sequence[tuple[Quote, Citation]]) -> list[tuple[Quot
 
 
 def _sentence_statement(citation: Citation) -> Statement:
-    text = citation.sentence.strip()
     # "VIENNA, Feb 18 (Northgate Wire) - ": the dateline, not news.
-    if dateline_place(text) is not None and (dateline := DATELINE.match(text)):
-        text = text[dateline.end():]
+    text = without_dateline(citation.sentence.strip())
     return Statement(text=text[:1].upper() + text[1:], citations=(citation,))

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import re
 
-__all__ = ["DATELINE", "dateline_place"]
+__all__ = ["DATELINE", "dateline_place", "without_dateline"]
 
 # The town in capitals, perhaps a region or date after a comma, perhaps "(Agency)", a dash.
 DATELINE = re.compile(
@@ -25,3 +25,9 @@ def dateline_place(text: str) -> tuple[str, int] | None:
     if region := _REGION.match(text, end):  # "Ore." but not "Feb." of "Feb. 18"
         place, end = f"{place}, {region.group(1)}", region.end(1)
     return (place, end) if end <= dateline.end() else None
+
+
+def without_dateline(text: str) -> str:
+    """`text` after the dateline that opens it, if one names a place; else `text`."""
+    dateline = DATELINE.match(text)
+    return text[dateline.end():] if dateline and dateline_place(text) else text

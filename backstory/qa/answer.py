@@ -376,12 +376,13 @@ def _merge_same_figures(scores: dict[str, float], holders: dict[str, list[_Judge
         if len(keys) < 2:
             continue
         plainest = min(keys, key=lambda k: (len(k), -scores[k]))
+        best = max(scores[k] for k in keys)
         merged = list(holders[plainest])
         for key in keys:
             if key != plainest:
+                del scores[key]
                 merged += [j for j in holders.pop(key) if j not in merged]
-        scores[plainest] = max(scores.pop(k) if k != plainest else scores[k] for k in keys) \
-            + _AGREEMENT_BONUS * (len(keys) - 1)
+        scores[plainest] = best + _AGREEMENT_BONUS * (len(keys) - 1)
         holders[plainest] = sorted(merged, key=lambda j: j.support, reverse=True)
 
 
