@@ -286,9 +286,9 @@ def _typed_answer(question: Question, terms: QueryTerms, judged: list[_Judged],
     """The entity of the expected type that the best sentences support.
 
     A candidate is scored by its best sentence's support times how well its type fits and
-    how near it stands to the question's words in that sentence ("Montiel to score the
-    winning penalty" answers who scored it; "Messi scored twice", further from "winning
-    penalty", less so); places named after "in"/"at" fit a "where" question better, and
+    how near it stands to the question's words in that sentence ("Okafor to kick the
+    winning goal" answers who kicked it; "Brandt kicked twice", further from "winning
+    goal", less so); places named after "in"/"at" fit a "where" question better, and
     a time must meet the question's bounds ("before 2022"). Each further sentence that
     names it adds a little (agreement across sentences and outlets).
     """
