@@ -174,6 +174,12 @@ class Quote:
     via: str | None = None
     addressee: str | None = None
 
+    @property
+    def cue_words(self) -> str | None:
+        """The cue when it is words ("urged", "according to"); None for a headline's colon
+        ("Lee: Port strike will end by Friday") or no cue."""
+        return self.cue if self.cue and any(ch.isalpha() for ch in self.cue) else None
+
 
 _SCALES = ((1e12, "trillion"), (1e9, "billion"), (1e6, "million"))
 

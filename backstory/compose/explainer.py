@@ -128,7 +128,8 @@ def quote_statement(quote: Quote, citation: Citation, facts: StoryFacts) -> Stat
         who += f" (via {quote.via})"
     content = quote.content.strip().rstrip(",")
     said = f"“{content}”" if quote.direct else content
-    cue = f" {quote.cue}" if quote.cue and quote.cue.lower() != "according to" else ""
+    words = quote.cue_words
+    cue = f" {words}" if words and words.lower() != "according to" else ""
     spanned = facts.span_citations(citation.article_id, min(quote.start, quote.speaker_start
                                                              or quote.start),
                                    max(quote.end, quote.speaker_end or quote.end))

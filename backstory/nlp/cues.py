@@ -14,9 +14,11 @@ __all__ = [
     "CUE_FORMS",
     "CUE_LEMMAS",
     "CUE_LEMMA_OF",
+    "DEMAND_LEMMAS",
     "DOCUMENT_NOUNS",
     "GLUE_WORDS",
     "INDEFINITE_DETERMINERS",
+    "NAMING_LEMMAS",
     "PERSONAL_PRONOUNS",
     "PLURAL_PRONOUNS",
     "QUOTE_MARKS",
@@ -24,6 +26,7 @@ __all__ = [
     "RELAY_LEMMAS",
     "ROLE_NOUNS",
     "SPEECH_LEMMAS",
+    "STANCE_LEMMAS",
     "UNNAMED_SPEAKERS",
     "XCOMP_LEMMAS",
 ]
@@ -41,7 +44,7 @@ pledge vow recall complain contend assert conclude observe remark comment testif
 reveal accuse charge propose demand emphasize emphasise concede disclose estimate mention joke
 quip boast brag caution threaten maintain allege signal hint instruct recommend advise wonder
 inform assure remind notify affirm counter retort urge ask tell post email write declare
-contend speculate lament acknowledge scoff muse repeat agree
+contend speculate lament acknowledge scoff muse repeat agree continue
 """
 # Verbs of belief, intention and finding, which PolNeAR annotates as attributions too.
 _COGNITION = """
@@ -65,6 +68,19 @@ RELAY_LEMMAS: frozenset[str] = _set("report")
 
 # "described the talks as 'candid'": the `as` phrase is the content.
 AS_LEMMAS: frozenset[str] = _set("describe characterize characterise portray")
+
+# "called the plan 'reckless'": the object and what it is called are the content.
+NAMING_LEMMAS: frozenset[str] = _set("call dub label brand")
+
+# Verbs of stance: "criticized the ruling", "accused the mayor of lying". The object (with
+# what it is accused or praised of or for) is the content.
+STANCE_LEMMAS: frozenset[str] = _set("""
+criticize criticise endorse praise accuse support defend oppose condemn applaud slam blast
+reject dismiss
+""")
+
+# "called for a recount": what is called for is the content.
+DEMAND_LEMMAS: frozenset[str] = _set("call")
 
 # Heads of nominal speakers that stand for an organisation ("a ministry spokesman").
 ROLE_NOUNS: frozenset[str] = _set("""
@@ -125,7 +141,7 @@ def _forms(lemma: str) -> set[str]:
     return forms
 
 
-_ALL = CUE_LEMMAS | XCOMP_LEMMAS | AS_LEMMAS
+_ALL = CUE_LEMMAS | XCOMP_LEMMAS | AS_LEMMAS | NAMING_LEMMAS | STANCE_LEMMAS
 CUE_FORMS: frozenset[str] = frozenset(
     {form for lemma in _ALL for form in _forms(lemma)} | {"according"})
 

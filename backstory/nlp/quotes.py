@@ -22,11 +22,14 @@ from backstory.nlp.cues import (
     CIRCUMSTANCE_WORDS,
     CUE_FORMS,
     CUE_LEMMAS,
+    DEMAND_LEMMAS,
     DOCUMENT_NOUNS,
     GLUE_WORDS,
+    NAMING_LEMMAS,
     QUOTE_MARKS,
     RELAY_LEMMAS,
     SPEECH_LEMMAS,
+    STANCE_LEMMAS,
     UNNAMED_SPEAKERS,
     XCOMP_LEMMAS,
 )
@@ -47,18 +50,35 @@ _DATELINE = frozenset({")", "—", "–", "-", "--"})
 _LEADING_DAY = re.compile(r"(?:on\s+)?(?:monday|tuesday|wednesday|thursday|friday|saturday|sunday"
                           r"|yesterday|today|tonight)\b,?\s*", re.IGNORECASE)
 _BETWEEN = " ,:—–-"
+_VERB_CUES = CUE_LEMMAS | XCOMP_LEMMAS | AS_LEMMAS | NAMING_LEMMAS | STANCE_LEMMAS
+# What a stance is about: "accused the mayor of lying", "criticized the ruling on water rights"
+_STANCE_PREPS = frozenset({"of", "for", "on", "over", "about"})
+# A headline's attribution: "Lee: Port strike will end by Friday". At most this many words
+# name the speaker ("Former Florida Gov. Jeb Bush:"), an entity of these types among them.
+_HEADLINE = ":"
+_HEADLINE_NAME_WORDS = 6
+_HEADLINE_SPEAKERS = frozenset({"PERSON", "ORG", "NORP"})
 _TRAILING = " \t\n,;:—–-"
 
 
 def needs_parse(sentence: Span) -> bool:
-    """Whether a sentence may hold an attribution: a cue word or a quotation mark.
+    """Whether a sentence may hold an attribution: a cue word, a quotation mark, or (at a
+    paragraph's start) a name and a colon, as in a headline or a transcript.
 
     A cue form inside a name ("United States", "Said Khan") is no cue: without this, most
     sentences of US news were parsed for nothing.
     """
-    return any((token.lower_ in CUE_FORMS and not token.ent_type)
-               or any(mark in token.text for mark in QUOTE_MARKS)
-               for token in sentence)
+    if any((token.lower_ in CUE_FORMS and not token.ent_type)
+           or any(mark in token.text for mark in QUOTE_MARKS)
+           for token in sentence):
+        return True
+    if not _starts_line(sentence.doc.text, sentence.start_char):
+        return False
+    colon = _headline_colon(sentence)
+    if colon is None:
+        return False
+    name = sentence[:colon]
+    return name.text.isupper() or any(token.ent_type_ in _HEADLINE_SPEAKERS for token in name)
 
 
 def extract_quotes(text: str, sentences: Sequence[Sentence], parsed: Mapping[int, Doc],
@@ -79,6 +99,12 @@ def extract_quotes(text: str, sentences: Sequence[Sentence], parsed: Mapping[int
         if sentence is None:
             continue
         found = _attributions(parsed[index], sentence.start)
+        if _starts_line(text, sentence.start):
+            headline = _headline(parsed[index], sentence.start)
+            if headline is not None:
+                headline.named = _headline_speaker(headline, mentions)
+                if headline.named is not None:
+                    found.insert(0, headline)
         for raw in _chain(found):
             quote = context.quote(raw, index)
             if quote is not None:
@@ -99,6 +125,7 @@ class _Raw:
     addressee: Token | None
     offset: int
     via: _Raw | None = None
+    named: str | None = None  # the speaker's name, when known without the parse
 
 
 def _attributions(doc: Doc, offset: int) -> list[_Raw]:
@@ -109,6 +136,56 @@ def _attributions(doc: Doc, offset: int) -> list[_Raw]:
         if raw is not None:
             found.append(raw)
     return found
+
+
+def _starts_line(text: str, at: int) -> bool:
+    """Whether the sentence at `at` begins a paragraph (or the text)."""
+    before = text[:at].rstrip(" \t")
+    return not before or before.endswith("\n")
+
+
+def _headline_colon(tokens: Span | Doc) -> int | None:
+    """The index of the colon in a headline-style attribution ("Lee: Port strike will end
+    by Friday", or a transcript's "LEE: It will end"): a few capitalised words, a colon
+    and at least three words."""
+    colon = next((token.i - tokens[0].i for token in tokens[:_HEADLINE_NAME_WORDS + 1]
+                  if token.text == _HEADLINE), None)
+    if not colon:
+        return None
+    words = [token for token in tokens[:colon] if not token.is_punct]
+    if not words or not all(token.text[:1].isupper() for token in words):
+        return None
+    after = [token for token in tokens[colon + 1:] if not token.is_punct and not token.is_space]
+    return colon if len(after) >= 3 else None
+
+
+def _headline(doc: Doc, offset: int) -> _Raw | None:
+    """A headline-style attribution from a paragraph's first sentence, if it is one."""
+    colon = _headline_colon(doc)
+    if colon is None:
+        return None
+    name, cue = list(doc[:colon]), doc[colon]
+    content = _shift(_trimmed(list(doc[colon + 1:]), infinitive=False), offset)
+    if content is None:
+        return None
+    return _Raw(cue=(offset + cue.idx, offset + cue.idx + 1), cue_lemma=_HEADLINE,
+                source=_offsets(name, offset), source_head=name[-1], content=content,
+                addressee=None, offset=offset)
+
+
+def _headline_speaker(raw: _Raw, mentions: Sequence[Mention]) -> str | None:
+    """The person, organisation or group a headline's speaker words name, if they name one;
+    a name in capitals (a transcript's "LEE:", not a dateline's "OSLO:") must be a person
+    the article names elsewhere ("Dana Lee")."""
+    if raw.source is None or raw.source_head is None:
+        return None
+    doc = raw.source_head.doc
+    name = doc.text[raw.source[0] - raw.offset:raw.source[1] - raw.offset]
+    if name.isupper():
+        return next((mention.name for mention in mentions if mention.type == "PERSON"
+                     and name.title() in mention.name.split()), None)
+    return next((mention.name for mention in mentions if mention.type in _HEADLINE_SPEAKERS
+                 and _overlaps(raw.source, (mention.start, mention.end))), None)
 
 
 def _chain(found: list[_Raw]) -> Iterable[_Raw]:
@@ -162,7 +239,7 @@ def _according(token: Token, offset: int) -> _Raw | None:
 
 def _verb_cue(token: Token, offset: int) -> _Raw | None:
     lemma = token.lemma_.lower()
-    if token.pos_ != "VERB" or lemma not in CUE_LEMMAS | XCOMP_LEMMAS | AS_LEMMAS:
+    if token.pos_ != "VERB" or lemma not in _VERB_CUES:
         return None
     if any(child.dep_ in ("auxpass", "nsubjpass") for child in token.children):
         return None
@@ -203,6 +280,23 @@ def _content(cue: Token, lemma: str) -> tuple[int, int] | None:
                 objects = [c for c in prep.children if c.dep_ == "pobj"]
                 if objects:
                     return _trimmed(list(objects[0].subtree), infinitive=False)
+    if lemma in NAMING_LEMMAS:
+        objects = [c for c in children if c.dep_ == "dobj"]
+        names = [c for c in children if c.dep_ == "oprd"]
+        if objects and names:
+            return _trimmed([*objects[0].subtree, *names[0].subtree], infinitive=False)
+    if lemma in DEMAND_LEMMAS:
+        for prep in children:
+            demanded = [c for c in prep.children if c.dep_ == "pobj"]
+            if prep.dep_ == "prep" and prep.lower_ == "for" and demanded:
+                return _trimmed(list(demanded[0].subtree), infinitive=False)
+    if lemma in STANCE_LEMMAS:
+        objects = [c for c in children if c.dep_ == "dobj"]
+        if objects:
+            reasons = [c for c in children if c.dep_ == "prep" and c.lower_ in _STANCE_PREPS
+                       and c.i > objects[0].i]
+            return _trimmed([t for c in objects[:1] + reasons for t in c.subtree],
+                            infinitive=False)
     if cue.dep_ == "parataxis" and lemma in CUE_LEMMAS:
         own = {t.i for t in cue.subtree}
         return _trimmed([t for t in cue.head.subtree if t.i not in own], infinitive=False)
@@ -372,7 +466,7 @@ class _Context:
             addressee = self.names.mention_at(raw.offset + raw.addressee.idx)
         return Quote(
             sentence_index=index,
-            speaker=self.names.name_of(raw.source_head, raw.offset, index),
+            speaker=raw.named or self.names.name_of(raw.source_head, raw.offset, index),
             speaker_text=self.text[raw.source[0]:raw.source[1]],
             speaker_start=raw.source[0], speaker_end=raw.source[1],
             cue=self.text[raw.cue[0]:raw.cue[1]], cue_start=raw.cue[0], cue_end=raw.cue[1],

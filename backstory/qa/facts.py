@@ -205,7 +205,7 @@ def _quote(question: Question, terms: QueryTerms, facts: _Facts) -> FactAnswer |
             quoted_asked |= bool(by_asked)
             if question.kind in ("quote", "reason") and question.names and not by_asked:
                 continue
-            said = f"{quote.content} {quote.cue or ''} {who} {quote.via or ''}"
+            said = f"{quote.content} {quote.cue_words or ''} {who} {quote.via or ''}"
             # Names may sit outside the quoted words ("Washington should …", he said).
             sentence = analysis.sentences[quote.sentence_index].text
             coverage = _coverage(question, terms, said,
@@ -354,7 +354,7 @@ def _figure(claim: Claim, article: ArticleMeta) -> str:
 def _attributed(quote: Quote) -> str:
     speaker = quote.speaker or quote.speaker_text or "An unnamed source"
     words = f"“{quote.content}”" if quote.direct else quote.content
-    said = f"{speaker} {quote.cue or 'said'}"
+    said = f"{speaker} {quote.cue_words or 'said'}"
     if quote.addressee:
         said += f" ({quote.addressee})"
     return f"{said}: {words}" + (f", according to {quote.via}" if quote.via else "")

@@ -193,3 +193,59 @@ def test_a_dateline_taken_for_the_subject_gives_way_to_the_speaker(quotes_of: Ex
     text = "OSLO (Northgate Wire) - Harbor chief Per Dahl said the port would reopen."
     (quote,) = quotes_of(text)
     assert quote.speaker_text == "Harbor chief Per Dahl"
+
+
+def test_a_headline_colon_attributes_to_the_name_before_it(quotes_of: Extract) -> None:
+    text = "Mayor Ruth Okafor: Tram line will open before the spring\nThe city council met."
+    quote = only(quotes_of(text))
+    assert (quote.speaker, quote.speaker_text, quote.cue) == ("Ruth Okafor", "Mayor Ruth Okafor",
+                                                              ":")
+    assert quote.content == "Tram line will open before the spring"
+    assert quote.cue_words is None
+    assert_offsets(text, quote)
+
+
+def test_a_transcript_speaker_in_capitals_is_a_person_the_article_names(
+        quotes_of: Extract) -> None:
+    text = ("Reporter Lena Marsh spoke to the minister.\n"
+            "MARSH: Will the tram line open before the spring?\n"
+            "GENEVA: Talks resumed on Monday after a long pause.")
+    quote = only(quotes_of(text))
+    assert (quote.speaker, quote.speaker_text) == ("Lena Marsh", "MARSH")
+    assert quote.content == "Will the tram line open before the spring"
+
+
+def test_a_colon_inside_a_paragraph_or_after_a_common_word_is_no_attribution(
+        quotes_of: Extract) -> None:
+    assert quotes_of("Officials listed three causes: rain, wind and old pipes.") == []
+    assert quotes_of("Update: The bridge reopened to traffic this morning.") == []
+
+
+def test_called_with_a_name_for_the_object(quotes_of: Extract) -> None:
+    text = "Senator Ana Ruiz called the tax plan “reckless and unfair.”"
+    quote = only(quotes_of(text))
+    assert (quote.speaker, quote.cue) == ("Ana Ruiz", "called")
+    assert quote.content == "the tax plan “reckless and unfair.”"
+    assert_offsets(text, quote)
+    assert quotes_of("The mayor called the meeting to order.") == []
+
+
+def test_called_for_gives_what_is_demanded(quotes_of: Extract) -> None:
+    quote = only(quotes_of("Union leader Tom Berg called for a ban on night shifts."))
+    assert (quote.speaker, quote.cue, quote.content) == ("Tom Berg", "called",
+                                                          "a ban on night shifts")
+
+
+def test_a_stance_verb_attributes_its_object(quotes_of: Extract) -> None:
+    quote = only(quotes_of("Governor Lisa Park criticized the court's ruling on water rights."))
+    assert (quote.speaker, quote.cue) == ("Lisa Park", "criticized")
+    assert quote.content == "the court's ruling on water rights"
+    quote = only(quotes_of("Mayor Dan Holt accused the council of hiding the audit."))
+    assert quote.content == "the council of hiding the audit"
+
+
+def test_continued_beside_a_quotation(quotes_of: Extract) -> None:
+    text = "“The dam will hold through the storm season,” engineer Omar Haddad continued."
+    quote = only(quotes_of(text))
+    assert (quote.speaker, quote.cue, quote.direct) == ("Omar Haddad", "continued", True)
+    assert quote.content == "The dam will hold through the storm season"
