@@ -72,11 +72,12 @@ def needs_parse(sentence: Span) -> bool:
            or any(mark in token.text for mark in QUOTE_MARKS)
            for token in sentence):
         return True
-    if not _starts_line(sentence.doc.text, sentence.start_char):
-        return False
     colon = _headline_colon(sentence)
     if colon is None:
         return False
+    before = sentence.doc[sentence.start - 1] if sentence.start else None
+    if before is not None and "\n" not in before.text + before.whitespace_:
+        return False  # not at a paragraph's start
     name = sentence[:colon]
     return name.text.isupper() or any(token.ent_type_ in _HEADLINE_SPEAKERS for token in name)
 
