@@ -21,6 +21,7 @@ from backstory.nlp.cues import (
     AS_LEMMAS,
     CIRCUMSTANCE_WORDS,
     CUE_FORMS,
+    CUE_LEMMA_OF,
     CUE_LEMMAS,
     DEMAND_LEMMAS,
     DOCUMENT_NOUNS,
@@ -50,6 +51,9 @@ _DATELINE = frozenset({")", "—", "–", "-", "--"})
 _LEADING_DAY = re.compile(r"(?:on\s+)?(?:monday|tuesday|wednesday|thursday|friday|saturday|sunday"
                           r"|yesterday|today|tonight)\b,?\s*", re.IGNORECASE)
 _BETWEEN = " ,:—–-"
+# Cues that attribute only a quotation beside them: "“…,” he continued".
+_BESIDE_ONLY_FORMS = frozenset(form for form, lemma in CUE_LEMMA_OF.items()
+                               if lemma == "continue")
 _VERB_CUES = CUE_LEMMAS | XCOMP_LEMMAS | AS_LEMMAS | NAMING_LEMMAS | STANCE_LEMMAS
 # What a stance is about: "accused the mayor of lying", "criticized the ruling on water rights"
 _STANCE_PREPS = frozenset({"of", "for", "on", "over", "about"})
@@ -62,15 +66,19 @@ _TRAILING = " \t\n,;:—–-"
 
 
 def needs_parse(sentence: Span) -> bool:
-    """Whether a sentence may hold an attribution: a cue word, a quotation mark, or (at a
-    paragraph's start) a name and a colon, as in a headline or a transcript.
+    """Whether a sentence may hold an attribution: a cue word, or (at a paragraph's start)
+    a name and a colon, as in a headline or a transcript.
 
-    A cue form inside a name ("United States", "Said Khan") is no cue: without this, most
-    sentences of US news were parsed for nothing.
+    Every quote hangs on a cue or a colon, so a quotation mark alone asks for no parse;
+    "continued" is a cue only beside a quotation, so it asks for one. A cue form inside a
+    name ("United States", "Said Khan") is no cue: without this, most sentences of US news
+    were parsed for nothing.
     """
-    if any((token.lower_ in CUE_FORMS and not token.ent_type)
-           or any(mark in token.text for mark in QUOTE_MARKS)
-           for token in sentence):
+    cues = {token.lower_ for token in sentence
+            if token.lower_ in CUE_FORMS and not token.ent_type}
+    if cues - _BESIDE_ONLY_FORMS:
+        return True
+    if cues and any(mark in sentence.text for mark in QUOTE_MARKS):
         return True
     colon = _headline_colon(sentence)
     if colon is None:

@@ -170,12 +170,14 @@ def test_sentence_without_attribution_gives_nothing(quotes_of: Extract) -> None:
     assert quotes_of("The bridge over the river was built in 1932 and repaired in 1990.") == []
 
 
-def test_only_sentences_with_a_cue_or_a_quotation_mark_are_parsed() -> None:
+def test_only_sentences_with_a_cue_are_parsed() -> None:
     nlp = spacy.blank("en")
     assert needs_parse(nlp("He said it would rain.")[:])
-    assert needs_parse(nlp("The plan was “deeply flawed”.")[:])
     assert needs_parse(nlp("Prices rose, according to the office.")[:])
     assert not needs_parse(nlp("The bridge was built in 1932.")[:])
+    assert not needs_parse(nlp("The design was “deeply flawed”.")[:])  # no cue to hang on
+    assert needs_parse(nlp("“It will hold,” he continued.")[:])
+    assert not needs_parse(nlp("Prices continued to rise.")[:])
 
 
 def test_a_hyphenated_word_stays_in_the_speaker_phrase(quotes_of: Extract) -> None:
