@@ -51,6 +51,8 @@ _DATELINE = frozenset({")", "—", "–", "-", "--"})
 _LEADING_DAY = re.compile(r"(?:on\s+)?(?:monday|tuesday|wednesday|thursday|friday|saturday|sunday"
                           r"|yesterday|today|tonight)\b,?\s*", re.IGNORECASE)
 _BETWEEN = " ,:—–-"
+_REFUSALS = frozenset({"decline", "declines", "declined", "declining", "refuse", "refuses",
+                       "refused", "refusing"})
 # Cues that attribute only a quotation beside them: "“…,” he continued".
 _BESIDE_ONLY_FORMS = frozenset(form for form, lemma in CUE_LEMMA_OF.items()
                                if lemma == "continue")
@@ -254,6 +256,9 @@ def _verb_cue(token: Token, offset: int) -> _Raw | None:
         return None
     if token.tag_ == "VBN" and any(c.dep_ == "aux" and c.lemma_ == "be" for c in token.children):
         return None  # "is expected to": a passive the parser took for active
+    if any(child.dep_ == "neg" for child in token.children) or (
+            token.dep_ == "xcomp" and token.head.lower_ in _REFUSALS):
+        return None  # "would not say", "declined to say" what the targets are: nothing said
     content = _shift(_content(token, lemma), offset)
     if content is None and lemma not in SPEECH_LEMMAS:
         return None

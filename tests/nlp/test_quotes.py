@@ -251,3 +251,9 @@ def test_continued_beside_a_quotation(quotes_of: Extract) -> None:
     quote = only(quotes_of(text))
     assert (quote.speaker, quote.cue, quote.direct) == ("Omar Haddad", "continued", True)
     assert quote.content == "The dam will hold through the storm season"
+
+
+def test_what_someone_would_not_say_is_no_quote(quotes_of: Extract) -> None:
+    assert quotes_of("The ministry would not say what the targets are.") == []
+    assert quotes_of("Mayor Jo Brandt declined to say whether the tram would be delayed.") == []
+    assert quotes_of("Chief engineer Ida Novak never said the dam was safe.") == []
