@@ -113,7 +113,7 @@ def extract_quotes(text: str, sentences: Sequence[Sentence], parsed: Mapping[int
         if _starts_line(text, sentence.start):
             headline = _headline(parsed[index], sentence.start)
             if headline is not None:
-                headline.named = _headline_speaker(headline, mentions)
+                headline.named = _headline_speaker(text, headline, mentions)
                 if headline.named is not None:
                     found.insert(0, headline)
         for raw in _chain(found):
@@ -151,8 +151,9 @@ def _attributions(doc: Doc, offset: int) -> list[_Raw]:
 
 def _starts_line(text: str, at: int) -> bool:
     """Whether the sentence at `at` begins a paragraph (or the text)."""
-    before = text[:at].rstrip(" \t")
-    return not before or before.endswith("\n")
+    while at > 0 and text[at - 1] in " \t":
+        at -= 1
+    return at == 0 or text[at - 1] == "\n"
 
 
 def _headline_colon(tokens: Span | Doc) -> int | None:
@@ -184,14 +185,13 @@ def _headline(doc: Doc, offset: int) -> _Raw | None:
                 addressee=None, offset=offset)
 
 
-def _headline_speaker(raw: _Raw, mentions: Sequence[Mention]) -> str | None:
+def _headline_speaker(text: str, raw: _Raw, mentions: Sequence[Mention]) -> str | None:
     """The person, organisation or group a headline's speaker words name, if they name one;
     a name in capitals (a transcript's "LEE:", not a dateline's "OSLO:") must be a person
     the article names elsewhere ("Dana Lee")."""
-    if raw.source is None or raw.source_head is None:
+    if raw.source is None:
         return None
-    doc = raw.source_head.doc
-    name = doc.text[raw.source[0] - raw.offset:raw.source[1] - raw.offset]
+    name = text[raw.source[0]:raw.source[1]]
     if name.isupper():
         return next((mention.name for mention in mentions if mention.type == "PERSON"
                      and name.title() in mention.name.split()), None)
