@@ -14,7 +14,7 @@ from dataclasses import dataclass
 from datetime import date
 
 from backstory.models import Analysis, ArticleMeta, Citation, Claim, Quote, readable_value
-from backstory.nlp.cues import SPEECH_LEMMAS
+from backstory.nlp.cues import PERSONAL_PRONOUNS, SPEECH_LEMMAS
 from backstory.qa.question import CAUSAL, REASON_BOOST, Question
 from backstory.search import QueryTerms
 
@@ -206,6 +206,11 @@ def _quote(question: Question, terms: QueryTerms, facts: _Facts) -> FactAnswer |
             if question.kind in ("quote", "reason") and question.names and not by_asked:
                 continue
             said = f"{quote.content} {quote.cue_words or ''} {who} {quote.via or ''}"
+            if (question.kind == "quote" and quote.direct
+                    and (quote.speaker_text or "").lower() in PERSONAL_PRONOUNS):
+                # "“They held the line,” he said." follows the sentence that says what he
+                # did ("Lind credited the crews …"): the words answer what that one asks.
+                said += " " + analysis.sentences[max(quote.sentence_index - 1, 0)].text
             # Names may sit outside the quoted words ("Washington should …", he said).
             sentence = analysis.sentences[quote.sentence_index].text
             coverage = _coverage(question, terms, said,

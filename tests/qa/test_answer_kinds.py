@@ -62,6 +62,11 @@ ARTICLES = [
     {"url": "https://riverpost.example/tax", "outlet": "River Post",
      "published_at": "2025-06-16", "title": "Sales tax rises",
      "text": "Shoppers will pay more: the sales tax is 6.5%-7.0%, the county said."},
+    {"url": "https://ledger.example/flood-crews", "outlet": "Valley Ledger",
+     "published_at": "2025-06-18", "title": "Mayor thanks flood crews",
+     "text": "At a ceremony in the town hall, Mayor Oskar Lind credited the flood crews "
+             "with saving the levee. \u201cThey held the river back for three nights,"
+             "\u201d he said."},
 ]
 
 
@@ -182,3 +187,10 @@ def test_a_follow_up_pronoun_means_the_answer_or_the_named_subject() -> None:
 def first_answer() -> Answer:
     return Answer(question="Whom did Ana Ruiz meet?", answer="Ben Cole", abstained=False,
                   confidence=0.5)
+
+
+def test_a_quote_answers_what_the_paraphrase_before_it_asks(valley: Desk) -> None:
+    answer = valley.ask("How did Oskar Lind credit the flood crews at the ceremony?",
+                        threshold=0.0)
+    assert answer.answer is not None and "held the river back" in answer.answer
+    assert any("held the river back" in c.sentence for c in answer.citations)
