@@ -57,14 +57,22 @@ _PARSE_BATCH = 128
 # Below this many articles, starting worker processes costs more than it saves.
 _MIN_FOR_WORKERS = 64
 _CHUNK = 16  # articles sent to a worker at a time
+_SENTENCE_ENDS = frozenset({".", "!", "?"})
 
 
 @Language.component("paragraph_boundaries")
 def paragraph_boundaries(doc: Doc) -> Doc:
-    """Start a sentence after every line break: paragraphs never share a sentence."""
+    """Start a sentence after every line break: paragraphs never share a sentence. An
+    opening quotation mark after a sentence's end opens the next sentence: spaCy's
+    sentencizer keeps every punctuation mark after a full stop with the sentence it ends,
+    so 'It held. “We will rebuild,” she said.' would split after the “."""
     for token in doc[:-1]:
         if "\n" in token.text or "\n" in token.whitespace_:
             doc[token.i + 1].is_sent_start = True
+        elif (token.text == "\u201c" and token.i > 0 and doc[token.i - 1].whitespace_
+              and doc[token.i - 1].text in _SENTENCE_ENDS and doc[token.i + 1].is_sent_start):
+            token.is_sent_start = True
+            doc[token.i + 1].is_sent_start = False
     return doc
 
 
