@@ -9,6 +9,7 @@ from __future__ import annotations
 __all__ = [
     "ADDRESSEE_LEMMAS",
     "AS_LEMMAS",
+    "BESIDE_ONLY_FORMS",
     "CIRCUMSTANCE_WORDS",
     "COLLECTIVE_DETERMINERS",
     "CUE_FORMS",
@@ -22,6 +23,7 @@ __all__ = [
     "PERSONAL_PRONOUNS",
     "PLURAL_PRONOUNS",
     "QUOTE_MARKS",
+    "REFUSAL_FORMS",
     "RELATIVE_PRONOUNS",
     "RELAY_LEMMAS",
     "ROLE_NOUNS",
@@ -149,3 +151,9 @@ CUE_FORMS: frozenset[str] = frozenset(
 # lemmatizer (it costs as much as the parser) and reads cue lemmas from here.
 CUE_LEMMA_OF: dict[str, str] = {
     form: lemma for lemma in sorted(_ALL) for form in _forms(lemma)}
+
+# Cues that attribute only a quotation beside them: "“…,” he continued".
+BESIDE_ONLY_FORMS: frozenset[str] = frozenset(_forms("continue"))
+
+# Verbs whose infinitive says nothing was said: "declined to say", "refused to comment".
+REFUSAL_FORMS: frozenset[str] = frozenset(_forms("decline") | _forms("refuse"))

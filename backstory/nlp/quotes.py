@@ -19,15 +19,16 @@ from backstory.models import Mention, Quote, Sentence
 from backstory.nlp.cues import (
     ADDRESSEE_LEMMAS,
     AS_LEMMAS,
+    BESIDE_ONLY_FORMS,
     CIRCUMSTANCE_WORDS,
     CUE_FORMS,
-    CUE_LEMMA_OF,
     CUE_LEMMAS,
     DEMAND_LEMMAS,
     DOCUMENT_NOUNS,
     GLUE_WORDS,
     NAMING_LEMMAS,
     QUOTE_MARKS,
+    REFUSAL_FORMS,
     RELAY_LEMMAS,
     SPEECH_LEMMAS,
     STANCE_LEMMAS,
@@ -51,11 +52,6 @@ _DATELINE = frozenset({")", "—", "–", "-", "--"})
 _LEADING_DAY = re.compile(r"(?:on\s+)?(?:monday|tuesday|wednesday|thursday|friday|saturday|sunday"
                           r"|yesterday|today|tonight)\b,?\s*", re.IGNORECASE)
 _BETWEEN = " ,:—–-"
-_REFUSALS = frozenset({"decline", "declines", "declined", "declining", "refuse", "refuses",
-                       "refused", "refusing"})
-# Cues that attribute only a quotation beside them: "“…,” he continued".
-_BESIDE_ONLY_FORMS = frozenset(form for form, lemma in CUE_LEMMA_OF.items()
-                               if lemma == "continue")
 _VERB_CUES = CUE_LEMMAS | XCOMP_LEMMAS | AS_LEMMAS | NAMING_LEMMAS | STANCE_LEMMAS
 # What a stance is about: "accused the mayor of lying", "criticized the ruling on water rights"
 _STANCE_PREPS = frozenset({"of", "for", "on", "over", "about"})
@@ -78,7 +74,7 @@ def needs_parse(sentence: Span) -> bool:
     """
     cues = {token.lower_ for token in sentence
             if token.lower_ in CUE_FORMS and not token.ent_type}
-    if cues - _BESIDE_ONLY_FORMS:
+    if cues - BESIDE_ONLY_FORMS:
         return True
     if cues and any(mark in sentence.text for mark in QUOTE_MARKS):
         return True
@@ -257,7 +253,7 @@ def _verb_cue(token: Token, offset: int) -> _Raw | None:
     if token.tag_ == "VBN" and any(c.dep_ == "aux" and c.lemma_ == "be" for c in token.children):
         return None  # "is expected to": a passive the parser took for active
     if any(child.dep_ == "neg" for child in token.children) or (
-            token.dep_ == "xcomp" and token.head.lower_ in _REFUSALS):
+            token.dep_ == "xcomp" and token.head.lower_ in REFUSAL_FORMS):
         return None  # "would not say", "declined to say" what the targets are: nothing said
     content = _shift(_content(token, lemma), offset)
     if content is None and lemma not in SPEECH_LEMMAS:
