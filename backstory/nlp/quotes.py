@@ -56,7 +56,7 @@ _VERB_CUES = CUE_LEMMAS | XCOMP_LEMMAS | AS_LEMMAS | NAMING_LEMMAS | STANCE_LEMM
 # What a stance is about: "accused the mayor of lying", "criticized the ruling on water rights"
 _STANCE_PREPS = frozenset({"of", "for", "on", "over", "about"})
 # A headline's attribution: "Lee: Port strike will end by Friday". At most this many words
-# name the speaker ("Former Florida Gov. Jeb Bush:"), an entity of these types among them.
+# name the speaker ("Former Valley Gov. Ruth Okafor:"), an entity of these types among them.
 _HEADLINE = ":"
 _HEADLINE_NAME_WORDS = 6
 _HEADLINE_SPEAKERS = frozenset({"PERSON", "ORG", "NORP"})
