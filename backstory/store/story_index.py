@@ -35,19 +35,35 @@ class SQLStoryIndex:
     def __init__(self, conn: Connection) -> None:
         self._conn = conn
         self._qmark = conn.dialect.paramstyle == "qmark"
+        # What this transaction has read or written of the document frequencies (0 for a
+        # feature never seen) and of whole story centroids (by story id). Only this index
+        # writes these tables inside its transaction, so it keeps both up to date as it
+        # writes: a large catch-up reads each common word's frequency and each candidate
+        # story's centroid once per transaction instead of once per article (BBC's 2,225
+        # articles: 27 s to 17 s).
+        self._df: dict[str, int] = {}
+        self._terms: dict[str, dict[str, float]] = {}
 
     def documents(self) -> int:
         return self.frequencies([_DOCUMENTS]).get(_DOCUMENTS, 0)
 
     def frequencies(self, features: Sequence[str]) -> dict[str, int]:
-        return dict(self._in("SELECT feature, df FROM story_df WHERE feature IN ({})",
-                             sorted(set(features))))
+        wanted = sorted(set(features))
+        if missing := [f for f in wanted if f not in self._df]:
+            self._df.update(dict.fromkeys(missing, 0))
+            self._df.update(self._in("SELECT feature, df FROM story_df WHERE feature IN ({})",
+                                     missing))
+        return {f: self._df[f] for f in wanted if self._df[f]}
 
     def count(self, article_id: str, day: int | None, features: Sequence[str]) -> None:
+        counted = sorted({_DOCUMENTS, *features})
         self._run("INSERT INTO story_docs(article_id, day) VALUES (?, ?)", (article_id, day))
         self._run_many("INSERT INTO story_df(feature, df) VALUES (?, 1) "
                        "ON CONFLICT(feature) DO UPDATE SET df = story_df.df + 1",
-                       [(f,) for f in sorted({_DOCUMENTS, *features})])
+                       [(f,) for f in counted])
+        for feature in counted:
+            if feature in self._df:
+                self._df[feature] += 1
 
     def candidates(self, keys: Sequence[str], *, day: int | None, window: int
                    ) -> dict[str, set[str]]:
@@ -68,17 +84,14 @@ class SQLStoryIndex:
         ids = sorted(set(story_ids))
         if not ids:
             return {}
-        weights: dict[str, dict[str, float]] = {story_id: {} for story_id in ids}
-        marks = ",".join("?" * len(ids))
-        if features is None:
-            rows = self._run(f"SELECT story_id, feature, weight FROM story_terms "
-                             f"WHERE story_id IN ({marks})", tuple(ids))
+        centroids = self._centroids(ids)
+        if features is None:  # in feature order, as the table's key keeps them
+            weights = {story_id: dict(sorted(centroids[story_id].items())) for story_id in ids}
         else:
-            rows = self._in(f"SELECT story_id, feature, weight FROM story_terms "
-                            f"WHERE story_id IN ({marks}) AND feature IN ({{}})",
-                            sorted(set(features)), (), prefix=tuple(ids))
-        for story_id, feature, weight in rows:
-            weights[story_id][feature] = weight
+            wanted = sorted(set(features))
+            weights = {story_id: {f: centroids[story_id][f] for f in wanted
+                                  if f in centroids[story_id]} for story_id in ids}
+        marks = ",".join("?" * len(ids))
         rows = self._run(
             "SELECT s.id, s.title, s.first_seen, s.last_seen, st.title_score, st.size, "
             "st.text_norm2, st.entity_norm2, st.first_day, st.last_day, se.embedding "
@@ -125,6 +138,12 @@ class SQLStoryIndex:
                       (state.id, other_id))
         self._run("DELETE FROM stories WHERE id = ?", (other_id,))  # cascades to its state
         self._save(state)
+        folded = self._terms.pop(other_id, None)
+        kept = self._terms.pop(state.id, None)
+        if folded is not None and kept is not None:
+            for feature, weight in folded.items():
+                kept[feature] = kept.get(feature, 0.0) + weight
+            self._terms[state.id] = kept
 
     def story_members(self, story_id: str) -> list[StoryMember]:
         """The story's articles as it keeps them (those assigned before their vectors were
@@ -148,6 +167,7 @@ class SQLStoryIndex:
                      "AND article_id IN ({})", ids, prefix=(new_state.id, state.id))
         self._run("DELETE FROM story_terms WHERE story_id = ?", (state.id,))
         self._run("DELETE FROM story_embeddings WHERE story_id = ?", (state.id,))
+        self._terms.pop(state.id, None)
         self._add_terms(state.id, state.weights)
         self._add_terms(new_state.id, new_state.weights)
         self._save(state)
@@ -157,6 +177,20 @@ class SQLStoryIndex:
                        "ON CONFLICT(story_id, feature) DO UPDATE SET "
                        "weight = story_terms.weight + excluded.weight",
                        [(story_id, f, v) for f, v in sorted(weights.items())])
+        if (cached := self._terms.get(story_id)) is not None:
+            for feature, weight in weights.items():
+                cached[feature] = cached.get(feature, 0.0) + weight
+
+    def _centroids(self, story_ids: list[str]) -> dict[str, dict[str, float]]:
+        """The whole centroids of these stories, read from the table once each."""
+        if missing := [story_id for story_id in story_ids if story_id not in self._terms]:
+            for story_id in missing:
+                self._terms[story_id] = {}
+            for story_id, feature, weight in self._in(
+                    "SELECT story_id, feature, weight FROM story_terms WHERE story_id IN ({})",
+                    missing):
+                self._terms[story_id][feature] = weight
+        return {story_id: self._terms[story_id] for story_id in story_ids}
 
     def _save(self, state: StoryState) -> None:
         numbers = (state.title_score, state.size, state.text_norm2, state.entity_norm2,

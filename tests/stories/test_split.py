@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import pytest
+
 from backstory.config import Settings
 from backstory.models import (
     Analysis,
@@ -13,7 +15,9 @@ from backstory.models import (
     Story,
 )
 from backstory.store import STORIES_REBUILD, ArticleFeatures, open_store
+from backstory.store.story_index import SQLStoryIndex
 from backstory.stories import StoryClusterer
+from backstory.stories.cluster import _raw_features
 from backstory.stories.memory_index import MemoryStoryIndex
 from tests.conftest import sql_rows
 
@@ -209,4 +213,51 @@ def test_stories_stored_before_articles_kept_their_vectors_are_rebuilt_once(
     with store.story_index() as index:
         [story] = store.stories()
         assert len(index.story_members(story.id)) == 11
+    store.close()
+
+
+# A quarry blast and an inspection reported apart, then together: two stories that merge.
+MERGING: list[Item] = [
+    ("Quarry blast shakes Dunmore village", "A quarry blast shook Dunmore village on Monday "
+     "and cracked windows in Dunmore, residents said.", "2025-05-05", ("Dunmore",)),
+    ("Inspectors halt Feltham Stone works", "Safety inspectors halted work at Feltham Stone "
+     "after explosives were stored wrongly, the regulator said.", "2025-05-05",
+     ("Feltham Stone",)),
+    ("Feltham Stone quarry blast cracked Dunmore windows", "The blast at the Feltham Stone "
+     "quarry that cracked windows in Dunmore village used explosives stored wrongly, "
+     "inspectors said.", "2025-05-06", ("Feltham Stone", "Dunmore")),
+    ("Dunmore asks Feltham Stone to pay for windows", "Dunmore village asked Feltham Stone to "
+     "pay for windows cracked by the quarry blast, as inspectors kept works halted.",
+     "2025-05-07", ("Feltham Stone", "Dunmore")),
+]
+
+
+@pytest.mark.parametrize("items", [DRIFTING, MERGING], ids=["split", "merge"])
+def test_the_stored_index_reads_back_within_a_transaction_what_it_wrote(
+        db_path: str, items: list[Item]) -> None:
+    # The SQL index keeps frequencies and centroids it has read in memory for the rest of
+    # its transaction; after joins, merges and splits there, they must equal the tables.
+    store = open_store(Settings(db=db_path).db_url)
+    clusterer = StoryClusterer(threshold=0.12, window_days=10)
+    stored = [_stored(item) for item in items]
+    store.write(stored)
+    features = store.story_features([item.article.id for item in stored], lead_sentences=3)
+    words = sorted({f for a in features for f in _raw_features(a)})
+    names = [w for w in words if w.startswith("e:")]
+    with store.story_index() as index:
+        assert index.frequencies(words) == {} and index.documents() == 0  # read, then counted
+        for article in features:
+            clusterer.count(index, article)
+        for article in features:
+            clusterer.assign(index, article)
+        fresh = SQLStoryIndex(index._conn)  # the same transaction, read from the tables
+        found = list(fresh.candidates(names, day=None, window=0))
+        assert index.story_states(found, None) == fresh.story_states(found, None)
+        assert index.story_states(found, words[::3]) == fresh.story_states(found, words[::3])
+        assert index.frequencies(words) == fresh.frequencies(words)
+        assert index.documents() == fresh.documents() == len(items)
+    _clusterer, _index, expected = _in_memory(items)
+    assert len(found) == len(expected) < len(items)
+    assert {s.title: set(s.article_ids) for s in store.stories()} == \
+        {s.title: {stored[int(i)].article.id for i in s.article_ids} for s in expected}
     store.close()
