@@ -89,8 +89,7 @@ class SQLStoryIndex:
             weights = {story_id: dict(sorted(centroids[story_id].items())) for story_id in ids}
         else:
             wanted = sorted(set(features))
-            weights = {story_id: {f: centroids[story_id][f] for f in wanted
-                                  if f in centroids[story_id]} for story_id in ids}
+            weights = {story_id: _restricted(centroids[story_id], wanted) for story_id in ids}
         marks = ",".join("?" * len(ids))
         rows = self._run(
             "SELECT s.id, s.title, s.first_seen, s.last_seen, st.title_score, st.size, "
@@ -231,6 +230,15 @@ class SQLStoryIndex:
             rows.extend(self._run(sql.format(",".join("?" * len(part))),
                                   (*prefix, *part, *extra)))
         return rows
+
+
+def _restricted(centroid: Mapping[str, float], wanted: list[str]) -> dict[str, float]:
+    """The centroid's weights of the `wanted` (sorted) features, in feature order; read
+    from whichever side is smaller."""
+    if len(centroid) < len(wanted):
+        chosen = set(wanted)
+        return {f: centroid[f] for f in sorted(f for f in centroid if f in chosen)}
+    return {f: centroid[f] for f in wanted if f in centroid}
 
 
 def clear(conn: Connection) -> None:

@@ -44,7 +44,7 @@ from backstory.stories.vectors import (
     added,
     centroid_of,
     centroid_similarity,
-    dot,
+    dots,
     embedding_sum,
     norm2,
     similarity,
@@ -210,8 +210,7 @@ class StoryClusterer:
     def _joined(self, index: StoryIndex, story: StoryState, vector: _Vector) -> StoryState:
         """The story as it is once the article joins it."""
         centroid = added(story.weights, vector.kept)
-        text_dot = dot(story.weights, vector.kept, "w:")
-        entity_dot = dot(story.weights, vector.kept, "e:")
+        text_dot, entity_dot = dots(story.weights, vector.kept)
         text_norm2 = story.text_norm2 + 2 * text_dot + norm2(vector.kept, "w:")
         entity_norm2 = story.entity_norm2 + 2 * entity_dot + norm2(vector.kept, "e:")
         # The title is the headline whose words weigh most in the centroid.

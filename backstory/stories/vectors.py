@@ -18,7 +18,7 @@ import numpy.typing as npt
 
 from backstory.store import StoryMember, StoryState
 
-__all__ = ["added", "centroid_of", "centroid_similarity", "dot", "embedding_cosine",
+__all__ = ["added", "centroid_of", "centroid_similarity", "dots", "embedding_cosine",
            "embedding_sum", "norm2", "similarity", "strongest", "two_means", "unit"]
 
 _TEXT_WEIGHT = 0.75
@@ -35,10 +35,9 @@ _ROUNDS = 10  # 2-means rounds at most
 
 def similarity(weights: Mapping[str, float], embedding: bytes, story: StoryState) -> float:
     """How alike a unit-length article (its weights and embedding) and a centroid are."""
-    text = dot(weights, story.weights, "w:") / math.sqrt(story.text_norm2) \
-        if story.text_norm2 > 0 else 0.0
-    names = dot(weights, story.weights, "e:") / math.sqrt(story.entity_norm2) \
-        if story.entity_norm2 > 0 else 0.0
+    text_dot, names_dot = dots(weights, story.weights)
+    text = text_dot / math.sqrt(story.text_norm2) if story.text_norm2 > 0 else 0.0
+    names = names_dot / math.sqrt(story.entity_norm2) if story.entity_norm2 > 0 else 0.0
     return _blend(text, names, embedding_cosine(embedding, story.embedding))
 
 
@@ -46,10 +45,11 @@ def centroid_similarity(a: StoryState, b: StoryState) -> float:
     """How alike two centroids are: whether stories merge, and whether the parts of one
     split."""
     parts = []
-    for prefix, norms in (("w:", (a.text_norm2, b.text_norm2)),
-                          ("e:", (a.entity_norm2, b.entity_norm2))):
+    for product, norms in zip(dots(a.weights, b.weights),
+                              ((a.text_norm2, b.text_norm2), (a.entity_norm2, b.entity_norm2)),
+                              strict=True):
         denominator = math.sqrt(norms[0] * norms[1])
-        parts.append(dot(a.weights, b.weights, prefix) / denominator if denominator else 0.0)
+        parts.append(product / denominator if denominator else 0.0)
     return _blend(parts[0], parts[1], embedding_cosine(a.embedding, b.embedding))
 
 
@@ -70,9 +70,18 @@ def embedding_sum(a: bytes, b: bytes) -> bytes:
     return (_array(a) + _array(b)).tobytes()
 
 
-def dot(a: Mapping[str, float], b: Mapping[str, float], prefix: str) -> float:
+def dots(a: Mapping[str, float], b: Mapping[str, float]) -> tuple[float, float]:
+    """The dot products of the word ("w:") parts and of the name ("e:") parts, in one
+    pass over the smaller mapping."""
     small, large = (a, b) if len(a) <= len(b) else (b, a)
-    return sum(v * large.get(f, 0.0) for f, v in small.items() if f.startswith(prefix))
+    words = names = 0.0
+    for feature, value in small.items():
+        if (other := large.get(feature)) is not None:
+            if feature.startswith("w:"):
+                words += value * other
+            elif feature.startswith("e:"):
+                names += value * other
+    return words, names
 
 
 def norm2(weights: Mapping[str, float], prefix: str) -> float:
