@@ -18,6 +18,7 @@ reads only that story's articles, and as the sizes double it costs O(1) per arti
 
 from __future__ import annotations
 
+import functools
 import hashlib
 import math
 import re
@@ -261,17 +262,22 @@ def short_title(title: str | None, text: str) -> str:
 
 
 def _words(text: str) -> list[str]:
-    words = []
-    for match in _WORD.finditer(text.casefold()):
-        word = match.group().replace("’", "'").removesuffix("'s").strip("'")
-        if len(word) < 3 or word in _STOP:
-            continue
-        if word.endswith("ies") and len(word) > 4:
-            word = word[:-3] + "y"
-        elif word.endswith("s") and not word.endswith(("ss", "us", "is")) and len(word) > 3:
-            word = word[:-1]
-        words.append("w:" + word)
-    return words
+    return [feature for word in _WORD.findall(text.casefold())
+            if (feature := _word_feature(word)) is not None]
+
+
+@functools.lru_cache(maxsize=1 << 16)
+def _word_feature(word: str) -> str | None:
+    """The feature of one casefolded word ("w:flood" for "floods"); None for stop words
+    and words under three letters. Cached: news repeats its words."""
+    word = word.replace("’", "'").removesuffix("'s").strip("'")
+    if len(word) < 3 or word in _STOP:
+        return None
+    if word.endswith("ies") and len(word) > 4:
+        word = word[:-3] + "y"
+    elif word.endswith("s") and not word.endswith(("ss", "us", "is")) and len(word) > 3:
+        word = word[:-1]
+    return "w:" + word
 
 
 def _raw_features(article: ArticleFeatures) -> Counter[str]:
