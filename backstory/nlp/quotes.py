@@ -29,6 +29,7 @@ from backstory.nlp.cues import (
     NAMING_LEMMAS,
     QUOTE_MARKS,
     REFUSAL_FORMS,
+    RELATIVE_PRONOUNS,
     RELAY_LEMMAS,
     SPEECH_LEMMAS,
     STANCE_LEMMAS,
@@ -263,11 +264,19 @@ def _verb_cue(token: Token, offset: int) -> _Raw | None:
         subject = _past_dateline(subject)
     if subject is None:
         return None
+    source = _phrase(subject)
+    if subject.lower_ in RELATIVE_PRONOUNS and subject.head.dep_ == "relcl":
+        # "Farmers who oppose the tax", "Ana Ruiz, who said …": the speaker is the noun
+        # the clause hangs on, not "who" (PolNeAR marks the pronoun; a reader needs the
+        # noun it stands for).
+        subject = subject.head.head
+        clause = {t.i for c in subject.children if c.dep_ == "relcl" for t in c.subtree}
+        source = [t for t in _phrase(subject) if t.i not in clause]
     addressee = None
     if lemma in ADDRESSEE_LEMMAS:
         addressee = next((c for c in token.children if c.dep_ in ("dobj", "dative")), None)
     return _Raw(cue=(offset + token.idx, offset + token.idx + len(token.text)),
-                cue_lemma=lemma, source=_offsets(_phrase(subject), offset),
+                cue_lemma=lemma, source=_offsets(source, offset),
                 source_head=subject, content=content,
                 addressee=addressee, offset=offset)
 

@@ -191,6 +191,15 @@ def test_a_party_label_keeps_its_closing_parenthesis(quotes_of: Extract) -> None
     assert quote.speaker_text == "Sen. Ann Lee (D-Ore.)"
 
 
+def test_a_relative_clause_speaker_is_the_noun_it_hangs_on(quotes_of: Extract) -> None:
+    (named,) = quotes_of("Health Minister Ana Ruiz, who said the plan would fail, resigned "
+                         "on Monday.")
+    assert (named.speaker, named.speaker_text) == ("Ana Ruiz", "Health Minister Ana Ruiz")
+    assert named.content == "the plan would fail"
+    (unnamed,) = quotes_of("Farmers who oppose the new water tax marched in Leon.")
+    assert (unnamed.speaker, unnamed.speaker_text) == (None, "Farmers")
+
+
 def test_a_dateline_taken_for_the_subject_gives_way_to_the_speaker(quotes_of: Extract) -> None:
     text = "OSLO (Northgate Wire) - Harbor chief Per Dahl said the port would reopen."
     (quote,) = quotes_of(text)
