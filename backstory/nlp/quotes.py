@@ -264,7 +264,6 @@ def _verb_cue(token: Token, offset: int) -> _Raw | None:
         subject = _past_dateline(subject)
     if subject is None:
         return None
-    source = _phrase(subject)
     if subject.lower_ in RELATIVE_PRONOUNS and subject.head.dep_ == "relcl":
         # "Farmers who oppose the tax", "Ana Ruiz, who said …": the speaker is the noun
         # the clause hangs on, not "who" (PolNeAR marks the pronoun; a reader needs the
@@ -272,6 +271,8 @@ def _verb_cue(token: Token, offset: int) -> _Raw | None:
         subject = subject.head.head
         clause = {t.i for c in subject.children if c.dep_ == "relcl" for t in c.subtree}
         source = [t for t in _phrase(subject) if t.i not in clause]
+    else:
+        source = _phrase(subject)
     addressee = None
     if lemma in ADDRESSEE_LEMMAS:
         addressee = next((c for c in token.children if c.dep_ in ("dobj", "dative")), None)
