@@ -58,6 +58,8 @@ _VERB_CUES = CUE_LEMMAS | XCOMP_LEMMAS | AS_LEMMAS | NAMING_LEMMAS | STANCE_LEMM
 _STANCE_PREPS = frozenset({"of", "for", "on", "over", "about"})
 # A headline's attribution: "Lee: Port strike will end by Friday". At most this many words
 # name the speaker ("Former Valley Gov. Ruth Okafor:"), an entity of these types among them.
+# Clauses the parser may hang on a speaker that are not part of the speaker's name.
+_CLAUSES = frozenset({"ccomp", "advcl", "parataxis"})
 _HEADLINE = ":"
 _HEADLINE_NAME_WORDS = 6
 _HEADLINE_SPEAKERS = frozenset({"PERSON", "ORG", "NORP"})
@@ -269,8 +271,7 @@ def _verb_cue(token: Token, offset: int) -> _Raw | None:
         # the clause hangs on, not "who" (PolNeAR marks the pronoun; a reader needs the
         # noun it stands for).
         subject = subject.head.head
-        clause = {t.i for c in subject.children if c.dep_ == "relcl" for t in c.subtree}
-        source = [t for t in _phrase(subject) if t.i not in clause]
+        source = _phrase(subject, cut=_CLAUSES | {"relcl"})
     else:
         source = _phrase(subject)
     addressee = None
@@ -359,13 +360,14 @@ def _document_author(noun: Token) -> Token:
     return noun
 
 
-def _phrase(head: Token) -> list[Token]:
-    """The words of a speaker phrase, without a dateline before it ("MACAU (Reuters) -")."""
+def _phrase(head: Token, *, cut: frozenset[str] = _CLAUSES) -> list[Token]:
+    """The words of a speaker phrase, without a dateline before it ("MACAU (Reuters) -")
+    and without the clauses hung on it whose relations are in `cut`."""
     # A clause the parser hung on the speaker ("“…,” Sarandon told") is not part of it.
-    cut = {t.i for child in head.children if child.dep_ in ("ccomp", "advcl", "parataxis")
-           for t in child.subtree}
-    run = [t for t in head.subtree if t.i not in cut]
-    tokens = [t for t in run if not any(head.i < c < t.i or t.i < c < head.i for c in cut)]
+    left_out = {t.i for child in head.children if child.dep_ in cut for t in child.subtree}
+    run = [t for t in head.subtree if t.i not in left_out]
+    tokens = [t for t in run
+              if not any(head.i < c < t.i or t.i < c < head.i for c in left_out)]
     breaks = [k for k, t in enumerate(tokens) if t.i < head.i and _breaks_off(t)]
     return tokens[breaks[-1] + 1:] if breaks else tokens
 
