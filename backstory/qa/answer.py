@@ -49,6 +49,13 @@ _FACT_POOL = 10  # the articles of this many best sentences lend their records
 _NAMED = {"PERSON", "ORG", "GPE", "LOC", "FAC", "NORP"}
 _PLACE_PREPS = {"in", "at", "near", "outside", "inside", "from"}
 _NO_PREP_FIT = 0.5
+# "Who scored the winning penalty?": a person the sentence says did it ("Ruiz to score the
+# winning penalty", "the penalty scored by Ruiz") fits better than one merely near the words.
+_DOER_FIT = 1.25
+_DOER_REACH = 3  # words from the name to the verb ("Ruiz then went on to score")
+_OBJECT_REACH = 4  # words from the verb to the object's head ("scored the late winning goal")
+_OBJECT_ENDS = frozenset({"in", "on", "at", "for", "from", "with", "by", "to", "of", "before",
+                          "after", "as", "and", "but", "while", "when", "that", "than"})
 # A lead sentence's dateline ("LAKEVIEW, Ore. – …") names where the story was reported
 # from: a place answer as good as one named after "in" or "at".
 _LEAD_SENTENCES = 2  # a dateline opens one of an article's first sentences
@@ -313,6 +320,9 @@ def _typed_answer(question: Question, terms: QueryTerms, judged: list[_Judged],
                     mention.type in _NAMED
                     and set(_WORD.findall(folded)) <= question_words):
                 continue  # the question's own names are not its answer
+            if question.action and _does(sentence.text, mention.start - sentence.start,
+                                         mention.end - sentence.start, question.action):
+                fit *= _DOER_FIT
             if question.answer_type == "place":
                 before = sentence.text[: mention.start - sentence.start].split()[-1:]
                 if not (before and before[0].lower() in _PLACE_PREPS):
@@ -452,6 +462,25 @@ class _Nearness:
         gap = min(first - i if i < first else i - last if i > last else 0 for i in self._hits)
         near = _NEAR_WORDS / (_NEAR_WORDS + max(gap - 1, 0))
         return 1 - _NEARNESS_SHARE + _NEARNESS_SHARE * near
+
+
+def _does(text: str, start: int, end: int, action: tuple[str, str]) -> bool:
+    """Whether the name at text[start:end] does the action to its object: the verb within
+    a few words after the name and the object's head a few words after the verb, before
+    any preposition ("Ruiz to score the winning penalty"; "Ruiz scored twice before the
+    penalty" scored no penalty), or, in the passive, the object, the verb and "by" just
+    before the name ("the winning penalty, scored by Ruiz")."""
+    verb, head = stem(action[0]), stem(action[1])
+    after = [w.lower() for w in _WORD.findall(text[end:])][:_DOER_REACH + _OBJECT_REACH + 1]
+    stems = [stem(w) for w in after]
+    if verb in stems[:_DOER_REACH]:
+        at = stems.index(verb) + 1
+        reach = itertools.takewhile(lambda i: after[i] not in _OBJECT_ENDS,
+                                    range(at, min(at + _OBJECT_REACH, len(after))))
+        if any(stems[i] == head for i in reach):
+            return True
+    before = [stem(w) for w in _WORD.findall(text[:start])][-(_OBJECT_REACH + 2):]
+    return before[-1:] == ["by"] and verb in before[-3:-1] and head in before[:-2]
 
 
 def _within_bounds(question: Question, value: str | None, published_at: str | None) -> bool:

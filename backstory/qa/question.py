@@ -65,6 +65,9 @@ class Question:
     after: str | None = None  # a year the answer must follow ("after 2020", "since 2020")
     # "When had the Fed last cut rates?": a time before the news that reports it.
     earlier: bool = False
+    # "Who scored the winning penalty?": the verb and the head of its object, as written
+    # ("scored", "penalty"); the person asked for is the one who did that to that.
+    action: tuple[str, str] | None = None
 
     @property
     def entity_types(self) -> dict[str, float]:
@@ -89,7 +92,19 @@ def read_question(doc: Doc) -> Question:
     earlier = answer_type == "time" and "last" in words and ("had" in words or "before" in words)
     return Question(text=doc.text, answer_type=answer_type, names=names,
                     kind=kind, event=event, cue=cue, before=before, after=after,
-                    earlier=earlier)
+                    earlier=earlier, action=_action(words) if kind == "person" else None)
+
+
+def _action(words: list[str]) -> tuple[str, str] | None:
+    """What "who" did to what, from a question that opens "who" and a verb: "Who scored
+    the winning penalty in the shootout?" → ("scored", "penalty"), the object's last word
+    before a preposition. None when "who" is followed by an auxiliary ("who was …") or the
+    verb has no object ("who resigned?")."""
+    if words[:1] != ["who"] or len(words) < 3 or words[1] in _AUXILIARIES or not words[1].isalpha():
+        return None
+    phrase = list(itertools.takewhile(lambda w: w not in _PHRASE_ENDS, words[2:]))
+    head = phrase[-1] if phrase else None
+    return (words[1], head) if head and head.isalpha() else None
 
 
 def _year_bounds(words: list[str]) -> tuple[str | None, str | None]:

@@ -11,6 +11,7 @@ from collections.abc import Iterator
 import pytest
 
 from backstory.pipeline import Desk
+from backstory.qa.answer import _does
 from backstory.qa.facts import names_match
 from backstory.qa.question import read_question
 from tests.qa.corpus import ingested
@@ -113,3 +114,54 @@ def test_a_long_quotation_is_cited_at_the_sentence_that_answers(harbor: Desk) ->
 ])
 def test_a_short_form_names_the_entity(asked: str, stored: str, same: bool) -> None:
     assert names_match(asked, stored) is same
+
+
+MATCH = [
+    {"url": "https://valleysport.example/cup-final", "outlet": "Valley Sport",
+     "published_at": "2025-05-11", "title": "Dunmore win the county cup on penalties",
+     "text": "Dunmore won the county cup on penalties on Saturday after Tomas Brandt "
+             "scored twice in a 2-2 draw with Feltham. Brandt scored first from a corner. "
+             "In the shootout, goalkeeper Ida Park saved twice, setting the stage for "
+             "substitute Ola Reyes to score the deciding penalty. Brandt scored his penalty "
+             "too."},
+    {"url": "https://fieldnews.example/cup", "outlet": "Field News",
+     "published_at": "2025-05-11", "title": "Brandt double takes final to penalties",
+     "text": "Tomas Brandt scored twice for Dunmore before the final went to penalties. "
+             "Brandt scored again in the shootout, which Dunmore won 4-3."},
+]
+
+
+@pytest.fixture(scope="module")
+def cup_final(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Desk]:
+    with ingested(tmp_path_factory.mktemp("cup"), MATCH) as desk:
+        yield desk
+
+
+def test_who_did_it_is_the_one_the_sentence_says_did_it(cup_final: Desk) -> None:
+    # Brandt stands next to "scored" in every sentence and Reyes in one; but only Reyes
+    # is said to score the deciding penalty.
+    answer = cup_final.ask("Who scored the deciding penalty in the shootout?", threshold=0.0)
+    assert answer.answer is not None and answer.answer.startswith("Ola Reyes")
+
+
+@pytest.mark.parametrize(("text", "action"), [
+    ("Who scored the winning penalty in the shootout?", ("scored", "penalty")),
+    ("Who won the 2023 Nobel Prize in Medicine?", ("won", "prize")),
+    ("Who was the coach?", None),
+    ("Who resigned?", None),
+    ("Which official said the ferry was late?", None),
+])
+def test_what_who_did_to_what(harbor: Desk, text: str,
+                              action: tuple[str, str] | None) -> None:
+    assert read_question(harbor.analyzer.analyze_text(text)).action == action
+
+
+@pytest.mark.parametrize(("text", "name", "does"), [
+    ("setting the stage for Ola Reyes to score the deciding penalty", "Ola Reyes", True),
+    ("the deciding penalty, scored by Ola Reyes, ended it", "Ola Reyes", True),
+    ("Ola Reyes scored twice before the penalty", "Ola Reyes", False),
+    ("Ola Reyes missed the deciding penalty", "Ola Reyes", False),
+])
+def test_a_name_does_the_action_to_its_object(text: str, name: str, does: bool) -> None:
+    start = text.index(name)
+    assert _does(text, start, start + len(name), ("scored", "penalty")) is does
