@@ -156,7 +156,9 @@ class Quote:
     `speaker` and `via`, `addressee` are canonical entity names (None when unknown);
     `speaker_text` is the speaker as written ("a ministry spokesman", "he"). `start`/`end`
     delimit the content. Offsets are into the article text; `sentence_index` is the
-    sentence holding the cue.
+    sentence holding the cue, or, for a quotation that continues an earlier one in
+    sentences of its own, the sentence where the continuation starts (its speaker and cue
+    stay those of the earlier sentence).
     """
 
     sentence_index: int

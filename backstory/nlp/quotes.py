@@ -7,6 +7,8 @@ may run over several sentences. `speakers` names the entity each speaker phrase 
 
 from __future__ import annotations
 
+import bisect
+import dataclasses
 import itertools
 import logging
 import re
@@ -120,7 +122,59 @@ def extract_quotes(text: str, sentences: Sequence[Sentence], parsed: Mapping[int
             if quote is not None:
                 quotes.append(quote)
                 context.names.remember(index, quote.speaker)
-    return quotes
+    return _with_continued(text, sentences, segments, quotes)
+
+
+def _with_continued(text: str, sentences: Sequence[Sentence],
+                    segments: list[tuple[int, int]], quotes: list[Quote]) -> list[Quote]:
+    """Add the quotations that continue a speaker's words in sentences of their own.
+
+    News gives a long quotation sentence by sentence or paragraph by paragraph, and names
+    the speaker once: '“The wall held,” Lee said. “We will rebuild by spring.”' A
+    quotation that makes up whole sentences, with no attribution of its own, continues the
+    direct quotation that ends in the sentence just before it, by the same speaker with
+    the same cue; its record's sentence is the one where the continuation starts.
+    """
+    if not quotes or not segments:
+        return quotes
+    starts = {sentence.start: i for i, sentence in enumerate(sentences)}
+    ends = [sentence.end for sentence in sentences]
+    ending: dict[int, Quote] = {}  # sentence position → the last direct quote ending there
+    for quote in sorted(quotes, key=lambda q: q.end):
+        if quote.direct:
+            ending[bisect.bisect_left(ends, quote.end)] = quote
+    added: list[Quote] = []
+    for seg_start, seg_end in segments:
+        first = starts.get(seg_start)
+        if first is None or first == 0 or (before := ending.get(first - 1)) is None:
+            continue
+        last = bisect.bisect_left(ends, seg_end - 1)
+        content = _whole_quotation(text, seg_start, seg_end, ends[min(last, len(ends) - 1)])
+        if content is None or any(_overlaps((q.start, q.end), content) for q in quotes):
+            continue
+        quote = dataclasses.replace(before, sentence_index=sentences[first].index,
+                                    content=text[content[0]:content[1]],
+                                    start=content[0], end=content[1])
+        added.append(quote)
+        ending[last] = quote
+    return sorted(quotes + added, key=lambda q: (q.sentence_index, q.start)) if added else quotes
+
+
+def _whole_quotation(text: str, start: int, end: int, sentence_end: int
+                     ) -> tuple[int, int] | None:
+    """The content of a quotation that runs to its sentence's end, marks left out (one
+    continued in the next paragraph is left open: '“We will rebuild.'); None for a short
+    one or one its sentence goes on after."""
+    if text[start] == "\u201d" or text[end:sentence_end].strip(_TRAILING + "."):
+        return None
+    if text[end - 1] in QUOTE_MARKS and end - 1 > start:
+        end -= 1  # the closing mark
+    piece = text[start + 1:end]
+    left = len(piece) - len(piece.lstrip(_TRAILING))
+    right = len(piece.rstrip(_TRAILING))
+    if len(_WORD.findall(piece)) < _DIRECT_WORDS:
+        return None
+    return start + 1 + left, start + 1 + right
 
 
 @dataclass(slots=True)

@@ -266,3 +266,32 @@ def test_what_someone_would_not_say_is_no_quote(quotes_of: Extract) -> None:
     assert quotes_of("The ministry would not say what the targets are.") == []
     assert quotes_of("Mayor Jo Brandt declined to say whether the tram would be delayed.") == []
     assert quotes_of("Chief engineer Ida Novak never said the dam was safe.") == []
+
+
+CONTINUED = (
+    "The harbour board met on Monday.\n"
+    "“Recent storms have shown how weak the old wall is,” the board said in a statement. "
+    "“The council will pay for the new wall out of its reserves.”\n"
+    "“Repairs will begin in June and should be finished before the winter storms arrive.”\n"
+    "Residents welcomed the news.\n"
+    "“We have waited for this for ten long years now,” said Ana Ruiz.\n"
+    "The mayor did not comment.\n"
+    "“Nobody asked us about the plan before it was drawn up.”\n"
+)
+
+
+def test_a_quotation_continued_in_sentences_of_its_own_keeps_its_speaker(
+        quotes_of: Extract) -> None:
+    quotes = quotes_of(CONTINUED)
+    said = [(q.speaker_text, q.content) for q in quotes]
+    assert said == [
+        ("the board", "Recent storms have shown how weak the old wall is"),
+        ("the board", "The council will pay for the new wall out of its reserves."),
+        ("the board", "Repairs will begin in June and should be finished before the winter "
+                      "storms arrive."),
+        ("Ana Ruiz", "We have waited for this for ten long years now"),
+    ]  # the last quotation follows a sentence of narrative: whose words it is is not said
+    for quote in quotes:
+        assert_offsets(CONTINUED, quote)
+        assert quote.direct and quote.cue == "said"
+    assert [q.sentence_index for q in quotes] == [1, 2, 3, 5]
