@@ -165,16 +165,15 @@ def _whole_quotation(text: str, start: int, end: int, sentence_end: int
     """The content of a quotation that runs to its sentence's end, marks left out (one
     continued in the next paragraph is left open: '“We will rebuild.'); None for a short
     one or one its sentence goes on after."""
-    if text[start] == "\u201d" or text[end:sentence_end].strip(_TRAILING + "."):
+    if text[end:sentence_end].strip(_TRAILING + "."):
         return None
     if text[end - 1] in QUOTE_MARKS and end - 1 > start:
         end -= 1  # the closing mark
     piece = text[start + 1:end]
-    left = len(piece) - len(piece.lstrip(_TRAILING))
-    right = len(piece.rstrip(_TRAILING))
     if len(_WORD.findall(piece)) < _DIRECT_WORDS:
         return None
-    return start + 1 + left, start + 1 + right
+    left = len(piece) - len(piece.lstrip(_TRAILING))
+    return start + 1 + left, start + 1 + len(piece.rstrip(_TRAILING))
 
 
 @dataclass(slots=True)
