@@ -61,7 +61,7 @@ _PARSE_BATCH = 128
 _MIN_FOR_WORKERS = 64
 _CHUNK = 16  # articles sent to a worker at a time
 _SENTENCE_ENDS = frozenset({".", "!", "?"})
-_OPEN_QUOTE = "\u201c"
+_OPENING_MARKS = ("\u201c", '"')  # marks that may open a quotation
 
 
 @Language.component("paragraph_boundaries")
@@ -69,7 +69,8 @@ def paragraph_boundaries(doc: Doc) -> Doc:
     """Start a sentence after every line break: paragraphs never share a sentence. An
     opening quotation mark after a sentence's end opens the next sentence: spaCy's
     sentencizer keeps every punctuation mark after a full stop with the sentence it ends,
-    so 'It held. “We will rebuild,” she said.' would split after the “.
+    so 'It held. “We will rebuild,” she said.' would split after the “ (and after the " of
+    'It held. "We will rebuild," she said.').
 
     Only the few candidate tokens (space tokens, opening quotation marks) are looked at:
     spaCy builds a Python object for every token read, which costs more than the rule.
@@ -80,10 +81,13 @@ def paragraph_boundaries(doc: Doc) -> Doc:
     for i in numpy.flatnonzero(attrs[:, 0]).tolist():
         if "\n" in doc[i].text:  # a token's trailing whitespace is one space at most
             doc[i + 1].is_sent_start = True
-    for i in numpy.flatnonzero(attrs[:, 1] == doc.vocab.strings[_OPEN_QUOTE]).tolist():
+    marks = numpy.isin(attrs[:, 1], [doc.vocab.strings[mark] for mark in _OPENING_MARKS])
+    for i in numpy.flatnonzero(marks).tolist():
         token, before = doc[i], doc[i - 1] if i else None
         if (before is not None and before.whitespace_ and before.text in _SENTENCE_ENDS
-                and doc[i + 1].is_sent_start):
+                and doc[i + 1].is_sent_start
+                # a straight mark opens a quotation only when it is attached to the next word
+                and (token.text != '"' or not token.whitespace_)):
             token.is_sent_start = True
             doc[i + 1].is_sent_start = False
     return doc

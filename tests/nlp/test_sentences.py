@@ -39,3 +39,13 @@ def test_a_closing_quotation_mark_stays_with_its_sentence(analyzer: Analyzer) ->
 def test_paragraphs_never_share_a_sentence(analyzer: Analyzer) -> None:
     assert sentences(analyzer, "The levee held\nCrews went home.") == [
         "The levee held", "Crews went home."]
+
+
+def test_a_straight_opening_quotation_mark_opens_the_next_sentence(analyzer: Analyzer) -> None:
+    assert sentences(analyzer, 'The levee held. "We were lucky," Ada Lin said. "Nobody came."') == [
+        "The levee held.", '"We were lucky," Ada Lin said.', '"Nobody came."']
+
+
+def test_a_straight_closing_quotation_mark_stays_with_its_sentence(analyzer: Analyzer) -> None:
+    assert sentences(analyzer, 'Ada Lin said: "We were lucky." The levee held.') == [
+        'Ada Lin said: "We were lucky."', "The levee held."]
