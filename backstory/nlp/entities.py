@@ -248,6 +248,7 @@ _STOP_BEFORE = frozenset({
     "with", "by", "of", "for", "to", "from", "in", "on", "at", "as", "that", "who", "said",
     "says", "told", "between", "after", "before", "when", "while", "according",
 })
+_RELATIVES = frozenset({"who", "whom", "whose", "which", "that", "where", "when"})
 _APPOSITION_END = frozenset({",", ".", ";", ":", ")", "(", "—", "–", "-", '"', "“", "”"})
 _VERBISH = frozenset({
     "said", "says", "say", "is", "was", "are", "were", "has", "had", "have", "will", "would",
@@ -268,6 +269,8 @@ def _title_before(span: Span, mention: Mention) -> Role | None:
         if not _role_word(token) or token.lower_ in _STOP_BEFORE:
             break
         first -= 1
+    while first < i and not doc[first].is_alpha:
+        first += 1  # a dateline's dash before the title ("(Wire) - Opposition leader X")
     return _role(doc[first:span.start], mention)
 
 
@@ -294,8 +297,8 @@ def _apposition(span: Span, mention: Mention) -> Role | None:
         return None
     while words and words[0].lower_ in ("a", "an", "the"):
         words = words[1:]
-    if not words:
-        return None
+    if not words or words[0].lower_ in _RELATIVES:
+        return None  # "X, which also leads the coalition," is a clause about X, not a title
     return _role(doc[words[0].i:words[-1].i + 1], mention)
 
 

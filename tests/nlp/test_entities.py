@@ -77,3 +77,18 @@ def test_office_words_taken_into_a_name_are_trimmed() -> None:
     assert _office_holder("Homeland Security Alejandro Mayorkas") == "Alejandro Mayorkas"
     assert _office_holder("State Council Information Office") is None
     assert _office_holder("Public Security Ministry") is None
+
+
+def test_a_datelines_dash_is_not_part_of_the_title(analyzer: Analyzer) -> None:
+    text = ("HOLMFIRTH, June 2 (Valley Wire) - Opposition leader Miro Santangel conceded "
+            "on Sunday.")
+    _mentions, roles = analyze(analyzer, text)
+    assert ("Miro Santangel", "Opposition leader") in {(r.name, r.role) for r in roles}
+    for role in roles:
+        assert text[role.start:role.end] == role.role
+
+
+def test_a_relative_clause_after_a_name_is_no_role(analyzer: Analyzer) -> None:
+    _mentions, roles = analyze(analyzer, (
+        "The Holm Valley Alliance, which also leads the regional coalition, lost two seats."))
+    assert not [r for r in roles if r.role.startswith("which")]
