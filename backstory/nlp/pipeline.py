@@ -22,6 +22,7 @@ import numpy
 import spacy
 from spacy.attrs import IS_SPACE, ORTH
 from spacy.language import Language
+from spacy.strings import get_string_id
 from spacy.tokens import Doc, Span
 from spacy.vocab import Vocab
 from thinc.api import NumpyOps
@@ -61,7 +62,8 @@ _PARSE_BATCH = 128
 _MIN_FOR_WORKERS = 64
 _CHUNK = 16  # articles sent to a worker at a time
 _SENTENCE_ENDS = frozenset({".", "!", "?"})
-_OPENING_MARKS = ("\u201c", '"')  # marks that may open a quotation
+# Marks that may open a quotation, as the keys of the doc's ORTH array.
+_OPENING_MARKS = [get_string_id(mark) for mark in ("\u201c", '"')]
 
 
 @Language.component("paragraph_boundaries")
@@ -81,7 +83,7 @@ def paragraph_boundaries(doc: Doc) -> Doc:
     for i in numpy.flatnonzero(attrs[:, 0]).tolist():
         if "\n" in doc[i].text:  # a token's trailing whitespace is one space at most
             doc[i + 1].is_sent_start = True
-    marks = numpy.isin(attrs[:, 1], [doc.vocab.strings[mark] for mark in _OPENING_MARKS])
+    marks = numpy.isin(attrs[:, 1], _OPENING_MARKS)
     for i in numpy.flatnonzero(marks).tolist():
         token, before = doc[i], doc[i - 1] if i else None
         if (before is not None and before.whitespace_ and before.text in _SENTENCE_ENDS

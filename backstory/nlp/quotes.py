@@ -122,11 +122,11 @@ def extract_quotes(text: str, sentences: Sequence[Sentence], parsed: Mapping[int
             if quote is not None:
                 quotes.append(quote)
                 context.names.remember(index, quote.speaker)
-    return _with_continued(text, sentences, segments, quotes)
+    return _with_continued(context, sentences, quotes)
 
 
-def _with_continued(text: str, sentences: Sequence[Sentence],
-                    segments: list[tuple[int, int]], quotes: list[Quote]) -> list[Quote]:
+def _with_continued(context: _Context, sentences: Sequence[Sentence], quotes: list[Quote]
+                    ) -> list[Quote]:
     """Add the quotations that continue a speaker's words in sentences of their own.
 
     News gives a long quotation sentence by sentence or paragraph by paragraph, and names
@@ -135,7 +135,8 @@ def _with_continued(text: str, sentences: Sequence[Sentence],
     direct quotation that ends in the sentence just before it, by the same speaker with
     the same cue; its record's sentence is the one where the continuation starts.
     """
-    if not quotes or not segments:
+    text = context.text
+    if not quotes or not context.segments:
         return quotes
     starts = {sentence.start: i for i, sentence in enumerate(sentences)}
     ends = [sentence.end for sentence in sentences]
@@ -144,12 +145,12 @@ def _with_continued(text: str, sentences: Sequence[Sentence],
         if quote.direct:
             ending[bisect.bisect_left(ends, quote.end)] = quote
     added: list[Quote] = []
-    for seg_start, seg_end in segments:
+    for seg_start, seg_end in context.segments:
         first = starts.get(seg_start)
         if first is None or first == 0 or (before := ending.get(first - 1)) is None:
             continue
         last = bisect.bisect_left(ends, seg_end - 1)
-        content = _whole_quotation(text, seg_start, seg_end, ends[min(last, len(ends) - 1)])
+        content = _whole_quotation(context, seg_start, seg_end, ends[min(last, len(ends) - 1)])
         if content is None or any(_overlaps((q.start, q.end), content) for q in quotes):
             continue
         quote = dataclasses.replace(before, sentence_index=sentences[first].index,
@@ -160,20 +161,20 @@ def _with_continued(text: str, sentences: Sequence[Sentence],
     return sorted(quotes + added, key=lambda q: (q.sentence_index, q.start)) if added else quotes
 
 
-def _whole_quotation(text: str, start: int, end: int, sentence_end: int
+def _whole_quotation(context: _Context, start: int, end: int, sentence_end: int
                      ) -> tuple[int, int] | None:
     """The content of a quotation that runs to its sentence's end, marks left out (one
     continued in the next paragraph is left open: '“We will rebuild.'); None for a short
     one or one its sentence goes on after."""
+    text = context.text
     if text[end:sentence_end].strip(_TRAILING + "."):
         return None
     if text[end - 1] in QUOTE_MARKS and end - 1 > start:
         end -= 1  # the closing mark
-    piece = text[start + 1:end]
-    if len(_WORD.findall(piece)) < _DIRECT_WORDS:
+    if len(_WORD.findall(text[start + 1:end])) < _DIRECT_WORDS:
         return None
-    left = len(piece) - len(piece.lstrip(_TRAILING))
-    return start + 1 + left, start + 1 + len(piece.rstrip(_TRAILING))
+    stripped = context._stripped(start + 1, end, direct=True)
+    return stripped[:2] if stripped else None
 
 
 @dataclass(slots=True)
