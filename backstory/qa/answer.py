@@ -49,8 +49,8 @@ _FACT_POOL = 10  # the articles of this many best sentences lend their records
 _NAMED = {"PERSON", "ORG", "GPE", "LOC", "FAC", "NORP"}
 _PLACE_PREPS = {"in", "at", "near", "outside", "inside", "from"}
 _NO_PREP_FIT = 0.5
-# "Who scored the winning penalty?": a person the sentence says did it ("Ruiz to score the
-# winning penalty", "the penalty scored by Ruiz") fits better than one merely near the words.
+# "Who kicked the deciding goal?": a person the sentence says did it ("Ruiz to kick the
+# deciding goal", "the goal kicked by Ruiz") fits better than one merely near the words.
 _DOER_FIT = 1.25
 _DOER_REACH = 3  # words from the name to the verb ("Ruiz then went on to score")
 _OBJECT_REACH = 4  # words from the verb to the object's head ("scored the late winning goal")
@@ -467,9 +467,9 @@ class _Nearness:
 def _does(text: str, start: int, end: int, action: tuple[str, str]) -> bool:
     """Whether the name at text[start:end] does the action to its object: the verb within
     a few words after the name and the object's head a few words after the verb, before
-    any preposition ("Ruiz to score the winning penalty"; "Ruiz scored twice before the
+    any preposition ("Ruiz to kick the deciding goal"; "Ruiz kicked twice before the
     penalty" scored no penalty), or, in the passive, the object, the verb and "by" just
-    before the name ("the winning penalty, scored by Ruiz")."""
+    before the name ("the deciding goal, kicked by Ruiz")."""
     verb, head = stem(action[0]), stem(action[1])
     after = [w.lower() for w in _WORD.findall(text[end:])][:_DOER_REACH + _OBJECT_REACH + 1]
     stems = [stem(w) for w in after]

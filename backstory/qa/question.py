@@ -65,8 +65,8 @@ class Question:
     after: str | None = None  # a year the answer must follow ("after 2020", "since 2020")
     # "When had the Fed last cut rates?": a time before the news that reports it.
     earlier: bool = False
-    # "Who scored the winning penalty?": the verb and the head of its object, as written
-    # ("scored", "penalty"); the person asked for is the one who did that to that.
+    # "Who kicked the deciding goal?": the verb and the head of its object, as written
+    # ("kicked", "goal"); the person asked for is the one who did that to that.
     action: tuple[str, str] | None = None
 
     @property
@@ -96,8 +96,8 @@ def read_question(doc: Doc) -> Question:
 
 
 def _action(words: list[str]) -> tuple[str, str] | None:
-    """What "who" did to what, from a question that opens "who" and a verb: "Who scored
-    the winning penalty in the shootout?" → ("scored", "penalty"), the object's last word
+    """What "who" did to what, from a question that opens "who" and a verb: "Who kicked
+    the deciding goal in the final?" → ("kicked", "goal"), the object's last word
     before a preposition. None when "who" is followed by an auxiliary ("who was …") or the
     verb has no object ("who resigned?")."""
     if words[:1] != ["who"] or len(words) < 3 or words[1] in _AUXILIARIES or not words[1].isalpha():

@@ -89,8 +89,8 @@ class QueryTerms:
 
     def phrase_coverage(self, text: str, *, names: Collection[str] = ()) -> float:
         """The weighted share of the query's word pairs (neighbours once stop words and
-        the words of `names` are set aside: "who scored the winning penalty" →
-        scored-winning, winning-penalty) that stand side by side in the text too, in
+        the words of `names` are set aside: "who kicked the deciding goal" →
+        kicked-deciding, deciding-goal) that stand side by side in the text too, in
         either order. A text that keeps the query's phrases says what the query asks more
         surely than one that scatters its words. Names are left out because a text
         refers back to them in other words ("he", "the two leaders"). With fewer than two

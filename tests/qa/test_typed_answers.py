@@ -145,8 +145,8 @@ def test_who_did_it_is_the_one_the_sentence_says_did_it(cup_final: Desk) -> None
 
 
 @pytest.mark.parametrize(("text", "action"), [
-    ("Who scored the winning penalty in the shootout?", ("scored", "penalty")),
-    ("Who won the 2023 Nobel Prize in Medicine?", ("won", "prize")),
+    ("Who kicked the deciding goal in the final?", ("kicked", "goal")),
+    ("Who won the 2024 county cup in Holmfirth?", ("won", "cup")),
     ("Who was the coach?", None),
     ("Who resigned?", None),
     ("Which official said the ferry was late?", None),
