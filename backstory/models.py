@@ -182,6 +182,16 @@ class Quote:
         ("Lee: Port strike will end by Friday") or no cue."""
         return self.cue if self.cue and any(ch.isalpha() for ch in self.cue) else None
 
+    @property
+    def shown(self) -> str:
+        """The content as a reader sees it: a direct quote in quotation marks, unless it
+        carries its own (a partial quotation, 'Washington should "lift the limits"', or
+        several, '"candid" and "constructive"')."""
+        content = self.content.strip().rstrip(",")
+        if not self.direct or any(mark in content for mark in '"“”'):
+            return content
+        return f"“{content}”"
+
 
 _SCALES = ((1e12, "trillion"), (1e9, "billion"), (1e6, "million"))
 

@@ -190,8 +190,16 @@ def _normal(text: str, start: int, end: int) -> str:
     return " ".join(piece.split())
 
 
+def _around(content: str, wanted: str) -> bool:
+    """Whether a content is the whole clause around the gold's quoted words: Backstory keeps
+    the clause a partial quotation stands in ('Washington should "lift …"') where the
+    seed's gold lists only the quoted words."""
+    return content != wanted and wanted in content and any(m in content for m in '"“”')
+
+
 def _seed(ner: Language, parser: Language) -> None:
-    """Backstory's own gold: the nine quotes of the seed article, field by field."""
+    """Backstory's own gold: the nine quotes of the seed article, field by field; a content
+    marked ⊇ holds the gold's quoted words in the clause around them."""
     article_path, gold_path = SHARED / "seed" / "article.txt", SHARED / "seed" / "gold.json"
     if not article_path.exists() or not gold_path.exists():
         return
@@ -206,6 +214,8 @@ def _seed(ner: Language, parser: Language) -> None:
         for key in ("speaker", "via", "cue", "direct", "addressee", "content"):
             if got is None:
                 row.append("—")
+            elif key == "content" and _around(got.content, wanted["content"]):
+                row.append("ok ⊇ " + got.content[:24])
             elif key in wanted or key != "addressee":
                 value = getattr(got, key)
                 row.append(("ok " if value == wanted.get(key) else "✗ ") + str(value)[:28])

@@ -126,8 +126,7 @@ def quote_statement(quote: Quote, citation: Citation, facts: StoryFacts) -> Stat
     who = quote.speaker or quote.speaker_text or "A source"
     if quote.via and quote.via != quote.speaker:
         who += f" (via {quote.via})"
-    content = quote.content.strip().rstrip(",")
-    said = f"“{content}”" if quote.direct else content
+    said = quote.shown
     words = quote.cue_words
     cue = f" {words}" if words and words.lower() != "according to" else ""
     spanned = facts.span_citations(citation.article_id, min(quote.start, quote.speaker_start

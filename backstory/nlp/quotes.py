@@ -563,15 +563,14 @@ class _Context:
         start, end = min(start, quoted[0][0]), max(end, quoted[-1][1])
         residue = self.text[start:quoted[0][0]] + self.text[quoted[-1][1]:end] + "".join(
             self.text[a[1]:b[0]] for a, b in itertools.pairwise(quoted))
-        if all(word.lower() in GLUE_WORDS for word in _WORD.findall(residue)):
-            direct = quoted
-        else:
-            direct = [seg for seg in quoted
-                      if len(_WORD.findall(self.text[seg[0]:seg[1]])) >= _DIRECT_WORDS]
-        if not direct:
-            return self._stripped(start, end, direct=False)
-        start, end = direct[0][0], direct[-1][1]
-        if len(direct) == 1:  # one quotation: its marks are not part of what was said
+        if any(word.lower() not in GLUE_WORDS for word in _WORD.findall(residue)):
+            # Reported speech with quoted words in it keeps its whole clause, marks and
+            # all: 'Washington should "lift the limits"' says who should lift them.
+            direct = any(len(_WORD.findall(self.text[a:b])) >= _DIRECT_WORDS
+                         for a, b in quoted)
+            return self._stripped(start, end, direct=direct)
+        start, end = quoted[0][0], quoted[-1][1]
+        if len(quoted) == 1:  # one quotation: its marks are not part of what was said
             start, end = start + 1, end - (self.text[end - 1] in QUOTE_MARKS)
         return self._stripped(start, end, direct=True)
 

@@ -358,7 +358,7 @@ def _figure(claim: Claim, article: ArticleMeta) -> str:
 
 def _attributed(quote: Quote) -> str:
     speaker = quote.speaker or quote.speaker_text or "An unnamed source"
-    words = f"“{quote.content}”" if quote.direct else quote.content
+    words = quote.shown
     said = f"{speaker} {quote.cue_words or 'said'}"
     if quote.addressee:
         said += f" ({quote.addressee})"

@@ -166,6 +166,17 @@ def test_partial_quote_of_a_phrase_stays_indirect(quotes_of: Extract) -> None:
     assert quote.content == "the plan was “deeply flawed” and should be withdrawn"
 
 
+def test_a_long_partial_quotation_keeps_its_clause(quotes_of: Extract) -> None:
+    text = ('Mayor Ines Ward said the county should "open every shelter on the coast road '
+            'before the storm arrives".')
+    quote = only(quotes_of(text))
+    assert quote.direct
+    assert quote.content == ('the county should "open every shelter on the coast road '
+                             'before the storm arrives"')
+    assert quote.shown == quote.content  # its own marks, not a second pair around it
+    assert_offsets(text, quote)
+
+
 def test_sentence_without_attribution_gives_nothing(quotes_of: Extract) -> None:
     assert quotes_of("The bridge over the river was built in 1932 and repaired in 1990.") == []
 
@@ -295,3 +306,16 @@ def test_a_quotation_continued_in_sentences_of_its_own_keeps_its_speaker(
         assert_offsets(CONTINUED, quote)
         assert quote.direct and quote.cue == "said"
     assert [q.sentence_index for q in quotes] == [1, 2, 3, 5]
+
+
+@pytest.mark.parametrize(("content", "direct", "shown"), [
+    ("We will rebuild the pier,", True, "“We will rebuild the pier”"),
+    ("the pier will be rebuilt", False, "the pier will be rebuilt"),
+    ('the town should "rebuild the pier this year"', True,
+     'the town should "rebuild the pier this year"'),
+    ("“sound” and “fair”", True, "“sound” and “fair”"),
+])
+def test_a_quote_is_shown_with_one_pair_of_marks_at_most(content: str, direct: bool,
+                                                          shown: str) -> None:
+    quote = Quote(0, "Lee", "Lee", 0, 3, "said", 4, 8, content, 9, 9 + len(content), direct)
+    assert quote.shown == shown
