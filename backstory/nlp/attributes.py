@@ -6,14 +6,20 @@ universal POS of each token and the lemmas of cue verbs, "be" and a few nouns, s
 component derives them from the fine-grained tag with a table and a lookup.
 """
 
-from __future__ import annotations
+# No `from __future__ import annotations` here: spaCy reads the factory's annotations.
+from typing import cast
 
+import numpy
+from spacy.attrs import DEP, LEMMA, LOWER, POS, TAG
 from spacy.language import Language
+from spacy.parts_of_speech import IDS as POS_IDS
+from spacy.strings import StringStore
 from spacy.tokens import Doc
+from thinc.types import Ints2d
 
 from backstory.nlp.cues import CUE_LEMMA_OF, DOCUMENT_NOUNS, ROLE_NOUNS
 
-__all__ = ["COMPONENT", "light_attributes"]
+__all__ = ["COMPONENT", "LightAttributes", "light_attributes"]
 
 COMPONENT = "light_attributes"
 
@@ -42,22 +48,46 @@ _NOUN_LEMMAS = {
 }
 
 
-@Language.component(COMPONENT)
-def light_attributes(doc: Doc) -> Doc:
-    """Set `pos_` from the tag and `lemma_` for auxiliaries, cue verbs and speaker nouns
-    (other tokens get their lowercase form as lemma)."""
-    for token in doc:
-        lower = token.lower_
-        tag = token.tag_
-        if lower in _AUXILIARIES and tag.startswith("VB"):
-            token.pos_ = "AUX" if token.dep_ in ("aux", "auxpass", "cop") else "VERB"
-            token.lemma_ = _AUXILIARIES[lower]
-            continue
-        token.pos_ = _UPOS.get(tag, "X")
-        if tag.startswith("VB"):
-            token.lemma_ = CUE_LEMMA_OF.get(lower, lower)
-        elif tag.startswith("NN"):
-            token.lemma_ = _NOUN_LEMMAS.get(lower, lower)
-        else:
-            token.lemma_ = lower
-    return doc
+@Language.factory(COMPONENT)
+def light_attributes(nlp: Language, name: str) -> "LightAttributes":
+    return LightAttributes(nlp.vocab.strings)
+
+
+class LightAttributes:
+    """Sets `pos_` from the tag and `lemma_` for auxiliaries, cue verbs and speaker nouns
+    (other tokens get their lowercase form as lemma).
+
+    It reads and writes the doc's attribute arrays by string key: a `Token` object per
+    word would cost more than the rules (a tenth of the parse pipeline's time).
+    """
+
+    def __init__(self, strings: StringStore) -> None:
+        def key(text: str) -> int:
+            return int(strings.add(text))
+
+        self._upos = {key(tag): POS_IDS[pos] for tag, pos in _UPOS.items()}
+        self._verb_tags = {key(tag) for tag in _UPOS if tag.startswith("VB")}
+        self._noun_tags = {key(tag) for tag in _UPOS if tag.startswith("NN")}
+        self._auxiliaries = {key(form): key(lemma) for form, lemma in _AUXILIARIES.items()}
+        self._as_aux = {key(dep) for dep in ("aux", "auxpass", "cop")}
+        self._verb_lemmas = {key(form): key(lemma) for form, lemma in CUE_LEMMA_OF.items()}
+        self._noun_lemmas = {key(form): key(lemma) for form, lemma in _NOUN_LEMMAS.items()}
+        self._unknown, self._aux, self._verb = POS_IDS["X"], POS_IDS["AUX"], POS_IDS["VERB"]
+
+    def __call__(self, doc: Doc) -> Doc:
+        if not len(doc):
+            return doc
+        values = numpy.empty((len(doc), 2), dtype="uint64")
+        for i, (lower, tag, dep) in enumerate(doc.to_array([LOWER, TAG, DEP]).tolist()):
+            if tag in self._verb_tags:
+                if lower in self._auxiliaries:
+                    pos = self._aux if dep in self._as_aux else self._verb
+                    values[i] = pos, self._auxiliaries[lower]
+                    continue
+                values[i] = self._verb, self._verb_lemmas.get(lower, lower)
+            elif tag in self._noun_tags:
+                values[i] = self._upos[tag], self._noun_lemmas.get(lower, lower)
+            else:
+                values[i] = self._upos.get(tag, self._unknown), lower
+        doc.from_array([POS, LEMMA], cast(Ints2d, values))
+        return doc

@@ -12,6 +12,9 @@ import re
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 
+import numpy
+from spacy.attrs import LOWER
+from spacy.strings import get_string_id
 from spacy.tokens import Doc, Span, Token
 
 from backstory.models import Claim, Mention, Quote, Sentence, TimeExpr
@@ -36,6 +39,7 @@ QUALIFIERS = sorted((
     key=lambda q: -len(q.split()))
 _VAGUE = {"tens", "dozens", "hundreds", "thousands", "millions", "billions", "scores",
           "handful"}
+_VAGUE_KEYS = numpy.array([get_string_id(word) for word in sorted(_VAGUE)], dtype="uint64")
 _ONES = ("zero", "one", "two", "three", "four", "five", "six", "seven", "eight", "nine", "ten",
          "eleven", "twelve", "thirteen", "fourteen", "fifteen", "sixteen", "seventeen",
          "eighteen", "nineteen")
@@ -94,7 +98,8 @@ def extract_claims(doc: Doc, sentences: Sequence[Sentence], parsed: Mapping[int,
         if ent.label_ in _AMOUNT_LABELS or ent.label_ in {"TIME", "DATE"}:
             index = bisect.bisect_right(starts, ent.start_char) - 1
             ents.setdefault(index, []).append(ent)
-    vague = {i for i, t in enumerate(doc) if t.lower_ in _VAGUE}
+    # Read from the doc's array: spaCy builds a Python object for every token read.
+    vague = set(numpy.flatnonzero(numpy.isin(doc.to_array(LOWER), _VAGUE_KEYS)).tolist())
     for sentence in sentences:
         span = doc.char_span(sentence.start, sentence.end, alignment_mode="expand")
         if span is None or not (sentence.index in ents

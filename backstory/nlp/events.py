@@ -10,6 +10,7 @@ from __future__ import annotations
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 
+from spacy.attrs import ORTH
 from spacy.tokens import Doc, Span, Token
 
 from backstory.models import Event, Mention, Sentence, TimeExpr
@@ -110,7 +111,9 @@ def needs_parse(sentence: Span) -> bool:
 def extract_events(doc: Doc, sentences: Sequence[Sentence], parsed: Mapping[int, Doc], *,
                    mentions: Sequence[Mention], times: Sequence[TimeExpr]) -> list[Event]:
     """The article's events, one record per event however often it is mentioned."""
-    words = [t.text for t in doc]  # read once: spaCy builds a Token object per access
+    # Read from the doc's array: spaCy builds a Python object for every token read.
+    strings = doc.vocab.strings
+    words = [strings[key] for key in doc.to_array(ORTH).tolist()]
     times = dated_times(times, mentions)
     by_sentence: dict[int, list[Mention]] = {}
     for m in mentions:

@@ -231,9 +231,9 @@ class _Draft:
     @classmethod
     def of(cls, article: Article, doc: Doc) -> _Draft:
         sentences, spans = _sentences_of(article, doc)
-        wanted = [i for i, span in enumerate(spans)
-                  if quotes.needs_parse(span) or claims.needs_parse(span)
-                  or events.needs_parse(span)]
+        wanted = sorted(set(quotes.sentences_to_parse(doc, spans)).union(
+            i for i, span in enumerate(spans)
+            if claims.needs_parse(span) or events.needs_parse(span)))
         return cls(article, doc, sentences, tuple(canonical_mentions(doc.ents, sentences)),
                    wanted)
 

