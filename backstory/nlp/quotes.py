@@ -379,6 +379,12 @@ def _content(cue: Token, lemma: str) -> tuple[int, int] | None:
     if lemma in XCOMP_LEMMAS:
         infinitives = [c for c in children if c.dep_ == "xcomp" and c.pos_ in ("VERB", "AUX")]
         if infinitives:
+            # "urged the council to act": who is to act is part of what was urged; the one
+            # told or reminded is the addressee instead.
+            objects = [c for c in children if c.dep_ == "dobj" and c.i < infinitives[0].i]
+            if objects and lemma not in ADDRESSEE_LEMMAS:
+                return _trimmed([*objects[0].subtree, *infinitives[0].subtree],
+                                infinitive=True)
             return _trimmed(list(infinitives[0].subtree), infinitive=True)
     if lemma in AS_LEMMAS:
         objects = [c for c in children if c.dep_ == "dobj"]

@@ -85,8 +85,17 @@ def test_relayed_quote_keeps_who_relayed_it(quotes_of: Extract) -> None:
     quote = only(quotes_of(text))
     assert (quote.speaker, quote.via, quote.cue) == ("Peter Novak", "Reuters", "urged")
     assert quote.direct
-    assert quote.content == "to reopen the border crossings before the harvest begins"
+    assert quote.content == ("the delegation “to reopen the border crossings before the "
+                             "harvest begins”")
     assert_offsets(text, quote)
+
+
+def test_who_is_urged_to_act_is_part_of_the_content(quotes_of: Extract) -> None:
+    urged = only(quotes_of("The farmers' union urged the county council to delay the vote."))
+    assert (urged.cue, urged.content) == ("urged", "the county council to delay the vote")
+    told = only(quotes_of("Mayor Ines Ward told Olaf Berg to close the harbour road."))
+    assert (told.cue, told.content, told.addressee) == (
+        "told", "close the harbour road", "Olaf Berg")
 
 
 def test_pronoun_speaker_takes_the_person_quoted_before(quotes_of: Extract) -> None:
