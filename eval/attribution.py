@@ -8,9 +8,9 @@ itself, the cue spans must match); a gold attribution is found when some predict
 it that way. Two span matches:
 
 - exact: the same text span after trimming whitespace, punctuation and quotation marks at
-  both ends and a leading complementizer "that"/"to" (PolNeAR puts it in the content,
-  Backstory leaves it out). A gold span in several pieces matches its whole hull or any
-  one piece.
+  both ends and a leading complementizer "that"/"to", with any comma after it ("that,
+  like him, …"; PolNeAR puts it in the content, Backstory leaves it out). A gold span
+  in several pieces matches its whole hull or any one piece.
 - overlap: the spans share at least one non-space character.
 
 A gold attribution without a source matches a prediction without a speaker. Texts that
@@ -42,7 +42,7 @@ Spans = tuple[tuple[int, int], ...]
 _ENTITY = re.compile(r"^(T\d+)\t(\S+) ([\d ;]+)\t", re.MULTILINE)
 _EVENT = re.compile(r"^E\d+\t(.*)$", re.MULTILINE)
 _EDGE = " \t\n.,;:!?\"'“”‘’()[]—–-"
-_LEADING = re.compile(r"^(that|to)\s+", re.IGNORECASE)
+_LEADING = re.compile(r"^(that|to)\b[\s,]+", re.IGNORECASE)
 COMPONENTS = ("source", "cue", "content")
 
 

@@ -60,9 +60,10 @@ _BESIDE_ONLY_KEYS = numpy.array([get_string_id(form) for form in sorted(BESIDE_O
 _DIRECT_WORDS = 8
 _WORD = re.compile(r"\w+")
 _DATELINE = frozenset({")", "—", "–", "-", "--"})
-# "said on Friday he met…": the parser often hangs the day on the reported clause.
+# "said on Friday he met…": the parser often hangs the day on the reported clause (but
+# "Friday's vote" is the content's own subject).
 _LEADING_DAY = re.compile(r"(?:on\s+)?(?:monday|tuesday|wednesday|thursday|friday|saturday|sunday"
-                          r"|yesterday|today|tonight)\b,?\s*", re.IGNORECASE)
+                          r"|yesterday|today|tonight)\b(?!['’]),?\s*", re.IGNORECASE)
 _BETWEEN = " ,:—–-"
 _VERB_CUES = CUE_LEMMAS | XCOMP_LEMMAS | AS_LEMMAS | NAMING_LEMMAS | STANCE_LEMMAS
 # What a stance is about: "accused the mayor of lying", "criticized the ruling on water rights"

@@ -342,3 +342,10 @@ def test_a_quote_is_shown_with_one_pair_of_marks_at_most(content: str, direct: b
                                                           shown: str) -> None:
     quote = Quote(0, "Lee", "Lee", 0, 3, "said", 4, 8, content, 9, 9 + len(content), direct)
     assert quote.shown == shown
+
+
+def test_a_day_before_the_content_goes_but_not_a_days_own_subject(quotes_of: Extract) -> None:
+    said = only(quotes_of("Mayor Ines Ward said on Friday the harbour road would reopen."))
+    assert said.content == "the harbour road would reopen"
+    called = only(quotes_of("Olaf Berg said Friday's vote was a victory for the valley."))
+    assert called.content == "Friday's vote was a victory for the valley"
