@@ -55,8 +55,9 @@ _VERB = POS_IDS["VERB"]
 _CUE_KEYS = numpy.array([get_string_id(form) for form in sorted(CUE_FORMS)], dtype="uint64")
 _BESIDE_ONLY_KEYS = numpy.array([get_string_id(form) for form in sorted(BESIDE_ONLY_FORMS)],
                                 dtype="uint64")
-# A quoted stretch this long makes the quote direct even inside reported speech
-# ("said Washington should "lift visa restrictions on …"").
+# A quoted stretch this long makes a quote direct even when reported speech frames it
+# ('said the county should "open every shelter on the coast road"'); the content is then
+# the whole reported clause, marks and all.
 _DIRECT_WORDS = 8
 _WORD = re.compile(r"\w+")
 _DATELINE = frozenset({")", "—", "–", "-", "--"})
