@@ -66,6 +66,7 @@ _DATELINE = frozenset({")", "—", "–", "-", "--"})
 _LEADING_DAY = re.compile(r"(?:on\s+)?(?:monday|tuesday|wednesday|thursday|friday|saturday|sunday"
                           r"|yesterday|today|tonight)\b(?!['’]),?\s*", re.IGNORECASE)
 _BETWEEN = " ,:—–-"
+_AS_FRAMING = re.compile(r".*\bas\s*$", re.IGNORECASE | re.DOTALL)
 _VERB_CUES = CUE_LEMMAS | XCOMP_LEMMAS | AS_LEMMAS | NAMING_LEMMAS | STANCE_LEMMAS
 # What a stance is about: "accused the mayor of lying", "criticized the ruling on water rights"
 _STANCE_PREPS = frozenset({"of", "for", "on", "over", "about"})
@@ -389,12 +390,16 @@ def _content(cue: Token, lemma: str) -> tuple[int, int] | None:
                                 infinitive=True)
             return _trimmed(list(infinitives[0].subtree), infinitive=True)
     if lemma in AS_LEMMAS:
+        # "described the talks as “candid”": what is described is part of the content.
         objects = [c for c in children if c.dep_ == "dobj"]
         for prep in children + [c for o in objects for c in o.children]:
             if prep.dep_ == "prep" and prep.lower_ == "as":
-                objects = [c for c in prep.children if c.dep_ == "pobj"]
-                if objects:
-                    return _trimmed(list(objects[0].subtree), infinitive=False)
+                described = [c for c in prep.children if c.dep_ == "pobj"]
+                if not described:
+                    continue
+                framing = [t for t in objects[0].subtree if t.i < prep.i] if objects else []
+                return _trimmed([*framing, prep, *described[0].subtree] if framing
+                                else list(described[0].subtree), infinitive=False)
     if lemma in NAMING_LEMMAS:
         objects = [c for c in children if c.dep_ == "dobj"]
         names = [c for c in children if c.dep_ == "oprd"]
@@ -601,7 +606,11 @@ class _Context:
         if not quoted:
             return self._stripped(start, end, direct=False)
         start, end = min(start, quoted[0][0]), max(end, quoted[-1][1])
-        residue = self.text[start:quoted[0][0]] + self.text[quoted[-1][1]:end] + "".join(
+        before = self.text[start:quoted[0][0]]
+        # 'described the talks as "candid"': what is described is named in the writer's
+        # words, which keep their place in the content but do not make it indirect.
+        framed = raw.cue_lemma in AS_LEMMAS and _AS_FRAMING.match(before) is not None
+        residue = ("" if framed else before) + self.text[quoted[-1][1]:end] + "".join(
             self.text[a[1]:b[0]] for a, b in itertools.pairwise(quoted))
         if any(word.lower() not in GLUE_WORDS for word in _WORD.findall(residue)):
             # Reported speech with quoted words in it keeps its whole clause, marks and
@@ -609,8 +618,8 @@ class _Context:
             direct = any(len(_WORD.findall(self.text[a:b])) >= _DIRECT_WORDS
                          for a, b in quoted)
             return self._stripped(start, end, direct=direct)
-        start, end = quoted[0][0], quoted[-1][1]
-        if len(quoted) == 1:  # one quotation: its marks are not part of what was said
+        start, end = (start if framed else quoted[0][0]), quoted[-1][1]
+        if len(quoted) == 1 and not framed:  # its marks are not part of what was said
             start, end = start + 1, end - (self.text[end - 1] in QUOTE_MARKS)
         return self._stripped(start, end, direct=True)
 

@@ -349,3 +349,12 @@ def test_a_day_before_the_content_goes_but_not_a_days_own_subject(quotes_of: Ext
     assert said.content == "the harbour road would reopen"
     called = only(quotes_of("Olaf Berg said Friday's vote was a victory for the valley."))
     assert called.content == "Friday's vote was a victory for the valley"
+
+
+def test_what_is_described_is_part_of_the_content(quotes_of: Extract) -> None:
+    plain = only(quotes_of("Mayor Ines Ward described the new sea wall as a costly mistake."))
+    assert (plain.cue, plain.content, plain.direct) == (
+        "described", "the new sea wall as a costly mistake", False)
+    quoted = only(quotes_of("Both unions described the talks as “frank” and “useful”."))
+    assert (quoted.content, quoted.direct) == ("the talks as “frank” and “useful”", True)
+    assert quoted.shown == quoted.content
