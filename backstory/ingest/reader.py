@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import json
 import logging
+import re
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any, Protocol
@@ -31,6 +32,8 @@ from backstory.models import Article, FeedValidators, IngestFailure
 __all__ = ["FeedMemory", "estimate_articles", "list_inputs", "read_sources"]
 
 LOGGER = logging.getLogger(__name__)
+# C0 control characters and DEL, except tab, line feed, vertical tab, form feed and return.
+_CONTROL = re.compile(r"[\x00-\x08\x0e-\x1f\x7f]")
 
 TEXT_SUFFIXES = {".txt", ".text", ".md", ".markdown"}
 HTML_SUFFIXES = {".html", ".htm", ".xhtml"}
@@ -334,8 +337,11 @@ def _build(paragraphs: list[str], *, source: str, meta: InputMeta, title: str | 
 
 
 def _valid_unicode(text: str) -> str:
-    """Text with lone surrogates (from JSON escapes such as "\\ud800") replaced."""
-    return text.encode("utf-8", "replace").decode("utf-8")
+    """Text with lone surrogates (from JSON escapes such as "\\ud800") replaced and control
+    characters other than whitespace removed: no article says anything with them, and
+    PostgreSQL refuses a NUL in text, so an article holding one could not be stored
+    (with every later copy of it, each linked to an article that is not there)."""
+    return _CONTROL.sub("", text.encode("utf-8", "replace").decode("utf-8"))
 
 
 def _news_please_fields(record: dict[str, Any]) -> dict[str, str | None]:

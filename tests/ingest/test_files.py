@@ -63,3 +63,17 @@ def test_jsonl_takes_text_or_html_and_reports_bad_lines(desk: Desk, tmp_path: Pa
     assert "expected an object" in errors[f"{path}#4"]
     assert "neither a `text` nor an `html`" in errors[f"{path}#5"]
     assert "not a date" in errors[f"{path}#6"]
+
+
+def test_control_characters_leave_the_text_and_the_copy_links_to_a_stored_article(
+        desk: Desk, tmp_path: Path) -> None:
+    words = ("The Skarholm ferry resumed service on Monday after two days of high winds, "
+             "the operator said, and the first crossing left the harbour at seven.")
+    path = tmp_path / "batch.jsonl"
+    path.write_text(json.dumps({"text": "\x00\x01\x02 " + words}) + "\n"
+                    + json.dumps({"text": words}) + "\n")
+    report = desk.ingest([str(path)])
+    assert not report.failed
+    first, second = report.articles
+    assert desk.article(first.id).article.text.strip() == words
+    assert second.duplicate_of == first.id
