@@ -9,7 +9,7 @@ it that way. Two span matches:
 
 - exact: the same text span after trimming whitespace, punctuation and quotation marks at
   both ends and a leading complementizer "that"/"to", with any comma after it ("that,
-  like him, …"; PolNeAR puts it in the content, Backstory leaves it out). A gold span
+  in the end, …"; PolNeAR puts it in the content, Backstory leaves it out). A gold span
   in several pieces matches its whole hull or any one piece.
 - overlap: the spans share at least one non-space character.
 
