@@ -29,12 +29,15 @@ class SQLStoryIndex:
     """A `StoryIndex` over one open transaction.
 
     It runs a dozen small statements for every article, so it speaks SQL to the driver
-    directly: compiling SQLAlchemy expressions cost more than running them.
+    directly, on a cursor of the transaction's own DB-API connection: compiling
+    SQLAlchemy expressions cost more than running them, and so did reading rows through
+    its result objects (a catch-up reads hundreds of thousands of centroid terms).
     """
 
     def __init__(self, conn: Connection) -> None:
         self._conn = conn
         self._qmark = conn.dialect.paramstyle == "qmark"
+        self._cursor = conn.connection.cursor()
         # What this transaction has read or written of the document frequencies (0 for a
         # feature never seen) and of whole story centroids (by story id). Only this index
         # writes these tables inside its transaction, so it keeps both up to date as it
@@ -210,12 +213,12 @@ class SQLStoryIndex:
                       (state.id, state.embedding))
 
     def _run(self, sql: str, params: tuple[Any, ...]) -> list[tuple[Any, ...]]:
-        result = self._conn.exec_driver_sql(self._marks(sql), params)
-        return [tuple(row) for row in result] if result.returns_rows else []
+        self._cursor.execute(self._marks(sql), params)
+        return list(self._cursor.fetchall()) if self._cursor.description else []
 
     def _run_many(self, sql: str, rows: list[tuple[Any, ...]]) -> None:
         if rows:
-            self._conn.exec_driver_sql(self._marks(sql), rows)
+            self._cursor.executemany(self._marks(sql), rows)
 
     def _marks(self, sql: str) -> str:
         """The statement in the driver's placeholder style (written with `?`, sqlite3's)."""

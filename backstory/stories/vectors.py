@@ -124,27 +124,91 @@ def two_means(members: Sequence[StoryMember]
               ) -> tuple[list[StoryMember], list[StoryMember]] | None:
     """The members cut in two by 2-means under the clustering's own similarity, seeded
     with the member least like the whole story and the member least like that one."""
-    whole = centroid_of(members)
-    first = min(members, key=lambda m: similarity(m.weights, m.embedding, whole))
-    alone = centroid_of([first])
-    second = min(members, key=lambda m: similarity(m.weights, m.embedding, alone))
-    if second is first:
+    rows = _MemberRows(members)
+    everyone = np.ones(len(members), dtype=bool)
+    first = int(np.argmin(rows.similarities(everyone)))
+    alone = rows.similarities(_only(first, len(members)))
+    second = int(np.argmin(alone))
+    if second == first:
         return None
-    centroids = (alone, centroid_of([second]))
-    sides: list[bool] = []  # True: the member is nearer the first centroid
+    to_first, to_second = alone, rows.similarities(_only(second, len(members)))
+    sides = None  # True: the member is nearer the first centroid
     for _ in range(_ROUNDS):
-        new_sides = [similarity(m.weights, m.embedding, centroids[0])
-                     >= similarity(m.weights, m.embedding, centroids[1]) for m in members]
-        if all(new_sides) or not any(new_sides):
+        new_sides = to_first >= to_second
+        if new_sides.all() or not new_sides.any():
             return None
-        if new_sides == sides:
+        if sides is not None and np.array_equal(new_sides, sides):
             break
         sides = new_sides
-        centroids = (centroid_of([m for m, near in zip(members, sides, strict=True) if near]),
-                     centroid_of([m for m, near in zip(members, sides, strict=True)
-                                  if not near]))
+        to_first, to_second = rows.similarities(sides), rows.similarities(~sides)
+    assert sides is not None
     return ([m for m, near in zip(members, sides, strict=True) if near],
             [m for m, near in zip(members, sides, strict=True) if not near])
+
+
+class _MemberRows:
+    """A story's members as sparse rows of their weights (and a matrix of their
+    embeddings), so that every member is compared with a centroid of some of them in a
+    few array operations: `similarity` for all members at once."""
+
+    def __init__(self, members: Sequence[StoryMember]) -> None:
+        columns: dict[str, int] = {}
+        rows: list[int] = []
+        cols: list[int] = []
+        values: list[float] = []
+        for row, member in enumerate(members):
+            for feature, value in member.weights.items():
+                rows.append(row)
+                cols.append(columns.setdefault(feature, len(columns)))
+                values.append(value)
+        self._size = len(members)
+        self._rows = np.array(rows, dtype=np.intp)
+        self._cols = np.array(cols, dtype=np.intp)
+        self._values = np.array(values, dtype=np.float64)
+        self._width = len(columns)
+        self._is_word = np.array([f.startswith("w:") for f in columns], dtype=bool)
+        self._is_name = np.array([f.startswith("e:") for f in columns], dtype=bool)
+        self._word_entries = self._is_word[self._cols] if columns else self._cols.astype(bool)
+        self._name_entries = self._is_name[self._cols] if columns else self._cols.astype(bool)
+        self._has_embedding = np.array([bool(m.embedding) for m in members], dtype=bool)
+        dimension = max((len(m.embedding) // 4 for m in members), default=0)
+        self._embeddings = np.zeros((len(members), dimension), dtype=np.float32)
+        for row, member in enumerate(members):
+            if member.embedding:
+                self._embeddings[row] = _array(member.embedding)
+        self._embedding_norms = np.linalg.norm(self._embeddings, axis=1)
+
+    def similarities(self, chosen: npt.NDArray[np.bool_]) -> npt.NDArray[np.float64]:
+        """`similarity` of every member to the centroid of the `chosen` members."""
+        taken = chosen[self._rows]
+        centroid = np.bincount(self._cols[taken], weights=self._values[taken],
+                               minlength=self._width)
+        products = self._values * centroid[self._cols]
+        parts = []
+        for entries, features in ((self._word_entries, self._is_word),
+                                  (self._name_entries, self._is_name)):
+            norm2_ = float(np.dot(centroid[features], centroid[features]))
+            dot = np.bincount(self._rows, weights=np.where(entries, products, 0.0),
+                              minlength=self._size)
+            parts.append(dot / math.sqrt(norm2_) if norm2_ > 0 else np.zeros(self._size))
+        lexical = _TEXT_WEIGHT * parts[0] + _ENTITY_WEIGHT * parts[1]
+        with_embedding = chosen & self._has_embedding
+        if not with_embedding.any():
+            return lexical
+        summed = self._embeddings[with_embedding].sum(axis=0)
+        denominators = self._embedding_norms * np.float32(np.linalg.norm(summed))
+        cosines = np.divide(self._embeddings @ summed, denominators,
+                            out=np.zeros(self._size, dtype=np.float32),
+                            where=denominators != 0).astype(np.float64)
+        above = np.maximum(0.0, cosines - _EMBEDDING_FLOOR) / (1 - _EMBEDDING_FLOOR)
+        blended = (1 - _EMBEDDING_WEIGHT) * lexical + _EMBEDDING_WEIGHT * above
+        return np.where(self._has_embedding, blended, lexical)
+
+
+def _only(index: int, size: int) -> npt.NDArray[np.bool_]:
+    chosen = np.zeros(size, dtype=bool)
+    chosen[index] = True
+    return chosen
 
 
 def _blend(text: float, names: float, embedding: float | None) -> float:
