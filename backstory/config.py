@@ -33,6 +33,9 @@ class Settings:
     workers: int = 2
     write_batch: int = 64
     learn_every: int = 512  # articles between rounds of boilerplate learning in one run
+    # New articles with an outlet that planning holds back to learn boilerplate from
+    # before they are analyzed (0: learn only from stored articles, analyzing again).
+    learn_lookahead: int = 128
     user_agent: str = "Backstory/0.1 (+https://example.org/backstory)"
     # Stories: articles further apart than this many days never share a story. Chosen on
     # development data (news-dev, the sample corpus, the dev half of news_cluster): a month,

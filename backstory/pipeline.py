@@ -153,7 +153,7 @@ class Desk:
         report = IngestReport()
         if self.reanalysis_pending():
             self.reanalyze()
-        planner = IngestPlanner(self.store)
+        planner = IngestPlanner(self.store, lookahead=self.settings.learn_lookahead)
         if expected is None:
             expected = estimate_articles(list(sources))
         with Fetcher(self.settings) as fetcher:
@@ -181,6 +181,11 @@ class Desk:
             self._learn(None, planner)  # a killed run left learning undone
         recent: dict[str, list[str]] = {}
         for batch in batched(analyzed, self.settings.write_batch):
+            # Boilerplate the planner learned ahead is recorded (and removed from what is
+            # stored) before any article it was taken out of is written.
+            if ahead := planner.take_learned():
+                self._learn(recent, planner, ahead)
+                recent = {}
             for article in self._commit(batch, report, planner, people, vectors=vectors):
                 if article.outlet:
                     recent.setdefault(article.outlet, []).append(article.id)
@@ -284,10 +289,12 @@ class Desk:
         return [replace(w, vectors=tuple(itertools.islice(vectors, len(w.analysis.sentences))))
                 if isinstance(w, NewArticle) and not w.vectors else w for w in writes]
 
-    def _learn(self, recent: dict[str, list[str]] | None, planner: IngestPlanner) -> None:
+    def _learn(self, recent: dict[str, list[str]] | None, planner: IngestPlanner,
+               ahead: Sequence[LearnedBoilerplate] = ()) -> None:
         """A round of boilerplate learning over the outlets of recently written articles
-        (`recent`: outlet → article ids), or over everything (`None`, after a crash)."""
-        for outlet in self._learn_boilerplate(recent):
+        (`recent`: outlet → article ids), or over everything (`None`, after a crash),
+        recording too what the planner learned `ahead`."""
+        for outlet in self._learn_boilerplate(recent, ahead):
             planner.forget_learned(outlet)
 
     def _commit_one_by_one(self, writes: list[NewArticle | NewCopy],
@@ -302,19 +309,25 @@ class Desk:
                 report.failed.append(IngestFailure(source=entry.input, error=exc.message))
         return kept
 
-    def _learn_boilerplate(self, recent: dict[str, list[str]] | None) -> list[str]:
+    def _learn_boilerplate(self, recent: dict[str, list[str]] | None,
+                           ahead: Sequence[LearnedBoilerplate] = ()) -> list[str]:
         """Learn the paragraphs outlets keep repeating; strip them from stored articles.
 
-        Rewrites the articles holding a newly learned shape, and the recent articles
-        (read ahead of the last round) holding any learned shape; everything when
-        `recent` is None. All in one transaction, which also clears the pending mark.
-        Returns the outlets whose learned boilerplate changed.
+        Learns what stored articles repeat, and records what the planner learned `ahead`
+        from articles not stored yet. Rewrites the articles holding a newly learned
+        shape, and the recent articles (read ahead of the last round) holding any learned
+        shape; everything when `recent` is None. All in one transaction, which also
+        clears the pending mark. Returns the outlets whose learned boilerplate changed.
         """
-        outlets = sorted(recent) if recent is not None else self.store.outlets()
+        outlets = sorted(set(recent) | {item.outlet for item in ahead}) \
+            if recent is not None else self.store.outlets()
         seen = self.store.recurring_shapes(outlets, min_articles=MIN_ARTICLES) if outlets else []
         learned = [LearnedBoilerplate(outlet=s.outlet, shape=s.shape, sample=s.samples[0],
                                       articles=len(s.samples))
                    for s in seen if is_learnable(s.samples, s.edges)]
+        known = {(item.outlet, item.shape) for item in learned}
+        learned += [item for item in ahead if (item.outlet, item.shape) not in known
+                    and item.shape not in self.store.learned_shapes(item.outlet)]
         rewritten: list[tuple[str, str]] = []
         for outlet in outlets:
             new_shapes = {item.shape for item in learned if item.outlet == outlet}
@@ -323,7 +336,7 @@ class Desk:
                 continue
             holders = set(self.store.articles_with_shapes(outlet, sorted(shapes)))
             if recent is not None:
-                holders &= set(recent[outlet]) | set(
+                holders &= set(recent.get(outlet, ())) | set(
                     self.store.articles_with_shapes(outlet, sorted(new_shapes)))
             for article_id, text in sorted(self.store.texts(sorted(holders)).items()):
                 cleaned = remove_shapes(text, shapes)

@@ -4,22 +4,39 @@ The planner sits between reading and analysis. For each article read it checks f
 exact copy (same normalized text) and a near copy (MinHash candidates verified by
 shingle containment) among stored articles and among those still in flight in this run,
 and removes the paragraphs its outlet is known to repeat (learned boilerplate).
+
+With a look-ahead, the planner also learns boilerplate itself before analysis: it holds
+back `lookahead` new articles that have an outlet, counts their paragraph shapes
+together with everything planned before them in the run, and takes every shape that
+recurs in `MIN_ARTICLES` articles and reads like furniture (`is_learnable`) out of the
+held articles before they go on. The writer records those shapes (`take_learned`)
+before it stores any article cleaned of them. Without it, such paragraphs are found
+only after the articles are stored, and every article holding one is analyzed twice.
 """
 
 from __future__ import annotations
 
 import functools
 from collections.abc import Iterable, Iterator, Sequence
-from dataclasses import dataclass, replace
+from dataclasses import dataclass, field, replace
 from typing import Protocol
 
 from backstory.ingest.dedup import Fingerprint, NearDuplicateIndex, best_match, fingerprint
-from backstory.ingest.learned import shape_of
-from backstory.models import Article, ArticleMeta, IngestFailure, ParagraphRecord
+from backstory.ingest.learned import MIN_ARTICLES, is_learnable, shape_of
+from backstory.models import (
+    Article,
+    ArticleMeta,
+    IngestFailure,
+    LearnedBoilerplate,
+    ParagraphRecord,
+)
 
 __all__ = ["IngestPlanner", "Planned", "paragraph_records", "remove_shapes"]
 
 _FINGERPRINT_CACHE = 4096
+# Paragraph shapes the look-ahead keeps counts of; past this, shapes seen once are
+# forgotten (a long run's one-off paragraphs), which only makes it learn a little later.
+_MAX_TALLIES = 200_000
 
 
 class DedupStore(Protocol):
@@ -53,18 +70,51 @@ class Planned:
         return None
 
 
+@dataclass(slots=True)
+class _Tally:
+    """How often the run has planned a paragraph shape of one outlet so far."""
+
+    sample: str
+    edges: list[bool] = field(default_factory=list)
+
+
 class IngestPlanner:
     """Plans one ingest run against a store."""
 
-    def __init__(self, store: DedupStore) -> None:
+    def __init__(self, store: DedupStore, *, lookahead: int = 0) -> None:
         self._store = store
+        self._lookahead = lookahead
         self._in_flight = NearDuplicateIndex()
         self._hashes: dict[str, str] = {}
         self._learned: dict[str, set[str]] = {}
+        self._tallies: dict[tuple[str, str], _Tally] = {}
+        self._ripe: set[tuple[str, str]] = set()  # recurring, and counted since a release
+        self._taken: set[tuple[str, str]] = set()  # learned here
+        self._new: list[LearnedBoilerplate] = []
 
     def plan(self, results: Iterable[Article | IngestFailure]) -> Iterator[Planned]:
+        if self._lookahead <= 0:
+            for item in results:
+                yield self._plan_one(item)
+            return
+        held: list[Planned] = []
+        waiting = 0  # held new articles with an outlet
         for item in results:
-            yield self._plan_one(item)
+            planned = self._plan_one(item)
+            held.append(planned)
+            if planned.fresh is not None and planned.fresh.outlet:
+                waiting += 1
+                self._count(planned.fresh.outlet, planned.paragraphs)
+            if waiting >= self._lookahead or not waiting:
+                yield from self._released(held)
+                held, waiting = [], 0
+        yield from self._released(held)
+
+    def take_learned(self) -> list[LearnedBoilerplate]:
+        """The boilerplate this planner learned since the last call. It is already gone
+        from the articles it planned since; the caller records it before storing them."""
+        new, self._new = self._new, []
+        return new
 
     def committed(self, article_ids: Iterable[str]) -> None:
         """Articles now in the store need no in-flight entry (the store answers for them)."""
@@ -98,10 +148,48 @@ class IngestPlanner:
     def _without_learned(self, article: Article) -> Article:
         if not article.outlet:
             return article
-        if article.outlet not in self._learned:
-            self._learned[article.outlet] = self._store.learned_shapes(article.outlet)
-        text = remove_shapes(article.text, self._learned[article.outlet])
+        text = remove_shapes(article.text, self._shapes_of(article.outlet))
         return article if text == article.text else replace(article, text=text)
+
+    def _shapes_of(self, outlet: str) -> set[str]:
+        """The outlet's learned shapes: stored ones, and those this planner learned."""
+        if outlet not in self._learned:
+            self._learned[outlet] = self._store.learned_shapes(outlet) | {
+                shape for taken_outlet, shape in self._taken if taken_outlet == outlet}
+        return self._learned[outlet]
+
+    def _count(self, outlet: str, paragraphs: Sequence[ParagraphRecord]) -> None:
+        if len(self._tallies) >= _MAX_TALLIES:
+            self._tallies = {key: tally for key, tally in self._tallies.items()
+                             if len(tally.edges) > 1}
+        for shape in {p.shape: p for p in paragraphs}.values():
+            key = (outlet, shape.shape)
+            tally = self._tallies.setdefault(key, _Tally(shape.text))
+            tally.edges.append(shape.edge)
+            if len(tally.edges) >= MIN_ARTICLES and key not in self._taken:
+                self._ripe.add(key)
+
+    def _released(self, held: list[Planned]) -> Iterator[Planned]:
+        """The held plans, their new articles cleaned of the boilerplate learned from
+        everything planned so far."""
+        learned_now = set()
+        for outlet, shape in sorted(self._ripe):
+            tally = self._tallies[outlet, shape]
+            if (shape not in self._shapes_of(outlet)
+                    and is_learnable([tally.sample] * len(tally.edges), tally.edges)):
+                self._new.append(LearnedBoilerplate(outlet=outlet, shape=shape,
+                                                    sample=tally.sample,
+                                                    articles=len(tally.edges)))
+                learned_now.add(outlet)
+                self._taken.add((outlet, shape))
+                self._learned.pop(outlet, None)
+        self._ripe.clear()
+        for planned in held:
+            fresh = planned.fresh
+            if fresh is not None and fresh.outlet in learned_now:
+                yield replace(planned, item=self._without_learned(fresh))
+            else:
+                yield planned
 
     def _candidates(self, print_: Fingerprint) -> Iterator[tuple[str, Fingerprint]]:
         for article_id in self._in_flight.candidates(print_):

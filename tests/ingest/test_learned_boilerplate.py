@@ -3,9 +3,16 @@
 from __future__ import annotations
 
 import json
+from collections.abc import Iterator, Sequence
 from pathlib import Path
+from typing import Any
 
+import pytest
+
+from backstory.config import Settings
 from backstory.ingest.learned import is_learnable, shape_of
+from backstory.ingest.planner import IngestPlanner
+from backstory.models import Article
 from backstory.pipeline import Desk
 from tests.conftest import sql_count
 
@@ -73,3 +80,93 @@ def test_quotes_introduced_with_a_colon_are_not_labels() -> None:
                 "READ MORE: Council votes on gates"]
     assert len({shape_of(p, position=4, count=8).key for p in labelled}) == 1
     assert is_learnable(labelled, [False, False, False])
+
+
+def _promo_rows(outlet: str, count: int) -> list[dict[str, str]]:
+    return [{"text": f"{STORIES[n % len(STORIES)]} (Report {n}.)\n{PROMO}", "outlet": outlet,
+             "title": f"Story {n}", "url": f"https://example.org/{outlet[:2]}/{n}"}
+            for n in range(count)]
+
+
+def test_boilerplate_learned_ahead_is_gone_before_analysis_and_recorded_before_storing(
+        db_path: str, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    path = tmp_path / "ledger.jsonl"
+    path.write_text("".join(json.dumps(r) + "\n" for r in _promo_rows("Harbour Ledger", 4)))
+    texts: dict[int, dict[str, str]] = {}
+    for lookahead in (0, 8):
+        with Desk(Settings(db=f"{db_path}" if lookahead else str(tmp_path / "plain.db"),
+                           learn_lookahead=lookahead)) as desk:
+            again: list[str] = []
+            analyze_again = desk._analyze_again
+
+            def spy(items: Any, again: list[str] = again,
+                    analyze_again: Any = analyze_again) -> Any:
+                again.extend(article_id for article_id, _ in items)
+                return analyze_again(items)
+
+            write = desk.store.write
+
+            def checked_write(items: Any, desk: Desk = desk, write: Any = write) -> None:
+                # Nothing is stored cleaned of boilerplate the store has not recorded.
+                for item in items:
+                    article = getattr(item, "article", None)
+                    if article is not None and PROMO not in article.text:
+                        assert desk.store.learned_shapes(article.outlet)
+                write(items)
+
+            monkeypatch.setattr(desk, "_analyze_again", spy)
+            monkeypatch.setattr(desk.store, "write", checked_write)
+            entries = desk.ingest([str(path)]).articles
+            texts[lookahead] = {e.id: desk.article(e.id).article.text for e in entries}
+            assert desk.store.learned_shapes("Harbour Ledger")
+            if lookahead:
+                assert again == []  # learned from the articles held back, before analysis
+            else:
+                assert len(again) == 4  # learned once stored: every article analyzed twice
+    assert texts[8] == texts[0]
+    assert all(PROMO not in text for text in texts[8].values())
+
+
+class _Store:
+    """The planner's view of an empty store."""
+
+    def find_by_hash(self, text_hash: str) -> None:
+        return None
+
+    def near_candidates(self, band_keys: Sequence[int]) -> list[str]:
+        return []
+
+    def original_texts(self, article_ids: Sequence[str]) -> dict[str, str]:
+        return {}
+
+    def learned_shapes(self, outlet: str) -> set[str]:
+        return set()
+
+
+def test_the_planner_holds_back_only_articles_with_an_outlet() -> None:
+    rows = _promo_rows("Harbour Ledger", 4)
+    ledger = [Article.create(r["text"], input=r["url"], outlet=r["outlet"]) for r in rows]
+    loose = [Article.create(f"{body}\n{PROMO}", input=f"loose-{n}") for n, body in enumerate([
+        "Night buses on the coast road return in May after a driver recruitment drive.",
+        "The library on Quay Street will open on Sundays from next month, volunteers said.",
+        "A storm drain collapse closed Mill Lane, and repairs could take three weeks.",
+        "Allotment rents rise by a fifth, the parish council decided on Tuesday.",
+    ])]
+    read: list[str] = []
+
+    def reading(articles: list[Article]) -> Iterator[Article]:
+        for article in articles:
+            read.append(article.input)
+            yield article
+
+    planner = IngestPlanner(_Store(), lookahead=3)
+    plans = planner.plan(reading(loose[:2] + ledger + loose[2:]))
+    assert next(plans).item.input == "loose-0" and read == ["loose-0"]  # nothing to learn
+    rest = list(plans)
+    assert [p.item.input for p in rest] == [a.input for a in loose[1:2] + ledger + loose[2:]]
+    cleaned = {p.item.input: p.item.text for p in rest if isinstance(p.item, Article)}
+    assert all(PROMO not in cleaned[a.input] for a in ledger)
+    assert all(PROMO in cleaned[a.input] for a in loose[1:])  # no outlet, nothing learned
+    learned = planner.take_learned()
+    assert [(b.outlet, b.articles) for b in learned] == [("Harbour Ledger", 3)]
+    assert planner.take_learned() == []
