@@ -35,7 +35,7 @@ class Settings:
     learn_every: int = 512  # articles between rounds of boilerplate learning in one run
     # New articles with an outlet that planning holds back to learn boilerplate from
     # before they are analyzed (0: learn only from stored articles, analyzing again).
-    learn_lookahead: int = 128
+    learn_lookahead: int = 256
     user_agent: str = "Backstory/0.1 (+https://example.org/backstory)"
     # Stories: articles further apart than this many days never share a story. Chosen on
     # development data (news-dev, the sample corpus, the dev half of news_cluster): a month,
@@ -78,6 +78,8 @@ class Settings:
                 fetch_timeout=float(env.get("BACKSTORY_FETCH_TIMEOUT", "15")),
                 answer_threshold=float(env.get("BACKSTORY_ANSWER_THRESHOLD", "0.2")),
                 workers=int(env.get("BACKSTORY_WORKERS", "2")),
+                write_batch=int(env.get("BACKSTORY_WRITE_BATCH", "64")),
+                learn_lookahead=int(env.get("BACKSTORY_LEARN_LOOKAHEAD", "256")),
                 retrieval=env.get("BACKSTORY_RETRIEVAL", "bm25"),
                 sentence_vectors=None if "BACKSTORY_SENTENCE_VECTORS" not in env else _flag(
                     env["BACKSTORY_SENTENCE_VECTORS"], name="BACKSTORY_SENTENCE_VECTORS"),

@@ -246,37 +246,62 @@ class Desk:
         """Write a batch in one transaction, each new article with its sentence vectors;
         return the new articles it stored."""
         computed = vectors if vectors is not None else {}
-        writes: list[NewArticle | NewCopy] = []
-        entries: list[IngestedArticle] = []
+        planned: list[tuple[Analysis | None, Planned]] = []
         for analysis, plan in batch:
-            item = plan.item
-            if isinstance(item, IngestFailure):
-                report.failed.append(item)
-                LOGGER.warning("%s: %s", item.source, item.error)
+            if isinstance(plan.item, IngestFailure):
+                report.failed.append(plan.item)
+                LOGGER.warning("%s: %s", plan.item.source, plan.item.error)
                 continue
-            if plan.duplicate_of is not None:
-                writes.append(NewCopy(plan.duplicate_of, item, plan.similarity))
-            elif analysis is not None:  # a fresh article always comes back analyzed
-                analysis = _named_across(analysis, people)
-                writes.append(NewArticle(item, analysis, plan.fingerprint.band_keys
-                                         if plan.fingerprint else (), plan.paragraphs,
-                                         vectors=computed.pop(item.id, ())))
-            entries.append(IngestedArticle(
-                id=plan.duplicate_of or item.id, title=item.title, outlet=item.outlet,
-                published_at=item.published_at, url=item.url, input=item.input,
-                duplicate_of=plan.duplicate_of,
-            ))
-        writes = self._with_vectors(writes)
+            planned.append(self._standing(analysis, plan, planner))
+        writes = self._with_vectors([_write_of(analysis, plan, people, computed)
+                                     for analysis, plan in planned])
         try:
             self.store.write(writes)
         except BackstoryError:
             # One bad article must not sink its batch: write them one by one to find it.
-            entries = self._commit_one_by_one(writes, entries, report)
-        report.articles.extend(entries)
-        stored = {e.id for e in entries if e.duplicate_of is None}
-        new = [w.article for w in writes if isinstance(w, NewArticle) and w.article.id in stored]
+            planned, writes = self._commit_one_by_one(planned, writes, report, planner,
+                                                      people, computed)
+        report.articles.extend(_entry(plan) for _, plan in planned)
+        new = [w.article for w in writes if isinstance(w, NewArticle)]
         planner.committed([a.id for a in new])
         return new
+
+    def _standing(self, analysis: Analysis | None, plan: Planned, planner: IngestPlanner
+                  ) -> tuple[Analysis | None, Planned]:
+        """The plan, or, for a copy of an article this run could not store, the copy
+        planned again (as a copy of another copy stored in its place, or as a new article,
+        analyzed here): a failed write loses only its own input."""
+        if plan.duplicate_of is None or not planner.lost(plan.duplicate_of):
+            return analysis, plan
+        plan = planner.replanned(plan)
+        fresh = plan.fresh
+        return (self.analyzer.analyze([fresh])[0] if fresh is not None else None), plan
+
+    def _commit_one_by_one(self, planned: list[tuple[Analysis | None, Planned]],
+                           writes: list[NewArticle | NewCopy], report: IngestReport,
+                           planner: IngestPlanner, people: PeopleIndex,
+                           computed: dict[str, tuple[bytes, ...]]
+                           ) -> tuple[list[tuple[Analysis | None, Planned]],
+                                      list[NewArticle | NewCopy]]:
+        """Write each article of a batch in its own transaction; return what was stored."""
+        kept: list[tuple[Analysis | None, Planned]] = []
+        stored: list[NewArticle | NewCopy] = []
+        for (analysis, plan), write in zip(planned, writes, strict=True):
+            if isinstance(write, NewCopy) and planner.lost(write.original_id):
+                analysis, plan = self._standing(analysis, plan, planner)
+                write = self._with_vectors([_write_of(analysis, plan, people, computed)])[0]
+            try:
+                self.store.write([write])
+            except BackstoryError as exc:
+                report.failed.append(IngestFailure(source=_input_of(plan.item),
+                                                   error=exc.message))
+                LOGGER.warning("%s: %s", _input_of(plan.item), exc.message)
+                if isinstance(write, NewArticle):
+                    planner.failed(write.article.id)
+                continue
+            kept.append((analysis, plan))
+            stored.append(write)
+        return kept, stored
 
     def _with_vectors(self, writes: list[NewArticle | NewCopy]) -> list[NewArticle | NewCopy]:
         """The writes with every new article's sentence vectors; those not computed yet are
@@ -296,18 +321,6 @@ class Desk:
         recording too what the planner learned `ahead`."""
         for outlet in self._learn_boilerplate(recent, ahead):
             planner.forget_learned(outlet)
-
-    def _commit_one_by_one(self, writes: list[NewArticle | NewCopy],
-                           entries: list[IngestedArticle], report: IngestReport
-                           ) -> list[IngestedArticle]:
-        kept = []
-        for write, entry in zip(writes, entries, strict=True):
-            try:
-                self.store.write([write])
-                kept.append(entry)
-            except BackstoryError as exc:
-                report.failed.append(IngestFailure(source=entry.input, error=exc.message))
-        return kept
 
     def _learn_boilerplate(self, recent: dict[str, list[str]] | None,
                            ahead: Sequence[LearnedBoilerplate] = ()) -> list[str]:
@@ -541,6 +554,28 @@ def _articles_digest(story: Story) -> str:
 
 def _input_of(item: Article | IngestFailure) -> str:
     return item.input if isinstance(item, Article) else item.source
+
+
+def _write_of(analysis: Analysis | None, plan: Planned, people: PeopleIndex,
+              computed: dict[str, tuple[bytes, ...]]) -> NewArticle | NewCopy:
+    """What storing a planned article (not a failure) writes: a copy's link to its
+    original, or a new article with its analysis, named across articles."""
+    item = plan.item
+    assert isinstance(item, Article)
+    if plan.duplicate_of is not None:
+        return NewCopy(plan.duplicate_of, item, plan.similarity)
+    assert analysis is not None  # a fresh article always comes back analyzed
+    return NewArticle(item, _named_across(analysis, people),
+                      plan.fingerprint.band_keys if plan.fingerprint else (), plan.paragraphs,
+                      vectors=computed.pop(item.id, ()))
+
+
+def _entry(plan: Planned) -> IngestedArticle:
+    item = plan.item
+    assert isinstance(item, Article)
+    return IngestedArticle(id=plan.duplicate_of or item.id, title=item.title,
+                           outlet=item.outlet, published_at=item.published_at, url=item.url,
+                           input=item.input, duplicate_of=plan.duplicate_of)
 
 
 def _named_across(analysis: Analysis, people: PeopleIndex) -> Analysis:

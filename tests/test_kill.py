@@ -46,6 +46,8 @@ ROOT = Path(__file__).resolve().parent.parent
 SEED = 20240611
 ARTICLES = 144  # originals; the copies below bring the file to 150 lines
 KILLS = 12
+WRITE_BATCH = 4  # articles per transaction in these runs (the default is 64)
+LEARN_LOOKAHEAD = 16  # articles held back to learn boilerplate from (the default is 256)
 MIN_WAIT = 0.3
 # Backstory calls a text a near copy from 0.5 shingle containment; originals stay well below.
 MAX_CHANCE_OVERLAP = 0.25
@@ -232,19 +234,30 @@ def _command(db: str, corpus: Path) -> list[str]:
 
 
 def _env() -> dict[str, str]:
-    """The caller's environment with Backstory's defaults (2 workers, write batch 64)."""
+    """The caller's environment with Backstory's defaults (2 workers), but transactions
+    of `WRITE_BATCH` articles, so that the corpus takes many commits to store, and a
+    short look-ahead, so that boilerplate is learned both before analysis and from stored
+    articles (which are then rewritten)."""
     env = {k: v for k, v in os.environ.items() if k not in ("BACKSTORY_DB", "BACKSTORY_WORKERS")}
     env["PYTHONPATH"] = os.pathsep.join(p for p in (str(ROOT), env.get("PYTHONPATH")) if p)
+    env["BACKSTORY_WRITE_BATCH"] = str(WRITE_BATCH)
+    env["BACKSTORY_LEARN_LOOKAHEAD"] = str(LEARN_LOOKAHEAD)
     return env
 
 
-def _run(db: str, corpus: Path, log: Path) -> tuple[float, float | None]:
+def _run(db: str, corpus: Path, log: Path) -> tuple[float, float | None, float | None]:
     """Run the ingest to completion, watching the store; return how long it took and
-    when it first committed (None if it changed nothing)."""
+    when it first and last stored articles (None if it stored none)."""
     started = time.monotonic()
     process = _start(db, corpus, log)
+    last_write = None
     try:
         first_write = _watch_for_write(process, db, started, started + RUN_TIMEOUT)
+        last_write, seen = first_write, _articles_now(db)
+        while process.poll() is None and time.monotonic() < started + RUN_TIMEOUT:
+            if (now := _articles_now(db)) is not None and now != seen:
+                last_write, seen = time.monotonic() - started, now
+            time.sleep(0.02)
         process.wait(timeout=max(started + RUN_TIMEOUT - time.monotonic(), 0.1))
     except subprocess.TimeoutExpired:
         pytest.fail(f"ingest into {db} ran over {RUN_TIMEOUT:.0f}s", pytrace=False)
@@ -252,23 +265,29 @@ def _run(db: str, corpus: Path, log: Path) -> tuple[float, float | None]:
         _kill_group(process)  # only if it is still running (a failed test)
     elapsed = time.monotonic() - started
     assert process.returncode == 0, f"ingest into {db} failed:\n{log.read_text()}"
-    return elapsed, first_write
+    return elapsed, first_write, last_write
 
 
 def _watch_for_write(process: subprocess.Popen[bytes], db: str, started: float,
                      until: float) -> float | None:
-    """Seconds from `started` until a running ingest first changes the store (its first
-    commit), or None if it exits (or `until` passes) first."""
+    """Seconds from `started` until a running ingest first stores articles or copies
+    (its first commit of them), or None if it exits (or `until` passes) first."""
     before = None
     while before is None and process.poll() is None:
-        before = _progress_now(db)
+        before = _articles_now(db)
         time.sleep(0.02)
     while process.poll() is None and time.monotonic() < until:
-        now = _progress_now(db)
+        now = _articles_now(db)
         if now is not None and now != before:
             return time.monotonic() - started
         time.sleep(0.02)
     return None
+
+
+def _articles_now(db: str) -> tuple[int, int] | None:
+    """The articles and copies an ingest has stored so far, if the store can be read."""
+    now = _progress_now(db)
+    return None if now is None else now[:2]
 
 
 def _progress_now(db: str) -> tuple[int, int, str | None] | None:
@@ -508,22 +527,25 @@ def test_ingest_survives_repeated_sigkill(tmp_path: Path, databases: Databases) 
     assert 140 <= lines <= 160
 
     ref = databases.new(tmp_path, "ref")
-    reference_time, first_write = _run(ref, corpus, tmp_path / "ref.log")
-    assert first_write is not None
+    reference_time, first_write, last_write = _run(ref, corpus, tmp_path / "ref.log")
+    assert first_write is not None and last_write is not None
     assert whole_article_problems(ref) == []
     reference = snapshot(ref)
     assert len(reference["articles"]) >= ARTICLES - 10  # the originals are not copies
     assert reference["article_copies"], "the corpus's copies were not recognized"
     assert reference["boilerplate"], "the recurring newsletter line was not learned"
-    print(f"\nreference run: {reference_time:.1f}s, first commit at {first_write:.1f}s")
+    print(f"\nreference run: {reference_time:.1f}s, articles stored from {first_write:.1f}s "
+          f"to {last_write:.1f}s")
 
     # A run spends most of its time importing, loading spaCy and analyzing its first
-    # `write_batch` articles before it commits anything, and a loaded machine shifts that
-    # by seconds, so a delay from the start alone rarely lands among the writes. Odd kills
-    # come a random 0.3 s to the reference run's duration after the start; even ones a
-    # random time within the first half of the reference run's writing span after this
-    # run's own first commit, so that each lets the store grow by a batch or so.
-    writing_span = max(reference_time - first_write, 0.2)
+    # articles before it commits any, and a loaded machine shifts that by seconds, so a
+    # delay from the start alone rarely lands among the writes. Odd kills come a random
+    # 0.3 s to the reference run's last write after the start (start-up, reading,
+    # analysis or writing); even ones a random time after this run's own first commit of
+    # articles, within half the share of the reference run's writing span (first to last
+    # commit of articles) that the articles still to store would take, so that each lets
+    # the store grow by a few batches and leaves work for the next.
+    writing_span = max(last_write - first_write, 0.2)
     killed = databases.new(tmp_path, "kill")
     rng = random.Random(SEED)
     mid_run = 0
@@ -532,12 +554,14 @@ def test_ingest_survives_repeated_sigkill(tmp_path: Path, databases: Databases) 
         launched = time.monotonic()
         process = _start(killed, corpus, tmp_path / f"kill-{attempt}.log")
         if attempt % 2:
-            delay = rng.uniform(MIN_WAIT, reference_time)
+            delay = rng.uniform(MIN_WAIT, last_write)
             deadline = launched + delay
             when = f"{delay:4.1f}s after its start"
         else:
             committed = _watch_for_write(process, killed, launched, launched + RUN_TIMEOUT)
-            delay = rng.uniform(0.0, writing_span / 2)
+            # Within half the share of the writing span that is left to this run.
+            left = 1 - before[0] / len(reference["articles"])
+            delay = rng.uniform(0.0, writing_span * max(left, 0.05) / 2)
             deadline = time.monotonic() + delay
             when = (f"{delay:4.1f}s after its first commit at {committed:.1f}s"
                     if committed is not None else "(it committed nothing)")
@@ -554,7 +578,7 @@ def test_ingest_survives_repeated_sigkill(tmp_path: Path, databases: Databases) 
               f"(articles, copies, stories_stale) {before} -> {after}"
               f"{'  mid-run' if landed else ''}")
         assert problems == [], f"kill {attempt}, {when}, left: {problems}"
-    final_time, _ = _run(killed, corpus, tmp_path / "final.log")
+    final_time, _, _ = _run(killed, corpus, tmp_path / "final.log")
     assert whole_article_problems(killed) == []
 
     total = time.monotonic() - started

@@ -91,6 +91,7 @@ class IngestPlanner:
         self._ripe: set[tuple[str, str]] = set()  # recurring, and counted since a release
         self._taken: set[tuple[str, str]] = set()  # learned here
         self._new: list[LearnedBoilerplate] = []
+        self._lost: set[str] = set()  # new articles whose write failed
 
     def plan(self, results: Iterable[Article | IngestFailure]) -> Iterator[Planned]:
         if self._lookahead <= 0:
@@ -115,6 +116,21 @@ class IngestPlanner:
         from the articles it planned since; the caller records it before storing them."""
         new, self._new = self._new, []
         return new
+
+    def failed(self, article_id: str) -> None:
+        """A new article of this run could not be stored: it is no original for what
+        follows, and the copies already planned against it are planned again."""
+        self._in_flight.remove(article_id)
+        self._hashes = {h: a for h, a in self._hashes.items() if a != article_id}
+        self._lost.add(article_id)
+
+    def lost(self, article_id: str) -> bool:
+        return article_id in self._lost
+
+    def replanned(self, plan: Planned) -> Planned:
+        """A copy of an article that could not be stored, planned again: as a copy of
+        another copy stored in its place, or as a new article."""
+        return self._plan_one(plan.item)
 
     def committed(self, article_ids: Iterable[str]) -> None:
         """Articles now in the store need no in-flight entry (the store answers for them)."""

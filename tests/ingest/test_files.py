@@ -4,9 +4,15 @@ from __future__ import annotations
 
 import json
 import shutil
+from collections.abc import Sequence
 from pathlib import Path
 
+import pytest
+
+from backstory.config import Settings
+from backstory.errors import StoreError
 from backstory.ingest import InputMeta
+from backstory.models import NewArticle, NewCopy
 from backstory.pipeline import Desk
 
 FIXTURES = Path(__file__).resolve().parent.parent / "fixtures"
@@ -77,3 +83,40 @@ def test_control_characters_leave_the_text_and_the_copy_links_to_a_stored_articl
     first, second = report.articles
     assert desk.article(first.id).article.text.strip() == words
     assert second.duplicate_of == first.id
+
+
+@pytest.mark.parametrize("write_batch", [64, 1], ids=["same-batch", "later-batches"])
+def test_copies_of_an_article_the_store_refused_are_stored_in_its_place(
+        db_path: str, tmp_path: Path, monkeypatch: pytest.MonkeyPatch, write_batch: int
+) -> None:
+    desk = Desk(Settings(db=db_path, write_batch=write_batch))
+    words = ("The Skarholm ferry resumed service on Monday after two days of high winds, "
+             "the operator said, and the first crossing left the harbour at seven.")
+    rows = [{"text": words, "url": "https://example.org/refused"},
+            {"text": words, "url": "https://example.org/exact"},
+            {"text": words + " Cafe staff on board said bookings were already full.",
+             "url": "https://example.org/near"},
+            {"text": "Allotment rents in Quayside rise by a fifth from April, the parish "
+                     "council decided on Tuesday after a long debate.",
+             "url": "https://example.org/other"}]
+    path = tmp_path / "batch.jsonl"
+    path.write_text("".join(json.dumps(r) + "\n" for r in rows))
+    write = desk.store.write
+
+    def refusing(items: Sequence[NewArticle | NewCopy]) -> None:
+        if any(isinstance(i, NewArticle) and i.article.url == rows[0]["url"] for i in items):
+            raise StoreError("the disk refused this article")
+        write(items)
+
+    monkeypatch.setattr(desk.store, "write", refusing)
+    report = desk.ingest([str(path)])
+    assert [f.source for f in report.failed] == [f"{path}#1"]
+    assert "the disk refused this article" in report.failed[0].error
+    exact, near, other = report.articles
+    assert exact.duplicate_of is None and exact.url == rows[1]["url"]  # stored in its place
+    assert desk.article(exact.id).article.text == words
+    assert desk.article(exact.id).sentences  # analyzed, as every stored article is
+    assert near.duplicate_of == exact.id
+    assert other.duplicate_of is None
+    assert desk.store.count_articles() == 2
+    desk.close()
