@@ -56,7 +56,7 @@ class TsVector:
         # do, so that `seq` (drawn inside the transaction) follows the commit order.
         conn.exec_driver_sql(f"SELECT pg_advisory_xact_lock({_WRITE_LOCK})")
 
-    def index_sentences(self, conn: Connection, article_id: str) -> None:
+    def index_sentences(self, conn: Connection, article_ids: Sequence[str]) -> None:
         pass  # the column is generated from the sentence text
 
     def unindex_sentences(self, conn: Connection, article_id: str) -> None:

@@ -22,40 +22,46 @@ AnalysisRecords = tuple[tuple[Role, ...], tuple[Quote, ...], tuple[Claim, ...],
                         tuple[TimeExpr, ...], tuple[Event, ...]]
 
 
-def insert_records(conn: Connection, article_id: str, analysis: Analysis) -> None:
-    """Store the article's roles, quotes, claims, time expressions and events."""
-    sentence_id = [s.id for s in analysis.sentences]
-    rows: list[tuple[sa.Table, list[dict[str, Any]]]] = [
-        (t.roles, [{"article_id": article_id, "sentence_id": sentence_id[r.sentence_index],
-                    "name": r.name, "role": r.role, "start": r.start, "end": r.end}
-                   for r in analysis.roles]),
-        (t.quotes, [{"article_id": article_id, "sentence_id": sentence_id[q.sentence_index],
-                     "speaker": q.speaker, "speaker_text": q.speaker_text,
-                     "speaker_start": q.speaker_start, "speaker_end": q.speaker_end,
-                     "via": q.via, "addressee": q.addressee, "cue": q.cue,
-                     "cue_start": q.cue_start, "cue_end": q.cue_end, "content": q.content,
-                     "start": q.start, "end": q.end, "direct": q.direct}
-                    for q in analysis.quotes]),
-        (t.claims, [{"article_id": article_id, "sentence_id": sentence_id[c.sentence_index],
-                     "value_number": c.value if not isinstance(c.value, str) else None,
-                     "value_text": c.value if isinstance(c.value, str) else None,
-                     "qualifier": c.qualifier, "unit": c.unit, "per": c.per,
-                     "object": c.object, "predicate": c.predicate, "place": c.place,
-                     "time": c.time, "source": c.source, "text": c.text, "start": c.start,
-                     "end": c.end}
-                    for c in analysis.claims]),
-        (t.time_exprs, [{"article_id": article_id,
-                         "sentence_id": sentence_id[x.sentence_index], "text": x.text,
-                         "start": x.start, "end": x.end, "value": x.value,
-                         "precision": x.precision}
-                        for x in analysis.times]),
-        (t.events, [{"article_id": article_id, "sentence_id": sentence_id[e.sentence_index],
-                     "type": e.type, "participants": json.dumps(list(e.participants)),
-                     "place": e.place, "time": e.time, "precision": e.precision,
-                     "trigger": e.trigger, "start": e.start, "end": e.end, "topic": e.topic}
-                    for e in analysis.events]),
-    ]
-    for table, values in rows:
+def insert_records(conn: Connection, analyses: Sequence[tuple[str, Analysis]]) -> None:
+    """Store the roles, quotes, claims, time expressions and events of articles (article
+    id, analysis), one statement per table."""
+    rows: dict[sa.Table, list[dict[str, Any]]] = {
+        t.roles: [], t.quotes: [], t.claims: [], t.time_exprs: [], t.events: []}
+    for article_id, analysis in analyses:
+        sentence_id = [s.id for s in analysis.sentences]
+        rows[t.roles] += [
+            {"article_id": article_id, "sentence_id": sentence_id[r.sentence_index],
+             "name": r.name, "role": r.role, "start": r.start, "end": r.end}
+            for r in analysis.roles]
+        rows[t.quotes] += [
+            {"article_id": article_id, "sentence_id": sentence_id[q.sentence_index],
+             "speaker": q.speaker, "speaker_text": q.speaker_text,
+             "speaker_start": q.speaker_start, "speaker_end": q.speaker_end,
+             "via": q.via, "addressee": q.addressee, "cue": q.cue,
+             "cue_start": q.cue_start, "cue_end": q.cue_end, "content": q.content,
+             "start": q.start, "end": q.end, "direct": q.direct}
+            for q in analysis.quotes]
+        rows[t.claims] += [
+            {"article_id": article_id, "sentence_id": sentence_id[c.sentence_index],
+             "value_number": c.value if not isinstance(c.value, str) else None,
+             "value_text": c.value if isinstance(c.value, str) else None,
+             "qualifier": c.qualifier, "unit": c.unit, "per": c.per,
+             "object": c.object, "predicate": c.predicate, "place": c.place,
+             "time": c.time, "source": c.source, "text": c.text, "start": c.start,
+             "end": c.end}
+            for c in analysis.claims]
+        rows[t.time_exprs] += [
+            {"article_id": article_id, "sentence_id": sentence_id[x.sentence_index],
+             "text": x.text, "start": x.start, "end": x.end, "value": x.value,
+             "precision": x.precision}
+            for x in analysis.times]
+        rows[t.events] += [
+            {"article_id": article_id, "sentence_id": sentence_id[e.sentence_index],
+             "type": e.type, "participants": json.dumps(list(e.participants)),
+             "place": e.place, "time": e.time, "precision": e.precision,
+             "trigger": e.trigger, "start": e.start, "end": e.end, "topic": e.topic}
+            for e in analysis.events]
+    for table, values in rows.items():
         if values:
             conn.execute(table.insert(), values)
 

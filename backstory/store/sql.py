@@ -77,8 +77,8 @@ class BackendSQL(Protocol):
         """Wait until no other transaction is writing articles, so that articles are
         numbered in the order they commit (story clustering reads new articles as those
         numbered after the last one it placed)."""
-    def index_sentences(self, conn: Connection, article_id: str) -> None:
-        """Add the article's stored sentences to the full-text index."""
+    def index_sentences(self, conn: Connection, article_ids: Sequence[str]) -> None:
+        """Add the articles' stored sentences to the full-text index."""
     def unindex_sentences(self, conn: Connection, article_id: str) -> None:
         """Take the article's stored sentences out of the full-text index."""
     def ranked_sentences(self, conn: Connection, phrases: Sequence[str], *, limit: int,
@@ -156,10 +156,12 @@ class SQLStore(EditorTables):
             return
         with self._write() as conn:
             self.backend.take_write_turn(conn)
+            # The new articles first, each statement for all of them (a copy may link to
+            # an article of the same batch), then the copies in order.
+            _insert_articles(conn, [i for i in items if isinstance(i, NewArticle)],
+                             self.backend)
             for item in items:
-                if isinstance(item, NewArticle):
-                    _insert_article(conn, item, self.backend)
-                else:
+                if isinstance(item, NewCopy):
                     _insert_copy(conn, item)
             _set_setting(conn, STORIES_STALE, "1")
             _set_setting(conn, LEARNING_PENDING, "1")
@@ -743,67 +745,90 @@ def insert_or_skip(conn: Connection, table: sa.Table) -> Any:
     return insert(table).on_conflict_do_nothing()
 
 
-def _insert_article(conn: Connection, item: NewArticle, backend: BackendSQL) -> None:
-    article = item.article
-    source_id = _ensure_source(conn, article.outlet, article.url)
-    inserted = conn.execute(insert_or_skip(conn, t.articles).values(
-        id=article.id, source_id=source_id, url=article.url, title=article.title,
-        author=article.author, published_at=article.published_at,
-        language=article.language, text=article.text, text_hash=article.text_hash,
-        input=article.input, ingested_at=_now(),
-    ).returning(t.articles.c.id)).first()
-    if inserted is None:
+def _insert_articles(conn: Connection, items: Sequence[NewArticle], backend: BackendSQL
+                     ) -> None:
+    """Insert new articles with their analyses, vectors and paragraph records, one
+    statement per table for all of them, in the given order."""
+    a = t.articles.c
+    stored = conn.execute(sa.select(a.id, a.text_hash).where(sa.or_(
+        a.id.in_([i.article.id for i in items]),
+        a.text_hash.in_([i.article.text_hash for i in items])))).all() if items else []
+    if stored:
         # Already stored (by another writer since this one looked): writes are idempotent.
-        LOGGER.debug("article %s is already stored; skipped", article.id)
+        known = {value for row in stored for value in row}
+        LOGGER.debug("%d article(s) already stored; skipped", len(stored))
+        items = [i for i in items
+                 if i.article.id not in known and i.article.text_hash not in known]
+    if not items:
         return
-    _insert_analysis(conn, article.id, item.analysis, item.band_keys, backend)
-    if item.vectors:
-        _insert_vectors(conn, article.id, item.analysis, item.vectors, backend)
-    if source_id is not None and item.paragraphs:
-        conn.execute(t.article_paragraphs.insert(), [
-            {"article_id": article.id, "source_id": source_id, "shape": p.shape,
-             "edge": p.edge, "text": p.text} for p in item.paragraphs
-        ])
+    sources = {i.article.outlet: _ensure_source(conn, i.article.outlet, i.article.url)
+               for i in items}
+    now = _now()
+    conn.execute(t.articles.insert(), [
+        {"id": article.id, "source_id": sources[article.outlet], "url": article.url,
+         "title": article.title, "author": article.author,
+         "published_at": article.published_at, "language": article.language,
+         "text": article.text, "text_hash": article.text_hash, "input": article.input,
+         "ingested_at": now}
+        for article in (i.article for i in items)])
+    _insert_analyses(conn, [(i.article.id, i.analysis, i.band_keys) for i in items], backend)
+    with_vectors = [i for i in items if i.vectors]
+    if with_vectors:
+        _insert_vectors(conn, with_vectors, backend)
+    paragraphs = [{"article_id": i.article.id, "source_id": sources[i.article.outlet],
+                   "shape": p.shape, "edge": p.edge, "text": p.text}
+                  for i in items if sources[i.article.outlet] is not None
+                  for p in i.paragraphs]
+    if paragraphs:
+        conn.execute(t.article_paragraphs.insert(), paragraphs)
 
 
-def _insert_analysis(conn: Connection, article_id: str, analysis: Analysis,
-                     band_keys: Sequence[int], backend: BackendSQL) -> None:
-    if analysis.sentences:
-        conn.execute(t.sentences.insert(), [
-            {"id": s.id, "article_id": s.article_id, "idx": s.index, "start": s.start,
-             "end": s.end, "text": s.text} for s in analysis.sentences
-        ])
-    backend.index_sentences(conn, article_id)
-    entities = {(m.name, m.type) for m in analysis.mentions}
+def _insert_analyses(conn: Connection,
+                     analyses: Sequence[tuple[str, Analysis, Sequence[int]]],
+                     backend: BackendSQL) -> None:
+    """Insert the analyses (article id, analysis, MinHash band keys) of stored articles."""
+    sentences = [{"id": s.id, "article_id": s.article_id, "idx": s.index, "start": s.start,
+                  "end": s.end, "text": s.text}
+                 for _, analysis, _ in analyses for s in analysis.sentences]
+    if sentences:
+        conn.execute(t.sentences.insert(), sentences)
+    backend.index_sentences(conn, [article_id for article_id, _, _ in analyses])
+    entities = {(m.name, m.type) for _, analysis, _ in analyses for m in analysis.mentions}
     if entities:
         conn.execute(insert_or_skip(conn, t.entities), [
             {"id": _entity_id(name, type_), "name": name, "type": type_}
             for name, type_ in sorted(entities)
         ])
-    rows = [
+    mentions = [
         {"entity_id": _entity_id(m.name, m.type), "article_id": article_id,
          "sentence_id": analysis.sentences[m.sentence_index].id,
          "start": m.start, "end": m.end, "text": m.text}
-        for m in analysis.mentions
+        for article_id, analysis, _ in analyses for m in analysis.mentions
     ]
-    if rows:
-        conn.execute(t.mentions.insert(), rows)
-    insert_records(conn, article_id, analysis)
-    if band_keys:
-        conn.execute(t.minhash_bands.insert(),
-                     [{"key": key, "article_id": article_id} for key in set(band_keys)])
+    if mentions:
+        conn.execute(t.mentions.insert(), mentions)
+    insert_records(conn, [(article_id, analysis) for article_id, analysis, _ in analyses])
+    bands = [{"key": key, "article_id": article_id}
+             for article_id, _, band_keys in analyses for key in set(band_keys)]
+    if bands:
+        conn.execute(t.minhash_bands.insert(), bands)
 
 
-def _insert_vectors(conn: Connection, article_id: str, analysis: Analysis,
-                    vectors: Sequence[bytes], backend: BackendSQL) -> None:
-    if len(vectors) != len(analysis.sentences):
-        raise StoreError(f"article {article_id} has {len(analysis.sentences)} sentences but "
-                         f"{len(vectors)} vectors", article_id=article_id)
-    pks = dict(conn.execute(sa.select(t.sentences.c.idx, t.sentences.c.pk).where(
-        t.sentences.c.article_id == article_id)).all())
+def _insert_vectors(conn: Connection, items: Sequence[NewArticle], backend: BackendSQL
+                    ) -> None:
+    for item in items:
+        if len(item.vectors) != len(item.analysis.sentences):
+            raise StoreError(f"article {item.article.id} has {len(item.analysis.sentences)} "
+                             f"sentences but {len(item.vectors)} vectors",
+                             article_id=item.article.id)
+    s = t.sentences.c
+    pks = {(row.article_id, row.idx): row.pk for row in conn.execute(
+        sa.select(s.article_id, s.idx, s.pk).where(
+            s.article_id.in_([i.article.id for i in items])))}
     table, rows = backend.vector_rows([
-        {"sentence_pk": pks[s.index], "vector": _checked_vector(blob)}
-        for s, blob in zip(analysis.sentences, vectors, strict=True)
+        {"sentence_pk": pks[item.article.id, sentence.index], "vector": _checked_vector(blob)}
+        for item in items
+        for sentence, blob in zip(item.analysis.sentences, item.vectors, strict=True)
     ])
     conn.execute(table.insert(), rows)
 
@@ -821,7 +846,7 @@ def _rewrite(conn: Connection, rewrites: Sequence[Rewrite], backend: BackendSQL)
         conn.execute(t.articles.update().where(t.articles.c.id == rewrite.article_id)
                      .values(text=rewrite.text))
         # MinHash bands stay those of the text as first read (see the planner).
-        _insert_analysis(conn, rewrite.article_id, rewrite.analysis, (), backend)
+        _insert_analyses(conn, [(rewrite.article_id, rewrite.analysis, ())], backend)
     if rewrites:
         conn.execute(t.entities.delete().where(~sa.exists().where(
             t.mentions.c.entity_id == t.entities.c.id)))

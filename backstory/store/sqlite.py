@@ -15,6 +15,7 @@ __all__ = ["SQLiteStore"]
 
 _CACHE_KIB = 64 * 1024  # per connection
 _MMAP_BYTES = 1 << 30
+_IN_CHUNK = 500  # bound parameters per IN (...) list
 
 
 class FTS5:
@@ -26,9 +27,12 @@ class FTS5:
     def take_write_turn(self, conn: Connection) -> None:
         pass  # SQLite has one writer at a time: rowids follow commits already
 
-    def index_sentences(self, conn: Connection, article_id: str) -> None:
-        conn.exec_driver_sql("INSERT INTO sentences_fts(rowid, text) "
-                             "SELECT pk, text FROM sentences WHERE article_id = ?", (article_id,))
+    def index_sentences(self, conn: Connection, article_ids: Sequence[str]) -> None:
+        for start in range(0, len(article_ids), _IN_CHUNK):
+            chunk = tuple(article_ids[start:start + _IN_CHUNK])
+            marks = ",".join("?" * len(chunk))
+            conn.exec_driver_sql("INSERT INTO sentences_fts(rowid, text) SELECT pk, text "
+                                 f"FROM sentences WHERE article_id IN ({marks})", chunk)
 
     def unindex_sentences(self, conn: Connection, article_id: str) -> None:
         # External-content FTS5 rows are removed by repeating their content with 'delete'.

@@ -138,15 +138,15 @@ def test_articles_committed_by_two_writers_at_once_all_find_a_story(
                      for f, title in ((FLOOD_A, "Lowmarsh harbour flooded"),
                                       (ELECTION, "Skarholm elects a mayor")))
     entered, release = threading.Event(), threading.Event()
-    insert = sql_store._insert_analysis
+    insert = sql_store._insert_analyses
 
-    def held(conn: Any, article_id: str, *args: Any) -> None:
-        if article_id == first.article.id:  # the first writer stops inside its transaction
+    def held(conn: Any, analyses: Any, *args: Any) -> None:
+        if analyses[0][0] == first.article.id:  # the first writer stops inside its transaction
             entered.set()
             release.wait(10)
-        insert(conn, article_id, *args)
+        insert(conn, analyses, *args)
 
-    monkeypatch.setattr(sql_store, "_insert_analysis", held)
+    monkeypatch.setattr(sql_store, "_insert_analyses", held)
     writer = threading.Thread(target=store.write, args=([first],))
     writer.start()
     assert entered.wait(10)
