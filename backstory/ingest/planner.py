@@ -34,8 +34,9 @@ from backstory.models import (
 __all__ = ["IngestPlanner", "Planned", "paragraph_records", "remove_shapes"]
 
 _FINGERPRINT_CACHE = 4096
-# Paragraph shapes the look-ahead keeps counts of; past this, shapes seen once are
-# forgotten (a long run's one-off paragraphs), which only makes it learn a little later.
+# Paragraph shapes the look-ahead keeps counts of. Past this, the rarest are forgotten
+# (a long run's one-off paragraphs first) until at most half are left, which only makes
+# it learn a little later.
 _MAX_TALLIES = 200_000
 
 
@@ -175,15 +176,19 @@ class IngestPlanner:
         return self._learned[outlet]
 
     def _count(self, outlet: str, paragraphs: Sequence[ParagraphRecord]) -> None:
-        if len(self._tallies) >= _MAX_TALLIES:
-            self._tallies = {key: tally for key, tally in self._tallies.items()
-                             if len(tally.edges) > 1}
         for shape in {p.shape: p for p in paragraphs}.values():
             key = (outlet, shape.shape)
             tally = self._tallies.setdefault(key, _Tally(shape.text))
             tally.edges.append(shape.edge)
             if len(tally.edges) >= MIN_ARTICLES and key not in self._taken:
                 self._ripe.add(key)
+        if len(self._tallies) >= _MAX_TALLIES:
+            for fewest in (2, MIN_ARTICLES, None):  # None: forget them all
+                self._tallies = {key: tally for key, tally in self._tallies.items()
+                                 if fewest is not None and len(tally.edges) >= fewest}
+                if len(self._tallies) <= _MAX_TALLIES // 2:
+                    break
+            self._ripe &= self._tallies.keys()
 
     def _released(self, held: list[Planned]) -> Iterator[Planned]:
         """The held plans, their new articles cleaned of the boilerplate learned from

@@ -170,3 +170,16 @@ def test_the_planner_holds_back_only_articles_with_an_outlet() -> None:
     learned = planner.take_learned()
     assert [(b.outlet, b.articles) for b in learned] == [("Harbour Ledger", 3)]
     assert planner.take_learned() == []
+
+
+def test_the_planner_forgets_rare_shapes_past_its_bound_and_still_learns(
+        monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr("backstory.ingest.planner._MAX_TALLIES", 8)
+    rows = _promo_rows("Harbour Ledger", 4)
+    planner = IngestPlanner(_Store(), lookahead=2)
+    plans = list(planner.plan(Article.create(r["text"], input=r["url"], outlet=r["outlet"])
+                              for r in rows))
+    assert len(planner._tallies) < 8  # bounded, however many shapes the run sees
+    learned = planner.take_learned()
+    assert [b.sample for b in learned] == [PROMO]
+    assert all(PROMO not in p.item.text for p in plans[2:])
