@@ -339,8 +339,10 @@ class Desk:
                                       articles=len(s.samples))
                    for s in seen if is_learnable(s.samples, s.edges)]
         known = {(item.outlet, item.shape) for item in learned}
+        stored = {outlet: self.store.learned_shapes(outlet)
+                  for outlet in {item.outlet for item in ahead}}
         learned += [item for item in ahead if (item.outlet, item.shape) not in known
-                    and item.shape not in self.store.learned_shapes(item.outlet)]
+                    and item.shape not in stored[item.outlet]]
         rewritten: list[tuple[str, str]] = []
         for outlet in outlets:
             new_shapes = {item.shape for item in learned if item.outlet == outlet}

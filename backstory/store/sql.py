@@ -761,8 +761,11 @@ def _insert_articles(conn: Connection, items: Sequence[NewArticle], backend: Bac
                  if i.article.id not in known and i.article.text_hash not in known]
     if not items:
         return
-    sources = {i.article.outlet: _ensure_source(conn, i.article.outlet, i.article.url)
-               for i in items}
+    # One source row per outlet, its domain from the first article that names it.
+    first_url: dict[str | None, str | None] = {}
+    for item in items:
+        first_url.setdefault(item.article.outlet, item.article.url)
+    sources = {outlet: _ensure_source(conn, outlet, url) for outlet, url in first_url.items()}
     now = _now()
     conn.execute(t.articles.insert(), [
         {"id": article.id, "source_id": sources[article.outlet], "url": article.url,

@@ -168,8 +168,8 @@ class _MemberRows:
         self._width = len(columns)
         self._is_word = np.array([f.startswith("w:") for f in columns], dtype=bool)
         self._is_name = np.array([f.startswith("e:") for f in columns], dtype=bool)
-        self._word_entries = self._is_word[self._cols] if columns else self._cols.astype(bool)
-        self._name_entries = self._is_name[self._cols] if columns else self._cols.astype(bool)
+        self._word_entries = self._is_word[self._cols]
+        self._name_entries = self._is_name[self._cols]
         self._has_embedding = np.array([bool(m.embedding) for m in members], dtype=bool)
         dimension = max((len(m.embedding) // 4 for m in members), default=0)
         self._embeddings = np.zeros((len(members), dimension), dtype=np.float32)
