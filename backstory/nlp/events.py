@@ -42,6 +42,8 @@ _TRIGGERS: dict[str, str] = {
     **dict.fromkeys(("visit", "visits", "visited", "visiting", "trip"), "visit"),
     **dict.fromkeys(("strike", "strikes", "walkout"), "strike"),
     **dict.fromkeys(("launch", "launched", "launches"), "launch"),
+    **dict.fromkeys(("match", "matches", "final", "finals", "semifinal", "semifinals",
+                     "quarterfinal", "quarterfinals", "derby"), "match"),
 }
 # The event types Backstory names ("meeting", "deportation", …).
 EVENT_TYPES = frozenset(_TRIGGERS.values())
@@ -58,6 +60,18 @@ _TWO_WORD_TRIGGERS = {("opened", "fire"): "attack", ("stepped", "down"): "resign
 _NOT_AFTER: dict[str, set[str]] = {"talks": {"to", "about"}, "deal": {"with"},
                                    "ruling": {"party", "coalition", "class", "elite"},
                                    "storm": {"of"}}
+# Words that are a trigger only as a noun: before punctuation or a word that follows a noun
+# ("the final at Lusail", "the match, which", "the final of the cup"), not before a noun
+# they modify ("the final decision", "his final appearance", "the final out"), not after
+# a copula ("the ruling is final"), not as a verb ("to match the offer", "match levels")
+# and not in a compound ("post-match talk").
+_NOUN_ONLY = {"final", "finals", "match", "matches"}
+_AFTER_A_NOUN = {"at", "in", "on", "against", "between", "of", "with", "and", "or", "but",
+                 "was", "is", "will", "would", "has", "had", "to", "after", "before", "since",
+                 "which", "where", "when", "that", "who", "for", "from", "by", "as", "than"}
+_HYPHENED_NOUNS = {"semi", "quarter"}  # "semi-final" is a match; "post-match" is not
+_COPULAS = {"is", "are", "was", "were", "be", "been", "being", "not", "become", "became",
+            "becomes", "remain", "remains", "remained", "seem", "seems", "seemed"}
 _PARTICIPANT_TYPES = {"PERSON", "ORG", "GPE", "NORP"}
 _PLACE_TYPES = {"GPE", "LOC", "FAC"}
 _LOCATIVE = {"in", "at", "near", "outside", "inside", "across", "throughout", "into"}
@@ -239,9 +253,20 @@ def _triggers(words: list[str], lowered: list[str], offset: int) -> list[tuple[i
             found.append((offset + i, offset + i + 2, _TWO_WORD_TRIGGERS[(lower, nxt)]))
         elif (lower in _TRIGGERS and words[offset + i].islower()
               and nxt not in _NOT_AFTER.get(lower, ())
+              and (lower not in _NOUN_ONLY or _a_noun(lowered[max(i - 2, 0):i], nxt))
               and not (found and found[-1][1] > offset + i)):  # a two-word trigger's second
             found.append((offset + i, offset + i + 1, _TRIGGERS[lower]))
     return found
+
+
+def _a_noun(before: list[str], after: str) -> bool:
+    """Whether a word that may be an adjective or a verb ("final", "match") stands as a
+    noun here, given the two words `before` it and the word `after` it."""
+    prev = before[-1] if before else ""
+    if prev in _COPULAS or prev == "to" or (
+            prev == "-" and (len(before) < 2 or before[-2] not in _HYPHENED_NOUNS)):
+        return False  # "is final", "to match", "post-match"
+    return not any(c.isalnum() for c in after) or after in _AFTER_A_NOUN
 
 
 def _draft(ctx: _Context, start: int, end: int, kind: str) -> _Draft:
@@ -318,8 +343,11 @@ def _clause_end(ctx: _Context, end: int) -> int:
         if token.text in {",", ";", "—", "–", "("} or (
                 token.lower_ in OPENERS - {"with", "as", "that"}):
             return i
-        if token.lower_ in _TRIGGERS and token.text.islower() and i > end:
-            return i
+        if token.lower_ in _TRIGGERS and token.text.islower() and i > end and (
+                token.lower_ not in _NOUN_ONLY or _a_noun(
+                    [t.lower_ for t in doc[max(i - 2, 0):i]],
+                    doc[i + 1].lower_ if i + 1 < len(doc) else "")):
+            return i  # another event's trigger ("the final three victims" names none)
     return ctx.span.end
 
 
@@ -374,7 +402,8 @@ def _modifies_noun(token: Token) -> bool:
     text, lower = token.text, token.lower_
     return (text.isalpha() and text.islower() and lower not in FUNCTION_WORDS
             and lower not in OPENERS and not lower.endswith(("ed", "ing", "ly"))
-            and lower not in _TRIGGERS and lower not in COMMON_VERBS)
+            and (lower not in _TRIGGERS or lower in _NOUN_ONLY)  # "the Cup final"
+            and lower not in COMMON_VERBS)
 
 
 def _merge(drafts: list[_Draft], new: _Draft) -> None:

@@ -96,3 +96,27 @@ def test_a_modifier_name_is_not_a_participant_nor_a_place(nlp: Language) -> None
 
 def test_a_mention_with_nothing_to_say_is_dropped(nlp: Language) -> None:
     assert events_in(nlp, "The election dominated the news.") == []
+
+
+def test_a_cup_final_has_its_ground_and_its_day(nlp: Language) -> None:
+    text = "Riverton beat Kessling in the county cup final at Harbour Park on Saturday."
+    times = [time_at(text, "on Saturday", "2025-06-14", "day")]
+    [event] = events_in(nlp, text, times=times)
+    assert (event.type, event.trigger) == ("match", "final")
+    assert (event.place, event.time) == ("Harbour Park", "2025-06-14")
+
+
+@pytest.mark.parametrize("text", [
+    "The council's final decision on the ferry came on Monday in Dunmore.",
+    "The ruling on the ferry in Dunmore is final.",
+    "Wages in Dunmore will match the rise in prices on Monday.",
+])
+def test_final_and_match_name_a_match_only_as_nouns(nlp: Language, text: str) -> None:
+    assert "match" not in {e.type for e in events_in(nlp, text)}
+
+
+def test_final_as_an_adjective_does_not_end_another_events_clause(nlp: Language) -> None:
+    text = ("Police investigating the Harwick tram crash have named the final two victims "
+            "as Donald Reyes and Maria Lund.")
+    crash = next(e for e in events_in(nlp, text) if e.type == "accident")
+    assert "Donald Reyes" in crash.participants

@@ -67,6 +67,10 @@ ARTICLES = [
      "text": "At a ceremony in the town hall, Mayor Oskar Lind credited the flood crews "
              "with saving the levee. \u201cThey held the river back for three nights,"
              "\u201d he said."},
+    {"url": "https://riverpost.example/cup", "outlet": "River Post",
+     "published_at": "2025-06-16", "title": "Riverton lift the county cup",
+     "text": "Riverton beat Kessling 2-1 in the county cup final at Harbour Park on Saturday. "
+             "Kessling had led until the last ten minutes."},
 ]
 
 
@@ -148,6 +152,15 @@ def test_a_venue_and_its_town_are_one_place(valley: Desk) -> None:
     assert "Harlow Lodge" in answer.answer and "Millbrook" in answer.answer
     outlets = {c.outlet for c in answer.citations}
     assert outlets == {"Valley Ledger", "River Post"}
+
+
+def test_a_match_is_an_event_with_a_ground_and_a_day(valley: Desk) -> None:
+    # The final's record dates it ("Saturday" before 16 June is the 14th) and places it.
+    answer = valley.ask("When was the county cup final played?", threshold=0.0)
+    assert answer.answer is not None and "14 June 2025" in answer.answer
+    answer = valley.ask("Where was the county cup final played?", threshold=0.0)
+    assert answer.answer is not None and answer.answer.startswith("Harbour Park")
+    assert "county cup final" in answer.citations[0].sentence
 
 
 def test_why_did_someone_say_is_answered_by_their_stated_cause(valley: Desk) -> None:
