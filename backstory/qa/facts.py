@@ -161,7 +161,17 @@ def _event(question: Question, terms: QueryTerms, facts: _Facts) -> FactAnswer |
     if question.kind == "place":
         answer, citations = _venue_in_town(answer, citations, ranked, facts)
     confidence = min(1.0, score + _AGREEMENT * (len(citations) - 1))
-    return FactAnswer(answer, confidence, tuple(citations[:_MAX_CITATIONS]))
+    shown = tuple(citations[:_MAX_CITATIONS])
+    return FactAnswer(_reported_by(answer, shown), confidence, shown)
+
+
+def _reported_by(answer: str, citations: Sequence[Citation]) -> str:
+    """The answer with who reports it: "Harbour Park (according to River Post,
+    2025-06-16; Valley Ledger, 2025-06-15)", each outlet once, as the citations run."""
+    sources = dict.fromkeys(", ".join(p for p in (c.outlet, c.published_at) if p)
+                            for c in citations)
+    named = "; ".join(source for source in sources if source)
+    return f"{answer} (according to {named})" if named else answer
 
 
 def _venue_in_town(place: str, citations: list[Citation],

@@ -152,6 +152,9 @@ def test_a_venue_and_its_town_are_one_place(valley: Desk) -> None:
     assert "Harlow Lodge" in answer.answer and "Millbrook" in answer.answer
     outlets = {c.outlet for c in answer.citations}
     assert outlets == {"Valley Ledger", "River Post"}
+    # Who says so stays in the answer itself, each outlet with its date.
+    assert "River Post, 2025-06-14" in answer.answer
+    assert "Valley Ledger, 2025-06-14" in answer.answer
 
 
 def test_a_match_is_an_event_with_a_ground_and_a_day(valley: Desk) -> None:
@@ -159,7 +162,7 @@ def test_a_match_is_an_event_with_a_ground_and_a_day(valley: Desk) -> None:
     answer = valley.ask("When was the county cup final played?", threshold=0.0)
     assert answer.answer is not None and "14 June 2025" in answer.answer
     answer = valley.ask("Where was the county cup final played?", threshold=0.0)
-    assert answer.answer is not None and answer.answer.startswith("Harbour Park")
+    assert answer.answer == "Harbour Park (according to River Post, 2025-06-16)"
     assert "county cup final" in answer.citations[0].sentence
 
 
