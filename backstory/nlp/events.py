@@ -60,11 +60,11 @@ _TWO_WORD_TRIGGERS = {("opened", "fire"): "attack", ("stepped", "down"): "resign
 _NOT_AFTER: dict[str, set[str]] = {"talks": {"to", "about"}, "deal": {"with"},
                                    "ruling": {"party", "coalition", "class", "elite"},
                                    "storm": {"of"}}
-# Words that are a trigger only as a noun: before punctuation or a word that follows a noun
-# ("the final at Lusail", "the match, which", "the final of the cup"), not before a noun
-# they modify ("the final decision", "his final appearance", "the final out"), not after
-# a copula ("the ruling is final"), not as a verb ("to match the offer", "match levels")
-# and not in a compound ("post-match talk").
+# Words that are a trigger only as a noun: before punctuation or a word that follows a
+# noun ("the final at Harbour Park", "the match, which", "the final of the cup"), not
+# before a noun they modify ("the final decision", "her final season", "the final
+# whistle"), not after a copula ("the ruling is final"), not as a verb ("to match the
+# offer", "match the rise") and not in a compound ("post-match talk").
 _NOUN_ONLY = {"final", "finals", "match", "matches"}
 _AFTER_A_NOUN = {"at", "in", "on", "against", "between", "of", "with", "and", "or", "but",
                  "was", "is", "will", "would", "has", "had", "to", "after", "before", "since",
@@ -347,7 +347,7 @@ def _clause_end(ctx: _Context, end: int) -> int:
                 token.lower_ not in _NOUN_ONLY or _a_noun(
                     [t.lower_ for t in doc[max(i - 2, 0):i]],
                     doc[i + 1].lower_ if i + 1 < len(doc) else "")):
-            return i  # another event's trigger ("the final three victims" names none)
+            return i  # another event's trigger ("the final two victims" names none)
     return ctx.span.end
 
 
