@@ -26,7 +26,7 @@ from backstory.nlp import Analyzer
 from backstory.nlp.claims import QUALIFIERS
 from backstory.nlp.dateline import dateline_place
 from backstory.qa.facts import AGE as _AGE
-from backstory.qa.facts import FactAnswer, answer_from_facts
+from backstory.qa.facts import FactAnswer, answer_from_facts, reported_by
 from backstory.qa.question import CAUSAL, REASON_BOOST, Question, read_question
 from backstory.search import HybridSearcher, QueryTerms, query_terms, search_sentences
 from backstory.search.fulltext import WORD as _WORD
@@ -158,13 +158,12 @@ class AnswerEngine:
         if confidence < limit or answer is None:
             return _abstain(text, confidence), None
         named = _referent(question, answer if question.entity_types else None)
-        lead = support[0].hit.article
-        attribution = ", ".join(p for p in (lead.outlet, lead.published_at) if p)
-        if question.entity_types and attribution:
-            answer = f"{answer} (according to {attribution})"
+        citations = tuple(j.hit.citation() for j in support[:_MAX_CITATIONS])
+        if question.entity_types:
+            answer = reported_by(answer, citations[:1])  # the sentence that won
         return Answer(
             question=text, answer=answer, abstained=False, confidence=round(confidence, 3),
-            citations=tuple(j.hit.citation() for j in support[:_MAX_CITATIONS]),
+            citations=citations,
         ), named
 
 

@@ -162,12 +162,13 @@ def _event(question: Question, terms: QueryTerms, facts: _Facts) -> FactAnswer |
         answer, citations = _venue_in_town(answer, citations, ranked, facts)
     confidence = min(1.0, score + _AGREEMENT * (len(citations) - 1))
     shown = tuple(citations[:_MAX_CITATIONS])
-    return FactAnswer(_reported_by(answer, shown), confidence, shown)
+    return FactAnswer(reported_by(answer, shown), confidence, shown)
 
 
-def _reported_by(answer: str, citations: Sequence[Citation]) -> str:
+def reported_by(answer: str, citations: Sequence[Citation]) -> str:
     """The answer with who reports it: "Harbour Park (according to River Post,
-    2025-06-16; Valley Ledger, 2025-06-15)", each outlet once, as the citations run."""
+    2025-06-16; Valley Ledger, 2025-06-15)", each outlet and date once, in the citations'
+    order."""
     sources = dict.fromkeys(", ".join(p for p in (c.outlet, c.published_at) if p)
                             for c in citations)
     named = "; ".join(source for source in sources if source)
