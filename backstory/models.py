@@ -188,7 +188,7 @@ class Quote:
         carries its own (a partial quotation, 'Washington should "lift the limits"', or
         several, '"candid" and "constructive"')."""
         content = self.content.strip().rstrip(",")
-        if not self.direct or any(mark in content for mark in '"“”'):
+        if not self.direct or any(mark in content for mark in ('"', "“", "”", "''")):
             return content
         return f"“{content}”"
 

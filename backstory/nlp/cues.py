@@ -8,6 +8,7 @@ from __future__ import annotations
 
 __all__ = [
     "ADDRESSEE_LEMMAS",
+    "APOSTROPHE_MARK",
     "AS_LEMMAS",
     "BESIDE_ONLY_FORMS",
     "CIRCUMSTANCE_WORDS",
@@ -31,6 +32,7 @@ __all__ = [
     "STANCE_LEMMAS",
     "UNNAMED_SPEAKERS",
     "XCOMP_LEMMAS",
+    "is_quote_mark",
 ]
 
 
@@ -116,6 +118,15 @@ GLUE_WORDS: frozenset[str] = _set("and or but as well")
 CIRCUMSTANCE_WORDS: frozenset[str] = _set("following amid despite ahead")
 
 QUOTE_MARKS = "\"“”„«»"
+# Two apostrophes stand for a double quotation mark in typewritten copy and in some news
+# archives' text: ''We will rebuild,'' she said.
+APOSTROPHE_MARK = "''"
+
+
+def is_quote_mark(text: str) -> bool:
+    """Whether a token's text is a quotation mark, '' included."""
+    return text == APOSTROPHE_MARK or (len(text) == 1 and text in QUOTE_MARKS)
+
 
 # Surface forms that regular inflection gets wrong.
 _IRREGULAR: dict[str, tuple[str, ...]] = {

@@ -33,6 +33,7 @@ from backstory.errors import AnalysisError
 from backstory.models import Analysis, Article, Mention, Sentence
 from backstory.nlp import claims, events, quotes
 from backstory.nlp.attributes import COMPONENT as LIGHT_ATTRIBUTES
+from backstory.nlp.cues import APOSTROPHE_MARK
 from backstory.nlp.entities import canonical_mentions, find_roles
 from backstory.nlp.times import resolve_times
 
@@ -63,7 +64,7 @@ _MIN_FOR_WORKERS = 64
 _CHUNK = 16  # articles sent to a worker at a time
 _SENTENCE_ENDS = frozenset({".", "!", "?"})
 # Marks that may open a quotation, as the keys of the doc's ORTH array.
-_OPENING_MARKS = [get_string_id(mark) for mark in ("\u201c", '"')]
+_OPENING_MARKS = [get_string_id(mark) for mark in ("\u201c", '"', APOSTROPHE_MARK)]
 
 
 @Language.component("paragraph_boundaries")
@@ -72,7 +73,7 @@ def paragraph_boundaries(doc: Doc) -> Doc:
     opening quotation mark after a sentence's end opens the next sentence: spaCy's
     sentencizer keeps every punctuation mark after a full stop with the sentence it ends,
     so 'It held. “We will rebuild,” she said.' would split after the “ (and after the " of
-    'It held. "We will rebuild," she said.').
+    'It held. "We will rebuild," she said.', or the '' of "It held. ''We will…").
 
     Only the few candidate tokens (space tokens, opening quotation marks) are looked at:
     spaCy builds a Python object for every token read, which costs more than the rule.
@@ -89,7 +90,7 @@ def paragraph_boundaries(doc: Doc) -> Doc:
         if (before is not None and before.whitespace_ and before.text in _SENTENCE_ENDS
                 and doc[i + 1].is_sent_start
                 # a straight mark opens a quotation only when it is attached to the next word
-                and (token.text != '"' or not token.whitespace_)):
+                and (token.text == "\u201c" or not token.whitespace_)):
             token.is_sent_start = True
             doc[i + 1].is_sent_start = False
     return doc

@@ -24,6 +24,7 @@ from spacy.tokens import Doc, Span, Token
 from backstory.models import Mention, Quote, Sentence
 from backstory.nlp.cues import (
     ADDRESSEE_LEMMAS,
+    APOSTROPHE_MARK,
     AS_LEMMAS,
     BESIDE_ONLY_FORMS,
     CIRCUMSTANCE_WORDS,
@@ -41,6 +42,7 @@ from backstory.nlp.cues import (
     STANCE_LEMMAS,
     UNNAMED_SPEAKERS,
     XCOMP_LEMMAS,
+    is_quote_mark,
 )
 from backstory.nlp.dateline import DATELINE
 from backstory.nlp.speakers import SpeakerNames, pronoun_genders
@@ -60,6 +62,7 @@ _BESIDE_ONLY_KEYS = numpy.array([get_string_id(form) for form in sorted(BESIDE_O
 # the whole reported clause, marks and all.
 _DIRECT_WORDS = 8
 _WORD = re.compile(r"\w+")
+_MARKS = re.compile(r"''|[\"“”]")
 _DATELINE = frozenset({")", "—", "–", "-", "--"})
 # "said on Friday he met…": the parser often hangs the day on the reported clause (but
 # "Friday's vote" is the content's own subject).
@@ -94,7 +97,7 @@ def needs_parse(sentence: Span) -> bool:
             if token.lower_ in CUE_FORMS and not token.ent_type}
     if cues - BESIDE_ONLY_FORMS:
         return True
-    if cues and any(mark in sentence.text for mark in QUOTE_MARKS):
+    if cues and any(mark in sentence.text for mark in (*QUOTE_MARKS, APOSTROPHE_MARK)):
         return True
     colon = _headline_colon(sentence)
     if colon is None:
@@ -200,11 +203,11 @@ def _whole_quotation(context: _Context, start: int, end: int, sentence_end: int
     text = context.text
     if text[end:sentence_end].strip(_TRAILING + "."):
         return None
-    if text[end - 1] in QUOTE_MARKS and end - 1 > start:
-        end -= 1  # the closing mark
-    if len(_WORD.findall(text[start + 1:end])) < _DIRECT_WORDS:
+    start += _opening_width(text, start)
+    end -= _closing_width(text, start, end)
+    if len(_WORD.findall(text[start:end])) < _DIRECT_WORDS:
         return None
-    stripped = context._stripped(start + 1, end, direct=True)
+    stripped = context._stripped(start, end, direct=True)
     return stripped[:2] if stripped else None
 
 
@@ -491,7 +494,7 @@ def _trimmed(tokens: list[Token], *, infinitive: bool) -> tuple[int, int] | None
     while tokens and _droppable(tokens[0], infinitive=infinitive):
         tokens.pop(0)
     while tokens and (tokens[-1].is_space or (tokens[-1].is_punct
-                                              and tokens[-1].text not in QUOTE_MARKS)):
+                                              and not is_quote_mark(tokens[-1].text))):
         tokens.pop()
     closing = tokens[-1].i + 1 if tokens else 0
     if _unclosed(tokens) and closing < len(tokens[0].doc) and tokens[0].doc[closing].text == ")":
@@ -510,7 +513,7 @@ def _droppable(token: Token, *, infinitive: bool) -> bool:
     if token.is_space:
         return True
     if token.is_punct:
-        return token.text not in QUOTE_MARKS
+        return not is_quote_mark(token.text)
     if token.dep_ == "mark" and token.lower_ == "that":
         return True
     return token.dep_ == "cc" or (infinitive and token.lower_ == "to" and token.dep_ == "aux")
@@ -533,6 +536,19 @@ def _shift(span: tuple[int, int] | None, offset: int) -> tuple[int, int] | None:
     return None if span is None else (span[0] + offset, span[1] + offset)
 
 
+def _opening_width(text: str, start: int) -> int:
+    """The length of the quotation mark at `start`: 2 for '', else 1."""
+    return len(APOSTROPHE_MARK) if text.startswith(APOSTROPHE_MARK, start) else 1
+
+
+def _closing_width(text: str, start: int, end: int) -> int:
+    """The length of the quotation mark that ends text[start:end], 0 when none does (a
+    quotation left open at its paragraph's end)."""
+    if end - start > len(APOSTROPHE_MARK) and text.endswith(APOSTROPHE_MARK, start, end):
+        return len(APOSTROPHE_MARK)
+    return 1 if end > start and text[end - 1] in QUOTE_MARKS else 0
+
+
 def _inside(inner: tuple[int, int], outer: tuple[int, int]) -> bool:
     return outer[0] <= inner[0] and inner[1] <= outer[1]
 
@@ -542,16 +558,17 @@ def _overlaps(a: tuple[int, int], b: tuple[int, int]) -> bool:
 
 
 def _quote_segments(text: str) -> list[tuple[int, int]]:
-    """Quoted stretches, marks included; a quote left open runs to the paragraph's end."""
+    """Quoted stretches, marks included; a quote left open runs to the paragraph's end.
+    Two apostrophes ('') open and close a quotation as a straight mark does."""
     segments: list[tuple[int, int]] = []
     for paragraph in re.finditer(r"[^\n]+", text):
         start: int | None = None
-        for match in re.finditer(r"[\"“”]", paragraph.group()):
+        for match in _MARKS.finditer(paragraph.group()):
             mark, at = match.group(), paragraph.start() + match.start()
             if start is None and mark != "”":
                 start = at
             elif start is not None and mark != "“":
-                segments.append((start, at + 1))
+                segments.append((start, at + len(mark)))
                 start = None
             elif mark == "“":
                 start = at  # an unclosed quote inside the paragraph: restart here
@@ -620,7 +637,8 @@ class _Context:
             return self._stripped(start, end, direct=direct)
         start, end = (start if framed else quoted[0][0]), quoted[-1][1]
         if len(quoted) == 1 and not framed:  # its marks are not part of what was said
-            start, end = start + 1, end - (self.text[end - 1] in QUOTE_MARKS)
+            start = start + _opening_width(self.text, start)
+            end = end - _closing_width(self.text, start, end)
         return self._stripped(start, end, direct=True)
 
     def _beside(self, raw: _Raw) -> tuple[int, int, bool] | None:
@@ -631,7 +649,8 @@ class _Context:
         for start, end in self.segments:
             if ((end <= before and not self.text[end:before].strip(_BETWEEN))
                     or (start >= after and not self.text[after:start].strip(_BETWEEN))):
-                return self._stripped(start + 1, end - (self.text[end - 1] in QUOTE_MARKS),
+                opening = start + _opening_width(self.text, start)
+                return self._stripped(opening, end - _closing_width(self.text, opening, end),
                                       direct=True)
         return None
 

@@ -331,6 +331,31 @@ def test_a_quotation_continued_in_sentences_of_its_own_keeps_its_speaker(
     assert [q.sentence_index for q in quotes] == [1, 2, 3, 5]
 
 
+# Typewritten copy, and some news archives, write a double quotation mark as ''.
+APOSTROPHES = (
+    "The ferry service ends in March.\n"
+    "''But we will keep a boat for the island school, whatever it costs,'' Ines Ward said. "
+    "''The children of the island come first, and they always will.''\n"
+    "Harbour master Olaf Berg said ''the island deserves better'' than a weekly boat.\n"
+)
+
+
+def test_two_apostrophes_are_a_quotation_mark(quotes_of: Extract) -> None:
+    quotes = quotes_of(APOSTROPHES)
+    said = [(q.speaker, q.content, q.direct) for q in quotes]
+    assert said == [
+        # the quoted words are kept whole: a leading "But" is the speaker's
+        ("Ines Ward", "But we will keep a boat for the island school, whatever it costs",
+         True),
+        ("Ines Ward", "The children of the island come first, and they always will.", True),
+        ("Olaf Berg", "''the island deserves better'' than a weekly boat", False),
+    ]
+    for quote in quotes:
+        assert_offsets(APOSTROPHES, quote)
+    assert quotes[0].shown == "“But we will keep a boat for the island school, whatever it costs”"
+    assert quotes[2].shown == quotes[2].content
+
+
 @pytest.mark.parametrize(("content", "direct", "shown"), [
     ("We will rebuild the pier,", True, "“We will rebuild the pier”"),
     ("the pier will be rebuilt", False, "the pier will be rebuilt"),

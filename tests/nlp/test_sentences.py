@@ -49,3 +49,10 @@ def test_a_straight_opening_quotation_mark_opens_the_next_sentence(analyzer: Ana
 def test_a_straight_closing_quotation_mark_stays_with_its_sentence(analyzer: Analyzer) -> None:
     assert sentences(analyzer, 'Ada Lin said: "We were lucky." The levee held.') == [
         'Ada Lin said: "We were lucky."', "The levee held."]
+
+
+def test_two_apostrophes_open_the_next_sentence_as_a_quotation_mark(analyzer: Analyzer) -> None:
+    text = "The levee held. ''We were lucky,'' Ada Lin said. ''Nobody came.'' Crews left."
+    assert sentences(analyzer, text) == [
+        "The levee held.", "''We were lucky,'' Ada Lin said.", "''Nobody came.''",
+        "Crews left."]
