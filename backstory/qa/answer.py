@@ -2,8 +2,8 @@
 
 Retrieval ranks sentences by BM25 (fused with sentence-embedding neighbours when hybrid
 retrieval is on); each candidate sentence is then judged on how much of the question it
-covers (words weighted by rarity, with credit for keeping the question's phrases, or the
-embeddings' cosine similarity when that is higher) and whether its article names
+covers (words weighted by rarity, with credit for keeping the question's phrases, or half
+the embeddings' cosine similarity when that is higher) and whether its article names
 what the question names. A typed question ("who", "where", "how many") is answered by the
 entity of that type, near the question's words, that the best sentences agree on; any other
 question by the best sentence itself, or by the records (quotes, claims, events, roles)
@@ -80,6 +80,11 @@ _QUESTION_PENALTY = 0.3
 # How much of a sentence's support comes from keeping the question's phrases rather than
 # holding its words anywhere.
 _PHRASE_SHARE = 0.3
+# What a sentence's embedding cosine to the question counts for, against the share of the
+# question's words it holds: sentences on the same story sit at cosines of 0.5-0.7 to a
+# question about it whether or not they answer it, so a cosine counts half (chosen on
+# news-dev, see BENCHMARKS.md).
+_SIMILARITY_WEIGHT = 0.5
 # A question in two parts: "…, and what/how/who … ?" after the first.
 _SECOND_PART = re.compile(
     r",?\s+and\s+(?=(?:what|how|why|who|whom|when|where|which)\b)", re.IGNORECASE)
@@ -275,7 +280,7 @@ def _judge(hit: SentenceHit, question: Question, terms: QueryTerms, reader: _Art
         + _PHRASE_SHARE * terms.phrase_coverage(text, names=question.names)
     if hit.similarity is not None:
         # A paraphrase shares few words with the question but sits near it in meaning.
-        support = max(support, hit.similarity)
+        support = max(support, _SIMILARITY_WEIGHT * hit.similarity)
     if text.rstrip(" ”\"'’").endswith("?"):
         support *= _QUESTION_PENALTY  # a sentence that asks does not answer
     if question.kind == "reason" and CAUSAL.search(text):
