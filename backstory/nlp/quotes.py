@@ -62,7 +62,8 @@ _BESIDE_ONLY_KEYS = numpy.array([get_string_id(form) for form in sorted(BESIDE_O
 # the whole reported clause, marks and all.
 _DIRECT_WORDS = 8
 _WORD = re.compile(r"\w+")
-_MARKS = re.compile(r"''|[\"“”]")
+_MARKS = re.compile(r"''|[\"“”]")  # the marks that open or close a quotation
+_ANY_MARK = (*QUOTE_MARKS, APOSTROPHE_MARK)
 _DATELINE = frozenset({")", "—", "–", "-", "--"})
 # "said on Friday he met…": the parser often hangs the day on the reported clause (but
 # "Friday's vote" is the content's own subject).
@@ -97,7 +98,7 @@ def needs_parse(sentence: Span) -> bool:
             if token.lower_ in CUE_FORMS and not token.ent_type}
     if cues - BESIDE_ONLY_FORMS:
         return True
-    if cues and any(mark in sentence.text for mark in (*QUOTE_MARKS, APOSTROPHE_MARK)):
+    if cues and any(mark in sentence.text for mark in _ANY_MARK):
         return True
     colon = _headline_colon(sentence)
     if colon is None:
