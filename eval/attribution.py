@@ -10,7 +10,8 @@ it that way. Two span matches:
 - exact: the same text span after trimming whitespace, punctuation and quotation marks at
   both ends and a leading complementizer "that"/"to", with any comma after it ("that,
   in the end, …"; PolNeAR puts it in the content, Backstory leaves it out). A gold span
-  in several pieces matches its whole hull or any one piece.
+  in several pieces matches its whole hull or any one piece, pieces that only
+  whitespace separates counting as one (brat cuts a span at each sentence end).
 - overlap: the spans share at least one non-space character.
 
 A gold attribution without a source matches a prediction without a speaker. Texts that
@@ -181,8 +182,21 @@ def _overlap(a: Spans, b: Spans) -> bool:
 
 def _exact(text: str, mine: Spans, theirs: Spans) -> bool:
     hull = (min(s for s, _ in theirs), max(e for _, e in theirs))
-    wanted = {_normal(text, *hull)} | {_normal(text, s, e) for s, e in theirs}
+    wanted = {_normal(text, *hull)} | {_normal(text, s, e) for s, e in _joined(text, theirs)}
     return _normal(text, mine[0][0], mine[-1][1]) in wanted
+
+
+def _joined(text: str, spans: Spans) -> Spans:
+    """A span's pieces with those that only whitespace separates joined: brat records a
+    span that crosses a sentence end as one piece per sentence ('“We held.', 'We will
+    rebuild.”'), which is still one stretch of text."""
+    joined: list[tuple[int, int]] = []
+    for start, end in sorted(spans):
+        if joined and not text[joined[-1][1]:start].strip():
+            joined[-1] = (joined[-1][0], max(end, joined[-1][1]))
+        else:
+            joined.append((start, end))
+    return tuple(joined)
 
 
 def _normal(text: str, start: int, end: int) -> str:
