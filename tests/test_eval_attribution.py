@@ -1,0 +1,27 @@
+"""The attribution scorer's span matching (eval/attribution.py)."""
+
+from __future__ import annotations
+
+from eval.attribution import _exact
+
+TEXT = '"We held. We will rebuild," Lee said. "The wall stays. Crews start Monday."'
+
+
+def piece(words: str) -> tuple[int, int]:
+    start = TEXT.index(words)
+    return start, start + len(words)
+
+
+def test_pieces_cut_at_sentence_ends_are_one_span() -> None:
+    # brat's record of a quotation on both sides of its cue, cut at every sentence end
+    gold = (piece('"We held.'), piece('We will rebuild,"'), piece('"The wall stays.'),
+            piece('Crews start Monday."'))
+    assert _exact(TEXT, (piece("The wall stays. Crews start Monday."),), gold)
+    assert _exact(TEXT, (piece("We held. We will rebuild"),), gold)
+    # one sentence of the two after the cue is not the span
+    assert not _exact(TEXT, (piece("Crews start Monday"),), gold)
+
+
+def test_pieces_apart_are_not_joined() -> None:
+    gold = (piece('"We held.'), piece('"The wall stays.'))
+    assert not _exact(TEXT, (piece("We held. We will rebuild"),), gold)
