@@ -152,6 +152,10 @@ def extract_quotes(text: str, sentences: Sequence[Sentence], parsed: Mapping[int
                 headline.named = _headline_speaker(text, headline, mentions)
                 if headline.named is not None:
                     found.insert(0, headline)
+        # A cue word inside a quotation belongs to the quoted speaker ('“It will hold, I
+        # think,” Lee said'): it is no attribution, and must not swallow the one around it.
+        found = [raw for raw in found
+                 if not any(_overlaps(segment, raw.cue) for segment in context.segments)]
         for raw in _chain(found):
             quote = context.quote(raw, index)
             if quote is not None:
@@ -589,8 +593,6 @@ class _Context:
     def quote(self, raw: _Raw, index: int) -> Quote | None:
         if raw.source is None or raw.source_head is None:
             return None
-        if any(_overlaps(segment, raw.cue) for segment in self.segments):
-            return None  # a cue word inside a quotation belongs to the quoted speaker
         if raw.source_head.lower_ in UNNAMED_SPEAKERS and raw.source[1] - raw.source[0] <= 5:
             return None
         content = self._content(raw)

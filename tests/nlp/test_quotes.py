@@ -383,3 +383,15 @@ def test_what_is_described_is_part_of_the_content(quotes_of: Extract) -> None:
     quoted = only(quotes_of("Both unions described the talks as “frank” and “useful”."))
     assert (quoted.content, quoted.direct) == ("the talks as “frank” and “useful”", True)
     assert quoted.shown == quoted.content
+
+
+def test_a_cue_inside_a_quotation_does_not_swallow_the_speaker_around_it(
+        quotes_of: Extract) -> None:
+    # The parser hangs the quoted "I think" on "said", which makes "said" look like part
+    # of what was thought; the hedge is the quoted speaker's own words.
+    text = ('"Keeping the ferry running through the winter is the whole point of the '
+            'levy, I think," council leader Ruth Okafor said.')
+    quote = only(quotes_of(text))
+    assert (quote.speaker, quote.cue, quote.direct) == ("Ruth Okafor", "said", True)
+    assert quote.content.startswith("Keeping the ferry") and quote.content.endswith("I think")
+    assert_offsets(text, quote)
