@@ -16,6 +16,8 @@ it that way. Two span matches:
 
 A gold attribution without a source matches a prediction without a speaker. Texts that
 PolNeAR annotated twice are scored once, against the first annotator's file (by name).
+Those texts also give the ceiling: the second annotator scored against the first with the
+same scorer, beside Backstory on the same texts.
 
 Example: python -m eval.attribution --split dev
 """
@@ -107,18 +109,49 @@ def main() -> None:
         rows)
     console.print(f"sentences parsed: {parsed_share[0]}/{parsed_share[1]} "
                   f"({parsed_share[0] / max(parsed_share[1], 1):.1%}); {elapsed:.0f}s")
+    _agreement(ner, parser_nlp)
     _seed(ner, parser_nlp)
 
 
 def _gold_documents(folder: Path) -> Iterator[tuple[str, list[Attribution]]]:
-    seen: set[str] = set()
-    for ann in sorted((folder / "attributions").glob("*.ann")):
-        base = ann.stem.rsplit("_", 1)[0]
-        if base in seen:
-            continue
-        seen.add(base)
+    for base, anns in _annotations(folder).items():
         text = (folder / "text" / f"{base}.txt").read_text(encoding="utf-8")
-        yield text, _read_ann(ann.read_text(encoding="utf-8"))
+        yield text, _read_ann(anns[0].read_text(encoding="utf-8"))
+
+
+def _annotations(folder: Path) -> dict[str, list[Path]]:
+    """Each text's annotation files, by text name, in annotator order."""
+    found: dict[str, list[Path]] = {}
+    for ann in sorted((folder / "attributions").glob("*.ann")):
+        found.setdefault(ann.stem.rsplit("_", 1)[0], []).append(ann)
+    return found
+
+
+def _agreement(ner: Language, parser: Language) -> None:
+    """How far PolNeAR's own annotators agree: on the texts annotated twice (train and
+    dev), the second annotator scored against the first, and Backstory on the same texts."""
+    second = {(c, m): Counts() for c in ("source", "content") for m in ("exact", "overlap")}
+    ours = {key: Counts() for key in second}
+    texts = 0
+    for split in ("train", "dev"):
+        folder = DATA / "polnear" / split
+        for base, anns in _annotations(folder).items():
+            if len(anns) < 2:
+                continue
+            texts += 1
+            text = (folder / "text" / f"{base}.txt").read_text(encoding="utf-8")
+            gold, other = (_read_ann(ann.read_text(encoding="utf-8")) for ann in anns[:2])
+            predicted = [_predicted(q) for q in _quotes(text, ner, parser)[0]]
+            for component, mode in second:
+                _score(text, other, gold, component, mode, second[component, mode])
+                _score(text, predicted, gold, component, mode, ours[component, mode])
+    rows = [[who, component, *counts[component, "exact"].scores(),
+             *counts[component, "overlap"].scores()]
+            for component in ("source", "content")
+            for who, counts in (("second annotator", second), ("Backstory", ours))]
+    print_table(f"agreement: {texts} texts annotated twice, scored against the first annotator",
+                ["against the first", "component", "P exact", "R exact", "F1 exact",
+                 "P overlap", "R overlap", "F1 overlap"], rows)
 
 
 def _read_ann(ann: str) -> list[Attribution]:

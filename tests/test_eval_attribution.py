@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
-from eval.attribution import _exact
+from pathlib import Path
+
+from eval.attribution import _annotations, _exact
 
 TEXT = '"We held. We will rebuild," Lee said. "The wall stays. Crews start Monday."'
 
@@ -25,3 +27,17 @@ def test_pieces_cut_at_sentence_ends_are_one_span() -> None:
 def test_pieces_apart_are_not_joined() -> None:
     gold = (piece('"We held.'), piece('"The wall stays.'))
     assert not _exact(TEXT, (piece("We held. We will rebuild"),), gold)
+
+
+def test_a_text_annotated_twice_keeps_both_files_in_annotator_order(tmp_path: Path) -> None:
+    folder = tmp_path / "attributions"
+    folder.mkdir()
+    for name in ("wire_2016-01-02_port-strike_b2.ann", "wire_2016-01-02_port-strike_a1.ann",
+                 "wire_2016-01-03_tram-line_a1.ann"):
+        (folder / name).write_text("", encoding="utf-8")
+    found = _annotations(tmp_path)
+    assert {base: [path.name for path in paths] for base, paths in found.items()} == {
+        "wire_2016-01-02_port-strike": ["wire_2016-01-02_port-strike_a1.ann",
+                                        "wire_2016-01-02_port-strike_b2.ann"],
+        "wire_2016-01-03_tram-line": ["wire_2016-01-03_tram-line_a1.ann"],
+    }
