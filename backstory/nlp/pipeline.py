@@ -20,7 +20,7 @@ from typing import Any, TypeVar
 
 import numpy
 import spacy
-from spacy.attrs import IS_SPACE, ORTH
+from spacy.attrs import IS_ALPHA, IS_LOWER, IS_SPACE, ORTH, SENT_START
 from spacy.language import Language
 from spacy.strings import get_string_id
 from spacy.tokens import Doc, Span
@@ -73,14 +73,22 @@ def paragraph_boundaries(doc: Doc) -> Doc:
     opening quotation mark after a sentence's end opens the next sentence: spaCy's
     sentencizer keeps every punctuation mark after a full stop with the sentence it ends,
     so 'It held. “We will rebuild,” she said.' would split after the “ (and after the " of
-    'It held. "We will rebuild," she said.', or the '' of "It held. ''We will…").
+    'It held. "We will rebuild," she said.', or the '' of "It held. ''We will…"). And a
+    word in lower case does not begin a sentence: the sentencizer ends one at every full
+    stop, exclamation or question mark, so "Sen. Ann Ruiz (D-Vt.) said …" and
+    '“Why now?” she asked.' were cut in two, the cue apart from its speaker or quotation.
 
     Only the few candidate tokens (space tokens, opening quotation marks) are looked at:
     spaCy builds a Python object for every token read, which costs more than the rule.
     """
     if len(doc) < 2:
         return doc
-    attrs = doc.to_array([IS_SPACE, ORTH])[:-1]
+    attrs = doc.to_array([IS_SPACE, ORTH, SENT_START, IS_LOWER, IS_ALPHA])
+    lower_starts = (attrs[1:, 2] == 1) & (attrs[1:, 3] == 1) & (attrs[1:, 4] == 1)
+    for i in numpy.flatnonzero(lower_starts).tolist():
+        if "\n" not in doc[i].text:  # the token before the lower-case word
+            doc[i + 1].is_sent_start = False
+    attrs = attrs[:-1]
     for i in numpy.flatnonzero(attrs[:, 0]).tolist():
         if "\n" in doc[i].text:  # a token's trailing whitespace is one space at most
             doc[i + 1].is_sent_start = True

@@ -56,3 +56,16 @@ def test_two_apostrophes_open_the_next_sentence_as_a_quotation_mark(analyzer: An
     assert sentences(analyzer, text) == [
         "The levee held.", "''We were lucky,'' Ada Lin said.", "''Nobody came.''",
         "Crews left."]
+
+
+def test_a_word_in_lower_case_does_not_begin_a_sentence(analyzer: Analyzer) -> None:
+    text = ("Sen. Ann Ruiz (D-Vt.) said the ferry would run all winter. "
+            "\u201cWhy now?\u201d she asked. Sales of the iPhone fell. iPads sold well.")
+    assert sentences(analyzer, text) == [
+        "Sen. Ann Ruiz (D-Vt.) said the ferry would run all winter.",
+        "\u201cWhy now?\u201d she asked.", "Sales of the iPhone fell.", "iPads sold well."]
+
+
+def test_a_paragraph_in_lower_case_still_begins_a_sentence(analyzer: Analyzer) -> None:
+    assert sentences(analyzer, "The tide rose.\nmore rain is due on Friday.") == [
+        "The tide rose.", "more rain is due on Friday."]
