@@ -23,6 +23,7 @@ __all__ = [
     "NAMING_LEMMAS",
     "PERSONAL_PRONOUNS",
     "PLURAL_PRONOUNS",
+    "QUESTION_LEMMAS",
     "QUOTE_MARKS",
     "REFUSAL_FORMS",
     "RELATIVE_PRONOUNS",
@@ -63,6 +64,10 @@ XCOMP_LEMMAS: frozenset[str] = _set("""
 urge ask call want plan hope promise pledge vow seek intend expect threaten decide agree
 propose demand tell order warn advise encourage instruct wish prefer remind
 """)
+
+# Cues that ask: "asked the mayor if the road would reopen" (the parser hangs the
+# question on the verb as an adverbial clause).
+QUESTION_LEMMAS: frozenset[str] = _set("ask wonder")
 
 # Cues whose object is the person spoken to ("Wang told Mayorkas …").
 ADDRESSEE_LEMMAS: frozenset[str] = _set("tell inform assure remind notify")

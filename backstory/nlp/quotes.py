@@ -34,6 +34,7 @@ from backstory.nlp.cues import (
     DOCUMENT_NOUNS,
     GLUE_WORDS,
     NAMING_LEMMAS,
+    QUESTION_LEMMAS,
     QUOTE_MARKS,
     REFUSAL_FORMS,
     RELATIVE_PRONOUNS,
@@ -83,6 +84,7 @@ _HEADLINE_NAME_WORDS = 6
 _COLON_KEY = get_string_id(_HEADLINE)
 _HEADLINE_SPEAKERS = frozenset({"PERSON", "ORG", "NORP"})
 _TRAILING = " \t\n,;:—–-"
+_QUESTION_MARKS = frozenset({"if", "whether"})
 
 
 def needs_parse(sentence: Span) -> bool:
@@ -387,6 +389,11 @@ def _content(cue: Token, lemma: str) -> tuple[int, int] | None:
     if clauses:
         tokens = [t for clause in clauses for t in clause.subtree]
         return _trimmed(tokens, infinitive=False)
+    if lemma in QUESTION_LEMMAS:
+        for clause in children:
+            if clause.dep_ == "advcl" and any(c.dep_ == "mark" and c.lower_ in _QUESTION_MARKS
+                                              for c in clause.children):
+                return _trimmed(list(clause.subtree), infinitive=False)
     if lemma in XCOMP_LEMMAS:
         infinitives = [c for c in children if c.dep_ == "xcomp" and c.pos_ in ("VERB", "AUX")]
         if infinitives:

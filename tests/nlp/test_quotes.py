@@ -395,3 +395,10 @@ def test_a_cue_inside_a_quotation_does_not_swallow_the_speaker_around_it(
     assert (quote.speaker, quote.cue, quote.direct) == ("Ruth Okafor", "said", True)
     assert quote.content.startswith("Keeping the ferry") and quote.content.endswith("I think")
     assert_offsets(text, quote)
+
+
+def test_asked_if_gives_the_question(quotes_of: Extract) -> None:
+    # The parser hangs "if …" on "asked" as an adverbial clause, not as its complement.
+    quote = only(quotes_of("Mayor Dan Holt asked the engineers if the sea wall would hold."))
+    assert (quote.speaker, quote.cue, quote.direct) == ("Dan Holt", "asked", False)
+    assert quote.content == "if the sea wall would hold"
