@@ -360,7 +360,7 @@ def _verb_cue(token: Token, offset: int) -> _Raw | None:
     content = _shift(_content(token, lemma), offset)
     if content is None and lemma not in SPEECH_LEMMAS:
         return None
-    subject = _subject(token)
+    subject = _subject(token) or _inverted_subject(token)
     if subject is not None:
         subject = _past_dateline(subject)
     if subject is None:
@@ -442,14 +442,36 @@ def _subject(cue: Token) -> Token | None:
     token: Token | None = cue
     # "… and added", "…, saying": the subject belongs to the verb they hang from.
     while token is not None:
-        for child in token.children:
-            if child.dep_ == "nsubj":
-                return child
-            if child.dep_ == "nsubjpass":
-                return None
+        subjects = [child for child in token.children if child.dep_ in ("nsubj", "nsubjpass")]
+        if len(subjects) > 1:
+            # '“The wall held,” said Mayor Lee': the parser may take the quotation's own
+            # subject for the cue's too; the speaker is the one outside the marks.
+            subjects = [child for child in subjects if not _quoted(child)] or subjects
+        if subjects:
+            return subjects[0] if subjects[0].dep_ == "nsubj" else None
         climbs = token.dep_ in ("conj", "xcomp") or (token.dep_ == "advcl" and token.tag_ == "VBG")
         token = token.head if climbs else None
     return None
+
+
+def _inverted_subject(cue: Token) -> Token | None:
+    """The speaker named after a cue that follows a quotation ('“The risk,” said Edward
+    Lee, an economist, “is …”') when the parser took the speaker for the subject of the
+    quotation's second half instead."""
+    doc = cue.doc
+    if cue.i == 0 or not is_quote_mark(doc[cue.i - 1].text) or cue.i + 1 >= len(doc):
+        return None
+    name = doc[cue.i + 1]
+    while name.dep_ == "compound" and name.head.i > name.i:
+        name = name.head
+    if name.dep_ != "nsubj" or name.pos_ not in ("PROPN", "NOUN") or _quoted(name):
+        return None
+    return name
+
+
+def _quoted(token: Token) -> bool:
+    """Whether a token stands inside quotation marks in its sentence."""
+    return sum(is_quote_mark(t.text) for t in token.doc[:token.i]) % 2 == 1
 
 
 def _past_dateline(subject: Token) -> Token | None:
@@ -665,9 +687,9 @@ class _Context:
         return None
 
     def _without_cue(self, raw: _Raw, span: tuple[int, int]) -> tuple[int, int]:
-        """A content that swallowed its own cue keeps the larger side of it."""
+        """A content that swallowed its own cue or speaker keeps the larger side of them."""
         start, end = span
-        if not _inside(raw.cue, span):
+        if not _inside(raw.cue, span) and not (raw.source and _inside(raw.source, span)):
             return span
         left = min(raw.cue[0], raw.source[0] if raw.source else raw.cue[0])
         right = max(raw.cue[1], raw.source[1] if raw.source else raw.cue[1])

@@ -402,3 +402,25 @@ def test_asked_if_gives_the_question(quotes_of: Extract) -> None:
     quote = only(quotes_of("Mayor Dan Holt asked the engineers if the sea wall would hold."))
     assert (quote.speaker, quote.cue, quote.direct) == ("Dan Holt", "asked", False)
     assert quote.content == "if the sea wall would hold"
+
+
+def test_the_speaker_after_a_quotation_is_not_the_quotation_s_own_subject(
+        quotes_of: Extract) -> None:
+    # The parser takes "wall" (inside the marks) and "Lee" both for subjects of "said".
+    text = "“The wall held,” said Mayor Dana Lee, “but the next storm may not spare us.”"
+    quote = only(quotes_of(text))
+    assert (quote.speaker, quote.cue, quote.direct) == ("Dana Lee", "said", True)
+    assert quote.content == "The wall held"
+    assert_offsets(text, quote)
+
+
+def test_a_split_quotation_keeps_the_speaker_the_parser_gave_its_second_half(
+        quotes_of: Extract) -> None:
+    # The parser makes "Edward Leamer" the subject of the quotation's "is"; "said" has none.
+    text = ('"The risk," said Edward Leamer, an economist, "is that we are going to be '
+            'attracting workers."')
+    quote = only(quotes_of(text))
+    assert (quote.speaker_text, quote.cue, quote.direct) == (
+        "Edward Leamer, an economist", "said", True)
+    assert quote.content.startswith("is that we are going") and "Leamer" not in quote.content
+    assert_offsets(text, quote)
