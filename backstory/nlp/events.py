@@ -115,6 +115,11 @@ COMMON_VERBS = {"held", "holds", "hold", "said", "says", "say", "told", "tells",
 _ANAPHORS = {"case", "cases", "incident", "incidents"}
 _DEMONSTRATIVES = {"the", "this", "that", "these", "those", "such"}
 _POSSESSIVE = {"'s", "’s", "'", "’"}
+# "the first crash since 1959", "the worst floods since 2010": with a superlative before the
+# trigger, "since" names an earlier event to compare with, not when this one happened.
+_SUPERLATIVES = {"first", "last", "only", "worst", "best", "biggest", "largest", "deadliest",
+                 "bloodiest", "costliest", "heaviest", "highest", "lowest", "strongest",
+                 "greatest", "longest", "fiercest", "most", "least"}
 
 
 def needs_parse(sentence: Span) -> bool:
@@ -299,18 +304,23 @@ def _draft(ctx: _Context, start: int, end: int, kind: str) -> _Draft:
             name = _participant_name(ctx, m, s)
             if name not in draft.participants:
                 draft.participants.append(name)
-    for t in doc[end:right]:
-        if t.lower_ == "since":
-            draft.time = since_time(doc, t.i, sentences=ctx.sentences, times=ctx.all_times)
+    sinces = [t.i for t in doc[end:right] if t.lower_ == "since"]
+    times = ctx.times
+    if sinces and any(t.lower_ in _SUPERLATIVES for t in doc[max(left, start - 4):start]):
+        # "the first crash since 1959" did not happen in 1959: what follows "since" is
+        # another event to compare with.
+        times = [t for t in times if t.start < doc[sinces[0]].idx]
+    elif sinces:
+        draft.time = since_time(doc, sinces[-1], sentences=ctx.sentences, times=ctx.all_times)
     if draft.time is None:
         # The clause's opener counts: "three weeks after China lodged a protest".
         lo = doc[max(left - 1, span.start)].idx
         hi = doc[right - 1].idx + len(doc[right - 1])
-        inside = [t for t in ctx.times if t.end > lo and t.start < hi]
+        inside = [t for t in times if t.end > lo and t.start < hi]
         if inside:
             draft.time = inside[0]
-        elif ctx.times:  # a time elsewhere in the sentence: a guess a clause's time overrides
-            draft.time = min(ctx.times, key=lambda t: abs(t.start - trigger.start_char))
+        elif times:  # a time elsewhere in the sentence: a guess a clause's time overrides
+            draft.time = min(times, key=lambda t: abs(t.start - trigger.start_char))
             draft.weak_time = True
     if topic_at < right:
         draft.topic = doc[topic_at:right].text.strip(" .,;:\"'“”")

@@ -120,3 +120,18 @@ def test_final_as_an_adjective_does_not_end_another_events_clause(nlp: Language)
             "as Donald Reyes and Maria Lund.")
     crash = next(e for e in events_in(nlp, text) if e.type == "accident")
     assert "Donald Reyes" in crash.participants
+
+
+def test_the_worst_event_since_a_year_did_not_happen_that_year(nlp: Language) -> None:
+    # "since 1987" after a superlative names an earlier flood to compare with.
+    text = "The flood in Harwick on Tuesday was the worst flood in the valley since 1987."
+    times = [time_at(text, "on Tuesday", "2025-03-04", "day"),
+             time_at(text, "1987", "1987", "year")]
+    [event] = events_in(nlp, text, times=times)
+    assert (event.type, event.place, event.time) == ("disaster", "Harwick", "2025-03-04")
+
+
+def test_since_dates_an_event_without_a_superlative(nlp: Language) -> None:
+    text = "Students have been deported from Harwick since 1987."
+    [event] = events_in(nlp, text, times=[time_at(text, "1987", "1987", "year")])
+    assert (event.type, event.time) == ("deportation", "1987")
