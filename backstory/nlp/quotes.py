@@ -85,6 +85,7 @@ _COLON_KEY = get_string_id(_HEADLINE)
 _HEADLINE_SPEAKERS = frozenset({"PERSON", "ORG", "NORP"})
 _TRAILING = " \t\n,;:—–-"
 _QUESTION_MARKS = frozenset({"if", "whether"})
+_SUBJECTS = frozenset({"nsubj", "nsubjpass", "csubj", "expl"})
 
 
 def needs_parse(sentence: Span) -> bool:
@@ -332,7 +333,14 @@ def _according(token: Token, offset: int) -> _Raw | None:
     clause = [t for t in head.subtree if t.i not in phrase]
     before = [t for t in clause if t.i < token.i]
     after = [t for t in clause if t.i > max(phrase)]
-    # "X, according to Y, did Z" splits the content in two: leave it.
+    # "X, according to Y, did Z" splits the content in two: leave it, unless what comes
+    # before is only a phrase of time or place ("By 2030, according to the board, the
+    # line will …"), which leaves the clause after it whole.
+    if _words(before) and _words(after) and not any(t.dep_ in _SUBJECTS for t in before):
+        first = next(t for t in after if not t.is_punct and not t.is_space)
+        if any(t.dep_ in _SUBJECTS and t.head.i == head.i
+               and t.left_edge.i <= first.i <= t.right_edge.i for t in after):
+            before = []  # the clause after begins with its subject
     content = (after if not _words(before) else before if not _words(after) else None)
     if content is None:
         return None

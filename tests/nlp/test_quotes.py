@@ -424,3 +424,19 @@ def test_a_split_quotation_keeps_the_speaker_the_parser_gave_its_second_half(
         "Edward Leamer, an economist", "said", True)
     assert quote.content.startswith("is that we are going") and "Leamer" not in quote.content
     assert_offsets(text, quote)
+
+
+def test_according_to_after_a_time_phrase_gives_the_clause_after_it(
+        quotes_of: Extract) -> None:
+    text = "By 2030, according to the port board, the new line will carry twice as many boxes."
+    quote = only(quotes_of(text))
+    assert (quote.speaker_text, quote.cue) == ("the port board", "according to")
+    assert quote.content == "the new line will carry twice as many boxes"
+    assert_offsets(text, quote)
+
+
+def test_according_to_inside_a_clause_splits_it_and_gives_no_content(
+        quotes_of: Extract) -> None:
+    # The subject before and the verb after: neither side alone says what was reported.
+    text = "The new line, according to the port board, will carry twice as many boxes."
+    assert quotes_of(text) == []
