@@ -86,6 +86,8 @@ _HEADLINE_SPEAKERS = frozenset({"PERSON", "ORG", "NORP"})
 _TRAILING = " \t\n,;:—–-"
 _QUESTION_MARKS = frozenset({"if", "whether"})
 _SUBJECTS = frozenset({"nsubj", "nsubjpass", "csubj", "expl"})
+_OBJECTS = frozenset({"dobj", "ccomp", "xcomp", "attr", "oprd"})
+_TOPIC_PREPS = frozenset({"to", "at", "about", "of", "for", "with"})
 
 
 def needs_parse(sentence: Span) -> bool:
@@ -440,10 +442,37 @@ def _content(cue: Token, lemma: str) -> tuple[int, int] | None:
                        and c.i > objects[0].i]
             return _trimmed([t for c in objects[:1] + reasons for t in c.subtree],
                             infinitive=False)
+    if cue.dep_ == "advcl" and lemma in CUE_LEMMAS and _as_reported(cue):
+        # "As the Times reported, the mayor will resign": "as" stands for what was
+        # reported, the clause it hangs on.
+        own = {t.i for t in cue.subtree}
+        return _trimmed([t for t in cue.head.subtree if t.i not in own], infinitive=False)
     if cue.dep_ == "parataxis" and lemma in CUE_LEMMAS:
         own = {t.i for t in cue.subtree}
         return _trimmed([t for t in cue.head.subtree if t.i not in own], infinitive=False)
     return None
+
+
+def _as_reported(cue: Token) -> bool:
+    """Whether a cue stands in "As the Times reported, …" or "…, as the Times reported."
+    for the whole clause it hangs on: "as" marks it, it has no object of its own (in "As
+    she said that, …" it is a time), the clause is finite, and the cue's clause opens the
+    sentence or closes it after a comma (elsewhere "as many hoped" compares a phrase)."""
+    if not any(c.dep_ == "mark" and c.lower_ == "as" for c in cue.children):
+        return False
+    after = cue.doc[cue.i + 1] if cue.i + 1 < len(cue.doc) else None
+    if (after is not None and after.lower_ == "that") or any(
+            c.dep_ in _OBJECTS or c.lower_ == "that"
+            or (c.dep_ == "prep" and c.lower_ in _TOPIC_PREPS) for c in cue.children):
+        return False  # "As she said that, …", "As voters responded to the plan, …"
+    head, doc = cue.head, cue.doc
+    if head.pos_ not in ("VERB", "AUX") or not any(c.dep_ in _SUBJECTS for c in head.children):
+        return False
+    words = [t for t in doc if not t.is_punct and not t.is_space]
+    first, last = cue.left_edge.i, cue.right_edge.i
+    if first == words[0].i:
+        return True
+    return (first > 0 and doc[first - 1].text == "," and last >= words[-1].i)
 
 
 def _subject(cue: Token) -> Token | None:

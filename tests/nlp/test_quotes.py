@@ -440,3 +440,23 @@ def test_according_to_inside_a_clause_splits_it_and_gives_no_content(
     # The subject before and the verb after: neither side alone says what was reported.
     text = "The new line, according to the port board, will carry twice as many boxes."
     assert quotes_of(text) == []
+
+
+@pytest.mark.parametrize("text", [
+    "As the Harbor Gazette reported, the mayor will resign before the vote.",
+    "The mayor will resign before the vote, as the Harbor Gazette first reported on Monday.",
+])
+def test_as_someone_reported_attributes_the_clause(quotes_of: Extract, text: str) -> None:
+    quote = only(quotes_of(text))
+    assert (quote.speaker_text, quote.cue) == ("the Harbor Gazette", "reported")
+    assert quote.content.lower() == "the mayor will resign before the vote"
+    assert_offsets(text, quote)
+
+
+@pytest.mark.parametrize("text", [
+    "As she said that, the crowd in Harwick cheered loudly.",
+    "The levy is not as harmful as many farmers in Harwick feared.",
+    "As the farmers responded to the levy, the council in Harwick met again.",
+])
+def test_as_of_time_or_comparison_attributes_nothing(quotes_of: Extract, text: str) -> None:
+    assert quotes_of(text) == []
