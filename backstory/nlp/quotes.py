@@ -383,6 +383,9 @@ def _verb_cue(token: Token, offset: int) -> _Raw | None:
         source = _phrase(subject, cut=_CLAUSES | {"relcl"})
     else:
         source = _phrase(subject)
+    if not _inside((subject.i, subject.i + 1), (token.left_edge.i, token.right_edge.i + 1)):
+        # "The notice, announcing that …": the speaker ends before the cue's own words.
+        source = [t for t in source if not token.left_edge.i <= t.i <= token.right_edge.i]
     addressee = None
     if lemma in ADDRESSEE_LEMMAS:
         addressee = next((c for c in token.children if c.dep_ in ("dobj", "dative")), None)
@@ -486,6 +489,11 @@ def _subject(cue: Token) -> Token | None:
             subjects = [child for child in subjects if not _quoted(child)] or subjects
         if subjects:
             return subjects[0] if subjects[0].dep_ == "nsubj" else None
+        if token.dep_ == "acl" and token.tag_ == "VBG" and token.nbor(-1).text == ",":
+            # "made an attempt to calm them, writing that …": the parser hangs the
+            # participle on a noun; it belongs to the clause's verb.
+            token = _verb_above(token.head)
+            continue
         climbs = token.dep_ in ("conj", "xcomp") or (token.dep_ == "advcl" and token.tag_ == "VBG")
         token = token.head if climbs else None
     return None
@@ -504,6 +512,15 @@ def _inverted_subject(cue: Token) -> Token | None:
     if name.dep_ != "nsubj" or name.pos_ not in ("PROPN", "NOUN") or _quoted(name):
         return None
     return name
+
+
+def _verb_above(token: Token) -> Token | None:
+    """The nearest verb among a token and its heads."""
+    while token.pos_ not in ("VERB", "AUX"):
+        if token.head.i == token.i:
+            return None
+        token = token.head
+    return token
 
 
 def _quoted(token: Token) -> bool:

@@ -460,3 +460,15 @@ def test_as_someone_reported_attributes_the_clause(quotes_of: Extract, text: str
 ])
 def test_as_of_time_or_comparison_attributes_nothing(quotes_of: Extract, text: str) -> None:
     assert quotes_of(text) == []
+
+
+def test_a_participle_after_a_comma_takes_the_subject_of_the_clause(
+        quotes_of: Extract) -> None:
+    # The parser hangs "announcing" on "letter" as a clause of the noun, so the verb has
+    # no subject of its own; the letter is what announces, and its words are not.
+    text = ("A letter from the harbour council, announcing that the ferry would stop in May, "
+            "reached every home on the island.")
+    quote = only(quotes_of(text))
+    assert (quote.speaker_text, quote.cue) == ("A letter from the harbour council", "announcing")
+    assert quote.content == "the ferry would stop in May"
+    assert_offsets(text, quote)
