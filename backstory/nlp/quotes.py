@@ -87,6 +87,7 @@ _TRAILING = " \t\n,;:—–-"
 _QUESTION_MARKS = frozenset({"if", "whether"})
 _SUBJECTS = frozenset({"nsubj", "nsubjpass", "csubj", "expl"})
 _OBJECTS = frozenset({"dobj", "ccomp", "xcomp", "attr", "oprd"})
+_WH_OBJECTS = RELATIVE_PRONOUNS | {"what", "whatever"}
 _TOPIC_PREPS = frozenset({"to", "at", "about", "of", "for", "with"})
 
 
@@ -422,12 +423,16 @@ def _content(cue: Token, lemma: str) -> tuple[int, int] | None:
         objects = [c for c in children if c.dep_ == "dobj"]
         for prep in children + [c for o in objects for c in o.children]:
             if prep.dep_ == "prep" and prep.lower_ == "as":
-                described = [c for c in prep.children if c.dep_ == "pobj"]
-                if not described:
-                    continue
                 framing = [t for t in objects[0].subtree if t.i < prep.i] if objects else []
-                return _trimmed([*framing, prep, *described[0].subtree] if framing
-                                else list(described[0].subtree), infinitive=False)
+                described = [t for c in prep.children if c.dep_ == "pobj" for t in c.subtree]
+                if not described and objects and objects[0].lower_ not in _WH_OBJECTS:
+                    # "the field as “all very good”", "the push as nearly impossible": the
+                    # parser may give the description no object, only modifiers of "as".
+                    described = [t for t in prep.subtree if t.i > prep.i]
+                if not _words(described):
+                    continue
+                return _trimmed([*framing, prep, *described] if framing else described,
+                                infinitive=False)
     if lemma in NAMING_LEMMAS:
         objects = [c for c in children if c.dep_ == "dobj"]
         names = [c for c in children if c.dep_ == "oprd"]

@@ -472,3 +472,24 @@ def test_a_participle_after_a_comma_takes_the_subject_of_the_clause(
     assert (quote.speaker_text, quote.cue) == ("A letter from the harbour council", "announcing")
     assert quote.content == "the ferry would stop in May"
     assert_offsets(text, quote)
+
+
+@pytest.mark.parametrize(("text", "content"), [
+    ("The harbour master described the new sea wall as “far too costly”.",
+     "the new sea wall as “far too costly”"),
+    ("Council members described the plan as nearly impossible to finish by May.",
+     "the plan as nearly impossible to finish by May"),
+])
+def test_a_description_the_parser_leaves_without_an_object(
+        quotes_of: Extract, text: str, content: str) -> None:
+    # The parser hangs "costly" and "impossible" on "as" as modifiers, not as its object.
+    quote = only(quotes_of(text))
+    assert (quote.cue, quote.content) == ("described", content)
+    assert_offsets(text, quote)
+
+
+def test_what_a_relative_pronoun_stands_for_is_not_described_without_its_object(
+        quotes_of: Extract) -> None:
+    # "which … described as unfair" would give the content "as unfair", which says
+    # nothing of what is unfair.
+    assert quotes_of("It was a levy which the farmers in Harwick described as unfair.") == []
