@@ -18,6 +18,8 @@ __all__ = [
     "CUE_LEMMA_OF",
     "DEMAND_LEMMAS",
     "DOCUMENT_NOUNS",
+    "EVIDENCE_NOUNS",
+    "FINDING_LEMMAS",
     "GLUE_WORDS",
     "INDEFINITE_DETERMINERS",
     "NAMING_LEMMAS",
@@ -86,6 +88,14 @@ NAMING_LEMMAS: frozenset[str] = _set("call dub label brand")
 STANCE_LEMMAS: frozenset[str] = _set("""
 criticize criticise endorse praise accuse support defend oppose condemn applaud slam blast
 reject dismiss
+""")
+
+# Verbs whose object is what was found when a poll, study or record is their subject:
+# "a poll showed Lee with a narrow lead", "the audit found no record of the payments".
+FINDING_LEMMAS: frozenset[str] = _set("show find")
+EVIDENCE_NOUNS: frozenset[str] = _set("""
+poll survey study data report analysis research record document filing email figure number
+result paper review audit investigation census estimate statistic count tally probe inquiry
 """)
 
 # "called for a recount": what is called for is the content.

@@ -32,6 +32,8 @@ from backstory.nlp.cues import (
     CUE_LEMMAS,
     DEMAND_LEMMAS,
     DOCUMENT_NOUNS,
+    EVIDENCE_NOUNS,
+    FINDING_LEMMAS,
     GLUE_WORDS,
     NAMING_LEMMAS,
     QUESTION_LEMMAS,
@@ -87,6 +89,7 @@ _TRAILING = " \t\n,;:—–-"
 _QUESTION_MARKS = frozenset({"if", "whether"})
 _SUBJECTS = frozenset({"nsubj", "nsubjpass", "csubj", "expl"})
 _OBJECTS = frozenset({"dobj", "ccomp", "xcomp", "attr", "oprd"})
+_BARE_OBJECTS = frozenset({"that", "this", "it", "so"})  # "the poll found that"
 _WH_OBJECTS = RELATIVE_PRONOUNS | {"what", "whatever"}
 _TOPIC_PREPS = frozenset({"to", "at", "about", "of", "for", "with"})
 
@@ -449,6 +452,13 @@ def _content(cue: Token, lemma: str) -> tuple[int, int] | None:
             reasons = [c for c in children if c.dep_ == "prep" and c.lower_ in _STANCE_PREPS
                        and c.i > objects[0].i]
             return _trimmed([t for c in objects[:1] + reasons for t in c.subtree],
+                            infinitive=False)
+    if lemma in FINDING_LEMMAS:
+        objects = [c for c in children if c.dep_ == "dobj" and c.lower_ not in _BARE_OBJECTS]
+        found_by = [c for c in children if c.dep_ == "nsubj" and c.lemma_.lower() in EVIDENCE_NOUNS]
+        if objects and found_by:
+            # "a poll showed Lee with a narrow lead", "the study found no such effect"
+            return _trimmed([t for t in cue.subtree if t.i >= objects[0].left_edge.i],
                             infinitive=False)
     if cue.dep_ == "advcl" and lemma in CUE_LEMMAS and _as_reported(cue):
         # "As the Times reported, the mayor will resign": "as" stands for what was

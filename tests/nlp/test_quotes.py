@@ -493,3 +493,25 @@ def test_what_a_relative_pronoun_stands_for_is_not_described_without_its_object(
     # "which … described as unfair" would give the content "as unfair", which says
     # nothing of what is unfair.
     assert quotes_of("It was a levy which the farmers in Harwick described as unfair.") == []
+
+
+@pytest.mark.parametrize(("text", "speaker", "content"), [
+    ("A Harbor Gazette poll released on Tuesday showed Ruth Okafor with a nine-point lead.",
+     "A Harbor Gazette poll released on Tuesday", "Ruth Okafor with a nine-point lead"),
+    ("The county audit found no record of the missing ferry payments.",
+     "The county audit", "no record of the missing ferry payments"),
+])
+def test_a_poll_or_an_audit_shows_or_finds_its_object(
+        quotes_of: Extract, text: str, speaker: str, content: str) -> None:
+    quote = only(quotes_of(text))
+    assert (quote.speaker_text, quote.content, quote.direct) == (speaker, content, False)
+    assert_offsets(text, quote)
+
+
+@pytest.mark.parametrize("text", [
+    "The farmers of Harwick found their way to the council hall.",
+    "Mayor Ruth Okafor showed no sign of backing down.",
+])
+def test_finding_ones_way_or_showing_a_sign_is_no_attribution(
+        quotes_of: Extract, text: str) -> None:
+    assert quotes_of(text) == []
