@@ -23,6 +23,7 @@ __all__ = [
     "GLUE_WORDS",
     "INDEFINITE_DETERMINERS",
     "NAMING_LEMMAS",
+    "PARTICLE_CUES",
     "PERSONAL_PRONOUNS",
     "PLURAL_PRONOUNS",
     "QUESTION_LEMMAS",
@@ -56,10 +57,13 @@ contend speculate lament acknowledge scoff muse repeat agree continue
 # Verbs of belief, intention and finding, which PolNeAR annotates as attributions too.
 _COGNITION = """
 think believe hope want plan expect fear know feel worry intend seek wish doubt suspect
-consider assume understand decide prefer guess find show reckon learn
+consider assume understand decide prefer guess find show reckon learn point
 """
 SPEECH_LEMMAS: frozenset[str] = _set(_SPEECH)
 CUE_LEMMAS: frozenset[str] = _set(_SPEECH + _COGNITION)
+
+# Cues only with their particle: "pointed out that the levy was late".
+PARTICLE_CUES: dict[str, str] = {"point": "out"}
 
 # Cues whose complement is an infinitive ("urged the US to stop"), not a finite clause.
 XCOMP_LEMMAS: frozenset[str] = _set("""

@@ -36,6 +36,7 @@ from backstory.nlp.cues import (
     FINDING_LEMMAS,
     GLUE_WORDS,
     NAMING_LEMMAS,
+    PARTICLE_CUES,
     QUESTION_LEMMAS,
     QUOTE_MARKS,
     REFUSAL_FORMS,
@@ -364,6 +365,9 @@ def _verb_cue(token: Token, offset: int) -> _Raw | None:
     lemma = token.lemma_.lower()
     if token.pos_ != "VERB" or lemma not in _VERB_CUES:
         return None
+    if lemma in PARTICLE_CUES and not any(
+            c.dep_ == "prt" and c.lower_ == PARTICLE_CUES[lemma] for c in token.children):
+        return None  # "pointed out that …" is a cue, "pointed to the map" is not
     if any(child.dep_ in ("auxpass", "nsubjpass") for child in token.children):
         return None
     if token.tag_ == "VBN" and any(c.dep_ == "aux" and c.lemma_ == "be" for c in token.children):

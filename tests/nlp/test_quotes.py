@@ -515,3 +515,10 @@ def test_a_poll_or_an_audit_shows_or_finds_its_object(
 def test_finding_ones_way_or_showing_a_sign_is_no_attribution(
         quotes_of: Extract, text: str) -> None:
     assert quotes_of(text) == []
+
+
+def test_pointed_out_is_a_cue_and_pointed_to_is_not(quotes_of: Extract) -> None:
+    quote = only(quotes_of("Councillor Ann Ruiz pointed out that the levy was two years late."))
+    assert (quote.speaker_text, quote.cue, quote.content) == (
+        "Councillor Ann Ruiz", "pointed", "the levy was two years late")
+    assert quotes_of("Councillor Ann Ruiz pointed to the map and walked out.") == []
