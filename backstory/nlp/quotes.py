@@ -348,6 +348,11 @@ def _according(token: Token, offset: int) -> _Raw | None:
         if any(t.dep_ in _SUBJECTS and t.head.i == head.i
                and t.left_edge.i <= first.i <= t.right_edge.i for t in after):
             before = []  # the clause after begins with its subject
+    elif (_words(before) and _words(after) and head.i < token.i
+          and any(t.dep_ in _SUBJECTS and t.head.i == head.i for t in before)):
+        # "Lee has won 758 delegates, according to a tally, but his path is narrowing":
+        # the clause, verb and subject, is whole before the cue; what follows is added.
+        after = []
     content = (after if not _words(before) else before if not _words(after) else None)
     if content is None:
         return None

@@ -522,3 +522,13 @@ def test_pointed_out_is_a_cue_and_pointed_to_is_not(quotes_of: Extract) -> None:
     assert (quote.speaker_text, quote.cue, quote.content) == (
         "Councillor Ann Ruiz", "pointed", "the levy was two years late")
     assert quotes_of("Councillor Ann Ruiz pointed to the map and walked out.") == []
+
+
+def test_according_to_before_an_added_clause_gives_the_clause_before_it(
+        quotes_of: Extract) -> None:
+    text = ("Okafor has won 41 of the 60 seats, according to a Harbor Gazette tally, but her "
+            "majority on the council is narrowing.")
+    quote = only(quotes_of(text))
+    assert (quote.speaker_text, quote.cue) == ("a Harbor Gazette tally", "according to")
+    assert quote.content == "Okafor has won 41 of the 60 seats"
+    assert_offsets(text, quote)
