@@ -380,6 +380,8 @@ def _verb_cue(token: Token, offset: int) -> _Raw | None:
     if any(child.dep_ == "neg" for child in token.children) or (
             token.dep_ == "xcomp" and token.head.lower_ in REFUSAL_FORMS):
         return None  # "would not say", "declined to say" what the targets are: nothing said
+    if lemma in STANCE_LEMMAS and token.dep_ in ("relcl", "acl"):
+        return None  # "voters who support Lee", "groups backing the levy": who they are
     content = _shift(_content(token, lemma), offset)
     if content is None and lemma not in SPEECH_LEMMAS:
         return None

@@ -230,7 +230,7 @@ def test_a_relative_clause_speaker_is_the_noun_it_hangs_on(quotes_of: Extract) -
                          "on Monday.")
     assert (named.speaker, named.speaker_text) == ("Ana Ruiz", "Health Minister Ana Ruiz")
     assert named.content == "the plan would fail"
-    (unnamed,) = quotes_of("Farmers who oppose the new water tax marched in Leon.")
+    (unnamed,) = quotes_of("Farmers, who said the new water tax was unfair, marched in Leon.")
     assert (unnamed.speaker, unnamed.speaker_text) == (None, "Farmers")
 
 
@@ -532,3 +532,17 @@ def test_according_to_before_an_added_clause_gives_the_clause_before_it(
     assert (quote.speaker_text, quote.cue) == ("a Harbor Gazette tally", "according to")
     assert quote.content == "Okafor has won 41 of the 60 seats"
     assert_offsets(text, quote)
+
+
+@pytest.mark.parametrize("text", [
+    "Farmers who oppose the water levy gathered outside the council hall in Harwick.",
+    "Three groups supporting Mayor Ruth Okafor spent heavily on radio ads.",
+])
+def test_a_stance_that_describes_who_someone_is_is_no_attribution(
+        quotes_of: Extract, text: str) -> None:
+    assert quotes_of(text) == []
+
+
+def test_a_stance_in_the_main_clause_is_an_attribution(quotes_of: Extract) -> None:
+    quote = only(quotes_of("Mayor Ruth Okafor criticized the new water levy."))
+    assert (quote.cue, quote.content) == ("criticized", "the new water levy")
