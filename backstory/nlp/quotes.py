@@ -380,8 +380,10 @@ def _verb_cue(token: Token, offset: int) -> _Raw | None:
     if any(child.dep_ == "neg" for child in token.children) or (
             token.dep_ == "xcomp" and token.head.lower_ in REFUSAL_FORMS):
         return None  # "would not say", "declined to say" what the targets are: nothing said
-    if lemma in STANCE_LEMMAS and token.dep_ in ("relcl", "acl"):
-        return None  # "voters who support Lee", "groups backing the levy": who they are
+    if (lemma in STANCE_LEMMAS or lemma not in SPEECH_LEMMAS) and token.dep_ in ("relcl", "acl"):
+        # "voters who support Lee", "groups backing the levy", "voters who believe …":
+        # who they are, not what they said.
+        return None
     content = _shift(_content(token, lemma), offset)
     if content is None and lemma not in SPEECH_LEMMAS:
         return None
@@ -390,6 +392,10 @@ def _verb_cue(token: Token, offset: int) -> _Raw | None:
         subject = _past_dateline(subject)
     if subject is None:
         return None
+    if token.dep_ == "relcl" and any(
+            t.i < token.i and t.lower_ in _WH_OBJECTS and t.head.i > token.i
+            for t in token.subtree):
+        return None  # "the plan, which Ruiz said would fail": the content lacks its subject
     if subject.lower_ in RELATIVE_PRONOUNS and subject.head.dep_ == "relcl":
         # "Farmers who oppose the tax", "Ana Ruiz, who said …": the speaker is the noun
         # the clause hangs on, not "who" (PolNeAR marks the pronoun; a reader needs the

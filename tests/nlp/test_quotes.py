@@ -537,8 +537,11 @@ def test_according_to_before_an_added_clause_gives_the_clause_before_it(
 @pytest.mark.parametrize("text", [
     "Farmers who oppose the water levy gathered outside the council hall in Harwick.",
     "Three groups supporting Mayor Ruth Okafor spent heavily on radio ads.",
+    "Voters who believe the levy is unfair filled the hall in Harwick.",
+    # The content would be "would cost too much", without what would.
+    "The sea wall, which Mayor Ruth Okafor said would cost too much, was finished in May.",
 ])
-def test_a_stance_that_describes_who_someone_is_is_no_attribution(
+def test_a_relative_clause_that_describes_or_lacks_its_subject_is_no_attribution(
         quotes_of: Extract, text: str) -> None:
     assert quotes_of(text) == []
 
