@@ -343,16 +343,17 @@ def _according(token: Token, offset: int) -> _Raw | None:
     # "X, according to Y, did Z" splits the content in two: leave it, unless what comes
     # before is only a phrase of time or place ("By 2030, according to the board, the
     # line will …"), which leaves the clause after it whole.
-    if _words(before) and _words(after) and not any(t.dep_ in _SUBJECTS for t in before):
-        first = next(t for t in after if not t.is_punct and not t.is_space)
-        if any(t.dep_ in _SUBJECTS and t.head.i == head.i
-               and t.left_edge.i <= first.i <= t.right_edge.i for t in after):
-            before = []  # the clause after begins with its subject
-    elif (_words(before) and _words(after) and head.i < token.i
-          and any(t.dep_ in _SUBJECTS and t.head.i == head.i for t in before)):
-        # "Lee has won 758 delegates, according to a tally, but his path is narrowing":
-        # the clause, verb and subject, is whole before the cue; what follows is added.
-        after = []
+    if _words(before) and _words(after):
+        subject_before = any(t.dep_ in _SUBJECTS and t.head.i == head.i for t in before)
+        if not any(t.dep_ in _SUBJECTS for t in before):
+            first = next(t for t in after if not t.is_punct and not t.is_space)
+            if any(t.dep_ in _SUBJECTS and t.head.i == head.i
+                   and t.left_edge.i <= first.i <= t.right_edge.i for t in after):
+                before = []  # the clause after begins with its subject
+        elif subject_before and head.i < token.i:
+            # "Lee has won 758 delegates, according to a tally, but his path is narrowing":
+            # the clause, verb and subject, is whole before the cue; what follows is added.
+            after = []
     content = (after if not _words(before) else before if not _words(after) else None)
     if content is None:
         return None
@@ -521,7 +522,8 @@ def _subject(cue: Token) -> Token | None:
             subjects = [child for child in subjects if not _quoted(child)] or subjects
         if subjects:
             return subjects[0] if subjects[0].dep_ == "nsubj" else None
-        if token.dep_ == "acl" and token.tag_ == "VBG" and token.nbor(-1).text == ",":
+        if (token.dep_ == "acl" and token.tag_ == "VBG" and token.i > 0
+                and token.doc[token.i - 1].text == ","):
             # "made an attempt to calm them, writing that …": the parser hangs the
             # participle on a noun; it belongs to the clause's verb.
             token = _verb_above(token.head)
