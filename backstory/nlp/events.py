@@ -115,7 +115,7 @@ COMMON_VERBS = {"held", "holds", "hold", "said", "says", "say", "told", "tells",
 _ANAPHORS = {"case", "cases", "incident", "incidents"}
 _DEMONSTRATIVES = {"the", "this", "that", "these", "those", "such"}
 _POSSESSIVE = {"'s", "’s", "'", "’"}
-# "the first crash since 1959", "the worst floods since 2010": with a superlative before the
+# "the first crash since 1990", "the worst floods since 2010": with a superlative before the
 # trigger, "since" names an earlier event to compare with, not when this one happened.
 _SUPERLATIVES = {"first", "last", "only", "worst", "best", "biggest", "largest", "deadliest",
                  "bloodiest", "costliest", "heaviest", "highest", "lowest", "strongest",
@@ -307,7 +307,7 @@ def _draft(ctx: _Context, start: int, end: int, kind: str) -> _Draft:
     sinces = [t.i for t in doc[end:right] if t.lower_ == "since"]
     times = ctx.times
     if sinces and any(t.lower_ in _SUPERLATIVES for t in doc[max(left, start - 4):start]):
-        # "the first crash since 1959" did not happen in 1959: what follows "since" is
+        # "the first crash since 1990" did not happen in 1990: what follows "since" is
         # another event to compare with.
         times = [t for t in times if t.start < doc[sinces[0]].idx]
     elif sinces:

@@ -351,7 +351,7 @@ def _according(token: Token, offset: int) -> _Raw | None:
                    and t.left_edge.i <= first.i <= t.right_edge.i for t in after):
                 before = []  # the clause after begins with its subject
         elif subject_before and head.i < token.i:
-            # "Lee has won 758 delegates, according to a tally, but his path is narrowing":
+            # "Okafor has won 41 seats, according to a tally, but her lead is narrowing":
             # the clause, verb and subject, is whole before the cue; what follows is added.
             after = []
     content = (after if not _words(before) else before if not _words(after) else None)
@@ -406,7 +406,7 @@ def _verb_cue(token: Token, offset: int) -> _Raw | None:
     else:
         source = _phrase(subject)
     if not _inside((subject.i, subject.i + 1), (token.left_edge.i, token.right_edge.i + 1)):
-        # "The notice, announcing that …": the speaker ends before the cue's own words.
+        # "The letter, announcing that …": the speaker ends before the cue's own words.
         source = [t for t in source if not token.left_edge.i <= t.i <= token.right_edge.i]
     addressee = None
     if lemma in ADDRESSEE_LEMMAS:
@@ -447,7 +447,7 @@ def _content(cue: Token, lemma: str) -> tuple[int, int] | None:
                 framing = [t for t in objects[0].subtree if t.i < prep.i] if objects else []
                 described = [t for c in prep.children if c.dep_ == "pobj" for t in c.subtree]
                 if not described and objects and objects[0].lower_ not in _WH_OBJECTS:
-                    # "the field as “all very good”", "the push as nearly impossible": the
+                    # "the wall as “far too costly”", "the timetable as nearly impossible": the
                     # parser may give the description no object, only modifiers of "as".
                     described = [t for t in prep.subtree if t.i > prep.i]
                 if not _words(described):
@@ -534,8 +534,8 @@ def _subject(cue: Token) -> Token | None:
 
 
 def _inverted_subject(cue: Token) -> Token | None:
-    """The speaker named after a cue that follows a quotation ('“The risk,” said Edward
-    Lee, an economist, “is …”') when the parser took the speaker for the subject of the
+    """The speaker named after a cue that follows a quotation ('“The problem,” said Marta
+    Quell, a planner, “is …”') when the parser took the speaker for the subject of the
     quotation's second half instead."""
     doc = cue.doc
     if cue.i == 0 or not is_quote_mark(doc[cue.i - 1].text) or cue.i + 1 >= len(doc):

@@ -416,13 +416,13 @@ def test_the_speaker_after_a_quotation_is_not_the_quotation_s_own_subject(
 
 def test_a_split_quotation_keeps_the_speaker_the_parser_gave_its_second_half(
         quotes_of: Extract) -> None:
-    # The parser makes "Edward Leamer" the subject of the quotation's "is"; "said" has none.
-    text = ('"The risk," said Edward Leamer, an economist, "is that we are going to be '
-            'attracting workers."')
+    # The parser makes "Marta Quell" the subject of the quotation's "is"; "said" has none.
+    text = ('"The problem," said Marta Quell, a county planner, "is that we are going to be '
+            'losing farms and gaining car parks."')
     quote = only(quotes_of(text))
     assert (quote.speaker_text, quote.cue, quote.direct) == (
-        "Edward Leamer, an economist", "said", True)
-    assert quote.content.startswith("is that we are going") and "Leamer" not in quote.content
+        "Marta Quell, a county planner", "said", True)
+    assert quote.content.startswith("is that we are going") and "Quell" not in quote.content
     assert_offsets(text, quote)
 
 
@@ -477,8 +477,8 @@ def test_a_participle_after_a_comma_takes_the_subject_of_the_clause(
 @pytest.mark.parametrize(("text", "content"), [
     ("The harbour master described the new sea wall as “far too costly”.",
      "the new sea wall as “far too costly”"),
-    ("Council members described the plan as nearly impossible to finish by May.",
-     "the plan as nearly impossible to finish by May"),
+    ("Council members described the timetable as nearly impossible to keep.",
+     "the timetable as nearly impossible to keep"),
 ])
 def test_a_description_the_parser_leaves_without_an_object(
         quotes_of: Extract, text: str, content: str) -> None:
@@ -496,10 +496,10 @@ def test_what_a_relative_pronoun_stands_for_is_not_described_without_its_object(
 
 
 @pytest.mark.parametrize(("text", "speaker", "content"), [
-    ("A Harbor Gazette poll released on Tuesday showed Ruth Okafor with a nine-point lead.",
-     "A Harbor Gazette poll released on Tuesday", "Ruth Okafor with a nine-point lead"),
-    ("The county audit found no record of the missing ferry payments.",
-     "The county audit", "no record of the missing ferry payments"),
+    ("The Gazette's October poll showed Ruth Okafor with a narrow lead in Harwick.",
+     "The Gazette's October poll", "Ruth Okafor with a narrow lead in Harwick"),
+    ("The county audit found no trace of the missing ferry payments.",
+     "The county audit", "no trace of the missing ferry payments"),
 ])
 def test_a_poll_or_an_audit_shows_or_finds_its_object(
         quotes_of: Extract, text: str, speaker: str, content: str) -> None:
@@ -510,7 +510,7 @@ def test_a_poll_or_an_audit_shows_or_finds_its_object(
 
 @pytest.mark.parametrize("text", [
     "The farmers of Harwick found their way to the council hall.",
-    "Mayor Ruth Okafor showed no sign of backing down.",
+    "Mayor Ruth Okafor showed no sign of giving way.",
 ])
 def test_finding_ones_way_or_showing_a_sign_is_no_attribution(
         quotes_of: Extract, text: str) -> None:
