@@ -405,7 +405,7 @@ def _verb_cue(token: Token, offset: int) -> _Raw | None:
         source = _phrase(subject, cut=_CLAUSES | {"relcl"})
     else:
         source = _phrase(subject)
-    if not _inside((subject.i, subject.i + 1), (token.left_edge.i, token.right_edge.i + 1)):
+    if not token.left_edge.i <= subject.i <= token.right_edge.i:
         # "The letter, announcing that …": the speaker ends before the cue's own words.
         source = [t for t in source if not token.left_edge.i <= t.i <= token.right_edge.i]
     addressee = None
@@ -478,12 +478,10 @@ def _content(cue: Token, lemma: str) -> tuple[int, int] | None:
             # "a poll showed Lee with a narrow lead", "the study found no such effect"
             return _trimmed([t for t in cue.subtree if t.i >= objects[0].left_edge.i],
                             infinitive=False)
-    if cue.dep_ == "advcl" and lemma in CUE_LEMMAS and _as_reported(cue):
-        # "As the Times reported, the mayor will resign": "as" stands for what was
-        # reported, the clause it hangs on.
-        own = {t.i for t in cue.subtree}
-        return _trimmed([t for t in cue.head.subtree if t.i not in own], infinitive=False)
-    if cue.dep_ == "parataxis" and lemma in CUE_LEMMAS:
+    if lemma in CUE_LEMMAS and (cue.dep_ == "parataxis"
+                                or (cue.dep_ == "advcl" and _as_reported(cue))):
+        # "The road, Lee said, will reopen"; "As the Times reported, the mayor will
+        # resign": what is said is the clause the cue hangs on, less the cue's own words.
         own = {t.i for t in cue.subtree}
         return _trimmed([t for t in cue.head.subtree if t.i not in own], infinitive=False)
     return None
