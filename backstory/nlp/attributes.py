@@ -17,7 +17,7 @@ from spacy.strings import StringStore
 from spacy.tokens import Doc
 from thinc.types import Ints2d
 
-from backstory.nlp.cues import CUE_LEMMA_OF, DOCUMENT_NOUNS, ROLE_NOUNS
+from backstory.nlp.cues import CUE_LEMMA_OF, DOCUMENT_NOUNS, EVIDENCE_NOUNS, ROLE_NOUNS
 
 __all__ = ["COMPONENT", "LightAttributes", "light_attributes"]
 
@@ -41,9 +41,21 @@ _AUXILIARIES = {
     **dict.fromkeys(("have", "has", "had", "having", "'ve", "’ve"), "have"),
     **dict.fromkeys(("do", "does", "did"), "do"),
 }
+
+
+def _plural(noun: str) -> str:
+    """The regular plural of a lemma noun: "polls", "studies", "analyses"."""
+    if noun.endswith("sis"):
+        return noun[:-2] + "es"
+    if noun.endswith("y") and noun[-2:-1] not in tuple("aeiou"):
+        return noun[:-1] + "ies"
+    return noun + "s"
+
+
+_NOUNS = DOCUMENT_NOUNS | ROLE_NOUNS | EVIDENCE_NOUNS
 _NOUN_LEMMAS = {
-    **{noun: noun for noun in DOCUMENT_NOUNS | ROLE_NOUNS},
-    **{noun + "s": noun for noun in DOCUMENT_NOUNS | ROLE_NOUNS},
+    **{noun: noun for noun in _NOUNS},
+    **{_plural(noun): noun for noun in _NOUNS},
     "spokespeople": "spokesperson",
 }
 

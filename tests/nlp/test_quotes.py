@@ -549,3 +549,14 @@ def test_a_relative_clause_that_describes_or_lacks_its_subject_is_no_attribution
 def test_a_stance_in_the_main_clause_is_an_attribution(quotes_of: Extract) -> None:
     quote = only(quotes_of("Mayor Ruth Okafor criticized the new water levy."))
     assert (quote.cue, quote.content) == ("criticized", "the new water levy")
+
+
+@pytest.mark.parametrize(("text", "cue"), [
+    ("Recent polls showed Ruth Okafor with a narrow lead in Harwick.", "showed"),
+    ("Two county studies found no trace of the missing ferry payments.", "found"),
+])
+def test_plural_finders_count_in_the_analysis_pipeline(text: str, cue: str) -> None:
+    # The analysis pipeline sets lemmas with its own light component, not spaCy's
+    # lemmatizer: "polls" and "studies" must still read as "poll" and "study".
+    analysis = Analyzer(MODEL).analyze([Article.create(text, input="test")])[0]
+    assert [q.cue for q in analysis.quotes] == [cue]
