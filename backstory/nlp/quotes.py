@@ -519,7 +519,12 @@ def _subject(cue: Token) -> Token | None:
             # subject for the cue's too; the speaker is the one outside the marks.
             subjects = [child for child in subjects if not _quoted(child)] or subjects
         if subjects:
-            return subjects[0] if subjects[0].dep_ == "nsubj" else None
+            # "Lee was asked about the levy and said …": a passive verb's subject is the
+            # subject of the cue conjoined to it, unless that verb is a cue itself ("aides
+            # are said to be urging …": someone unnamed says so); the cue's own passive
+            # subject is no speaker.
+            return subjects[0] if subjects[0].dep_ == "nsubj" or (
+                token is not cue and token.lemma_.lower() not in _VERB_CUES) else None
         if (token.dep_ == "acl" and token.tag_ == "VBG" and token.i > 0
                 and token.doc[token.i - 1].text == ","):
             # "made an attempt to calm them, writing that …": the parser hangs the

@@ -560,3 +560,14 @@ def test_plural_finders_count_in_the_analysis_pipeline(text: str, cue: str) -> N
     # lemmatizer: "polls" and "studies" must still read as "poll" and "study".
     analysis = Analyzer(MODEL).analyze([Article.create(text, input="test")])[0]
     assert [q.cue for q in analysis.quotes] == [cue]
+
+
+def test_a_cue_conjoined_to_a_passive_verb_takes_its_subject(quotes_of: Extract) -> None:
+    text = ("Okafor was pressed about the levy at the meeting and said that the harbour "
+            "council would vote on it in May.")
+    quote = only(quotes_of(text))
+    assert quote.speaker_text == "Okafor"
+    assert quote.content == "the harbour council would vote on it in May"
+    assert_offsets(text, quote)
+    # "are said to": someone unnamed says so; the aides are not the speakers.
+    assert quotes_of("Some aides are said to be urging the mayor to resign.") == []
