@@ -7,6 +7,7 @@ TimeML values.
 
 from __future__ import annotations
 
+import bisect
 import datetime
 import re
 from collections.abc import Callable
@@ -29,6 +30,7 @@ class Context:
     text: str = ""  # the article, lower-cased, and the expression being read in it
     start: int = 0
     end: int = 0
+    sentence_starts: tuple[int, ...] = ()  # where the article's sentences begin, in order
     future: bool | None = None  # whether the expression's sentence looks ahead, once asked
     derived: bool = False  # whether the expression was read from the quarter last named
 
@@ -37,7 +39,9 @@ class Context:
 
     def is_future(self) -> bool:
         if self.future is None:
-            self.future = _looks_future(self.text, self.start, self.end)
+            at = bisect.bisect_right(self.sentence_starts, self.start) - 1
+            sentence_start = self.sentence_starts[at] if at >= 0 else 0
+            self.future = _looks_future(self.text, self.start, self.end, sentence_start)
         return self.future
 
     def remember(self, value: str | None) -> None:
@@ -148,22 +152,28 @@ _SMALLER = {("Y", False): ("M", 12, False), ("W", False): ("D", 7, False),
 
 _FUTURE = re.compile(r"\b(?:will|won't|shall|'ll|would|could|might|going to|plans? to|planned to"
                      r"|planning to|scheduled|expected to|due to|set to|is to|are to|as soon as"
-                     r"|as early as|until|next|upcoming|tomorrow)\b")
+                     r"|as early as|until|next(?! to\b)|upcoming|tomorrow|effective)\b")
 # A past verb right before the expression ("said Friday"), or a past auxiliary or "since"
 # in the clause ("had been due to expire Friday"), outweighs any forward-looking word.
 _PAST_BEFORE = re.compile(r"\b(?:said|says|told|announced|reported|\w+ed)\s+(?:on\s+)?$"
                           r"|\b(?:since|was|were|had)\b")
 
 
-def _looks_future(lower: str, start: int, end: int) -> bool:
+_REACH = 60  # characters looked back at, within the expression's sentence
+
+
+def _looks_future(lower: str, start: int, end: int, sentence_start: int = 0) -> bool:
     """Whether the words around an expression point forward (no POS tags: cue words only).
 
     "said Friday" reads as past however the sentence goes on; otherwise a modal or a cue
-    such as "scheduled" in the clause before it, or just after it, makes it future.
+    such as "scheduled" in the words before it, or just after it, makes it future. The look
+    back stops at the sentence's start, not at any full stop: in "Mr. Ruiz will succeed
+    Ana P. Lee Feb. 1" the "will" is the date's ("next to the pier" looks nowhere), and
+    "effective Feb. 1" announces when something begins.
     """
     if not lower:
         return False
-    since = max(start - 60, lower.rfind(".", max(0, start - 60), start) + 1, 0)
+    since = max(start - _REACH, sentence_start, 0)
     if _PAST_BEFORE.search(lower, since, start):
         return False
     stop = lower.find(".", end, end + 15)

@@ -129,9 +129,10 @@ def _digits_for_numbers(words: list[str]) -> list[str]:
     return out
 
 
-_VAGUE_NUMBERS = ("a few", "a couple of", "several", "few", "many", "some", "a number of")
+_VAGUE_NUMBERS = ("a few", "several", "few", "many", "some", "a number of")
 _VAGUE = re.compile(r"\b(?:" + "|".join(_VAGUE_NUMBERS) + r")\b")
+_COUPLE = re.compile(r"\b(?:a )?couple of\b")  # "a couple of years" is two, roughly
 
 
 def _vague(words: str) -> str:
-    return _VAGUE.sub("x", words)
+    return _VAGUE.sub("x", _COUPLE.sub("2", words))

@@ -39,7 +39,7 @@ def resolve_times(doc: Doc, sentences: Sequence[Sentence], *,
     """
     text = _text_of(doc, sentences)
     starts = [sentence.start for sentence in sentences]
-    context = Context(anchor=anchor)
+    context = Context(anchor=anchor, sentence_starts=tuple(starts))
     found: list[TimeExpr] = []
     for start, end, (value, precision) in _readings(text, doc, context):
         index = max(bisect.bisect_right(starts, start) - 1, 0) if sentences else 0

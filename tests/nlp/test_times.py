@@ -113,6 +113,8 @@ def test_dates_resolved_against_the_publication_date(text: str, value: str,
     ("2 1/2 years", "P2Y6M"),
     ("two decades", "P20Y"),
     ("a few days", "PXD"),
+    ("a couple of years", "P2Y"),
+    ("the next couple of weeks", "P2W"),
     ("each month", "P1M"),
     ("daily", "P1D"),
 ])
@@ -142,6 +144,19 @@ def test_a_weekday_in_a_forward_looking_sentence_is_ahead(nlp: Language) -> None
     found = values(times_in(nlp, "The ministers will meet again on Friday in Geneva."))
     assert found["Friday"] == "2024-02-23"
     found = values(times_in(nlp, "The ministers met on Friday in Geneva."))
+    assert found["Friday"] == "2024-02-16"
+
+
+def test_an_abbreviation_does_not_hide_the_future_from_a_date(nlp: Language) -> None:
+    # The full stops of "Mr." and "P." are no sentence ends: the "will" is the date's.
+    found = values(times_in(nlp, "Mr. Okafor will succeed Dana P. Harwick on Aug. 1 as the "
+                                 "harbour board's chair."))
+    assert found["Aug. 1"] == "2024-08-01"
+    # A date something takes effect on is announced ahead of it.
+    found = values(times_in(nlp, "The harbour fee rises to $40, effective Aug. 1."))
+    assert found["Aug. 1"] == "2024-08-01"
+    # "next to the pier" is a place: nothing here looks ahead.
+    found = values(times_in(nlp, "Two boats sank in the storm next to the old pier on Friday."))
     assert found["Friday"] == "2024-02-16"
 
 
