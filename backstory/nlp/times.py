@@ -279,7 +279,7 @@ def _unit_phrase_start(lower: str, start: int, *, needs_qualifier: bool) -> int 
     return begin
 
 
-_WORD = re.compile(r"[a-z0-9.']+")
+_WORD = re.compile(r"[a-z0-9./']+")  # "1/2" is one word: "5 1/2 hours"
 _CUE_OF_HASH = {StringStore().add(word): word for word in CUE_WORDS}  # spaCy's hashes
 _CUE_HASHES = numpy.array(sorted(_CUE_OF_HASH), dtype=numpy.uint64)
 

@@ -160,6 +160,14 @@ def test_an_abbreviation_does_not_hide_the_future_from_a_date(nlp: Language) -> 
     assert found["Friday"] == "2024-02-16"
 
 
+def test_a_half_written_as_a_fraction_stays_in_the_span(nlp: Language) -> None:
+    # spaCy marks no entity here; the span grows from "hours" over "5 1/2".
+    found = values(times_in(nlp, "Okafor will spend two hours in Lagos on Tuesday morning, "
+                                 "and then about 5 1/2 hours in Accra, later in the day."))
+    assert found["about 5 1/2 hours"] == "PT5H30M"
+    assert "2 hours" not in found
+
+
 def test_without_a_publication_date_only_absolute_values(nlp: Language) -> None:
     found = values(times_in(nlp, (
         "The talks on Sunday followed a summit on 15 November 2023. Officials have met "
