@@ -257,6 +257,8 @@ def _unit_phrase_start(lower: str, start: int, *, needs_qualifier: bool) -> int 
         position, word = words[-1]
         if lower[position + len(word):begin].strip(" -\t\n") or begin - position > 40:
             break  # not adjacent: the phrase ended
+        if word == "of" and not (len(words) > 1 and words[-2][1] in _OF_COUNTS):
+            break  # "the 54 per cent of four years ago": the "of" is the noun's
         if stage == 0 and (word in COUNT_WORDS or word[0].isdigit()):
             qualified = True
         elif stage <= 1 and word in HEDGE_WORDS:
@@ -279,6 +281,7 @@ def _unit_phrase_start(lower: str, start: int, *, needs_qualifier: bool) -> int 
     return begin
 
 
+_OF_COUNTS = frozenset({"couple", "number"})  # "a couple of", "a number of"
 _WORD = re.compile(r"[a-z0-9./']+")  # "1/2" is one word: "5 1/2 hours"
 _CUE_OF_HASH = {StringStore().add(word): word for word in CUE_WORDS}  # spaCy's hashes
 _CUE_HASHES = numpy.array(sorted(_CUE_OF_HASH), dtype=numpy.uint64)

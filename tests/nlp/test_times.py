@@ -168,6 +168,13 @@ def test_a_half_written_as_a_fraction_stays_in_the_span(nlp: Language) -> None:
     assert "2 hours" not in found
 
 
+def test_of_before_a_count_belongs_to_the_noun(nlp: Language) -> None:
+    found = values(times_in(nlp, "Turnout was well above the 54 per cent of four years ago."))
+    assert found == {"four years ago": "2020"}
+    found = values(times_in(nlp, "A couple of years ago the pier fell."))
+    assert found == {"A couple of years ago": "2022"}
+
+
 def test_without_a_publication_date_only_absolute_values(nlp: Language) -> None:
     found = values(times_in(nlp, (
         "The talks on Sunday followed a summit on 15 November 2023. Officials have met "
