@@ -114,6 +114,7 @@ representative representatives spokespeople staffer staffers
 # "according to a statement from the embassy": the document stands for its author.
 DOCUMENT_NOUNS: frozenset[str] = _set("""
 statement report readout release announcement letter filing memo document data study survey
+update bulletin communique notice
 """)
 
 # Pronouns and determiners that decide how a speaker phrase is named.

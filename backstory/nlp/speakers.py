@@ -19,6 +19,7 @@ from spacy.tokens import Token
 from backstory.models import Mention
 from backstory.nlp.cues import (
     COLLECTIVE_DETERMINERS,
+    DOCUMENT_NOUNS,
     INDEFINITE_DETERMINERS,
     ORGANISATION_NOUNS,
     PERSONAL_PRONOUNS,
@@ -66,6 +67,18 @@ def pronoun_genders(text: str, sentence_ends: Sequence[int], mentions: Sequence[
             if c["m"] != c["f"]}
 
 
+def _issuer(document: Token) -> Token | None:
+    """Who issued a document: its possessor ("the ministry's update") or the object of
+    "from", "by" or "of" after it ("a statement from the embassy")."""
+    for child in document.children:
+        if child.dep_ == "poss" and child.pos_ != "PRON":
+            return child
+    for prep in document.children:
+        if prep.dep_ == "prep" and prep.lower_ in ("from", "by", "of"):
+            return next((c for c in prep.children if c.dep_ == "pobj"), None)
+    return None
+
+
 def _definite(head: Token) -> bool:
     """ "the company", "the firm's" — not "a company" or "his company"."""
     return any(t.dep_ == "det" and t.lower_ in ("the", "this", "that") for t in head.lefts) \
@@ -104,6 +117,18 @@ class SpeakerNames:
             return None
         if head.lemma_.lower() in ROLE_NOUNS:
             return self._organisation(head, offset, index)
+        if head.lemma_.lower() in DOCUMENT_NOUNS:
+            # "the ministry's update said …", "a statement from the embassy said …": the
+            # document speaks for whoever issued it.
+            issuer = _issuer(head)
+            if issuer is not None:
+                return self.name_of(issuer, offset, index)
+            before = head.doc[head.i - 1] if head.i > 0 else None
+            if before is not None and before.dep_ == "compound":  # "the Ministry statement"
+                issuer_mention = next((m for m in self.mentions if m.type in ("ORG", "GPE")
+                                       and m.start <= offset + before.idx < m.end), None)
+                if issuer_mention is not None:
+                    return issuer_mention.name
         if low in ORGANISATION_NOUNS and _definite(head):
             # "The company said …": the organisation named just before.
             return self._recent(at, index - _LOOKBACK, ("ORG",))

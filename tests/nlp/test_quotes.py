@@ -143,6 +143,19 @@ def test_ministry_spokesman_speaks_for_the_ministry(quotes_of: Extract) -> None:
     assert spokesman.speaker is not None and "Ministry" in spokesman.speaker
 
 
+def test_a_document_speaks_for_whoever_issued_it(quotes_of: Extract) -> None:
+    text = ("The Interior Ministry said rail services would resume on Monday. "
+            "The ministry's Thursday update said one person was still missing. "
+            "A statement from the Harbour Authority said the quay would stay shut. "
+            "His report said the levee held.")
+    ministry, update, statement, report = quotes_of(text)
+    assert ministry.speaker == "Interior Ministry"
+    assert (update.speaker_text, update.speaker) == ("The ministry's Thursday update",
+                                                     "Interior Ministry")
+    assert statement.speaker == "Harbour Authority"
+    assert report.speaker is None  # a pronoun's report: whose is not said here
+
+
 def test_nominal_speaker_without_an_organisation_stays_unnamed(quotes_of: Extract) -> None:
     text = "The river has flooded twice this spring, an official said."
     quote = only(quotes_of(text))
