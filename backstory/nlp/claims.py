@@ -248,7 +248,9 @@ def _claim(amount: _Amount, span: Span, sentence: Sentence, verbs: set[int], *,
     subject = all(t.lower_ in _DETERMINERS or t.text in _QUOTES
                   for t in doc[left:amount.start])
     obj_start = amount.end
-    if obj_start < span.end and doc[obj_start].lower_ == "of":  # "Eight of those cases"
+    if (obj_start < span.end and doc[obj_start].lower_ == "of"  # "Eight of those cases"
+            and not _is_time(doc[obj_start + 1:obj_start + 2], times)):
+        # (not "the 54 per cent of four years ago": a time is not what is counted)
         obj_start += 1
         while obj_start < span.end and doc[obj_start].lower_ in _DETERMINERS:
             obj_start += 1
@@ -256,6 +258,8 @@ def _claim(amount: _Amount, span: Span, sentence: Sentence, verbs: set[int], *,
     while (obj_end < span.end and obj_end - obj_start < 5
            and _in_object(doc[obj_end], verbs, first=obj_end == obj_start)):
         obj_end += 1
+    while obj_end > obj_start and doc[obj_end - 1].text == "-":
+        obj_end -= 1  # "30 ship-to-ship transfers" stops at "to": "ship", not "ship-"
     right = _clause_end(span, max(obj_end, amount.end), coordination=not subject)
     per, per_start = _per(doc, amount.end, right)
     predicate_end = per_start if per_start is not None else right
@@ -314,14 +318,28 @@ def _clause_end(span: Span, at: int, *, coordination: bool) -> int:
     return end
 
 
+def _is_time(tokens: Span, times: Sequence[TimeExpr]) -> bool:
+    """Whether the tokens begin inside a time expression."""
+    return len(tokens) > 0 and any(t.start <= tokens[0].idx < t.end for t in times)
+
+
 def _in_object(token: Token, verbs: set[int], *, first: bool) -> bool:
     lower = token.lower_
+    if not first and (_joining_hyphen(token) or (
+            token.is_alpha and token.i > 0 and _joining_hyphen(token.nbor(-1)))):
+        return True  # "two water-bombing aircraft", "112 tram-related accidents"
     if not token.is_alpha or lower in FUNCTION_WORDS or lower in OPENERS or lower in COMMON_VERBS \
             or lower in _PREPOSITIONS:
         return False
     if token.idx in verbs or (lower in _UNITS and not first):
         return False
     return first or not lower.endswith(("ed", "ly"))
+
+
+def _joining_hyphen(token: Token) -> bool:
+    """A hyphen inside a word ("water-bombing"), with no space on either side."""
+    return (token.text == "-" and not token.whitespace_ and token.i > 0
+            and not token.nbor(-1).whitespace_)
 
 
 def _per(doc: Doc, start: int, end: int) -> tuple[str | None, int | None]:

@@ -47,6 +47,20 @@ def test_number_words_and_partitives_count_the_noun_after_of(nlp: Language) -> N
     assert claim.predicate == "dismissed by the court"
 
 
+def test_a_hyphenated_object_stays_whole(nlp: Language) -> None:
+    [claim] = claims_in(nlp, "Averland sent two water-bombing aircraft to help.")
+    assert (claim.value, claim.object) == (2, "water-bombing aircraft")
+    [claim] = claims_in(nlp, "Inspectors logged 112 tram-related accidents.")
+    assert (claim.value, claim.object) == (112, "tram-related accidents")
+
+
+def test_a_time_after_of_is_not_what_is_counted(nlp: Language) -> None:
+    text = "Turnout was well above the 54 per cent of four years ago."
+    [claim] = claims_in(nlp, text, times=[time_at(text, "four years ago", "2020", "year")])
+    assert (claim.value, claim.unit) == (54, "%")
+    assert claim.object != "four"
+
+
 def test_vague_amounts_are_kept_as_written(nlp: Language) -> None:
     [claim] = claims_in(nlp, "Dozens of protesters gathered outside the parliament.")
     assert claim.value == "dozens"
