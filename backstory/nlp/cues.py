@@ -11,6 +11,7 @@ __all__ = [
     "APOSTROPHE_MARK",
     "AS_LEMMAS",
     "BESIDE_ONLY_FORMS",
+    "BUSINESS_NOUNS",
     "CIRCUMSTANCE_WORDS",
     "COLLECTIVE_DETERMINERS",
     "CUE_FORMS",
@@ -129,6 +130,13 @@ company firm group agency ministry department bank airline carrier retailer star
 manufacturer automaker carmaker insurer lender regulator operator broadcaster newspaper
 university hospital council committee commission board union club team party embassy
 corporation conglomerate organisation organization institute foundation charity
+""")
+# Of those, the ones that stand for whatever business was just named ("Lumina … the
+# company said"); the others are words of the organisation's own name ("the ministry" is
+# the Interior Ministry, not the last company named).
+BUSINESS_NOUNS: frozenset[str] = _set("""
+company firm group airline carrier retailer startup manufacturer automaker carmaker insurer
+lender operator broadcaster newspaper corporation conglomerate
 """)
 COLLECTIVE_DETERMINERS: frozenset[str] = _set("both all")
 INDEFINITE_DETERMINERS: frozenset[str] = _set("a an some one another many several any")

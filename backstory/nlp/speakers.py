@@ -18,6 +18,7 @@ from spacy.tokens import Token
 
 from backstory.models import Mention
 from backstory.nlp.cues import (
+    BUSINESS_NOUNS,
     COLLECTIVE_DETERMINERS,
     DOCUMENT_NOUNS,
     INDEFINITE_DETERMINERS,
@@ -105,6 +106,13 @@ class SpeakerNames:
         named = self.mention_at(at)
         if named is not None:
             return named
+        for child in head.children if head.tag_ not in ("NNS", "NNPS") else ():
+            # "Velmora's largest lender, Crownhall Bank", "a resident, Ana Ruiz" (not "three
+            # banks, Alden and Crownhall": one of them is not all of them)
+            named = self._named_at(offset + child.idx, ("PERSON", "ORG")) \
+                if child.dep_ == "appos" else None
+            if named is not None:
+                return named
         low = head.lower_
         if low in PERSONAL_PRONOUNS:
             return self._person(at, index, _GENDER_OF[low])
@@ -113,7 +121,7 @@ class SpeakerNames:
         if low in RELATIVE_PRONOUNS:
             verb = head.head
             return self.name_of(verb.head, offset, index) if verb.dep_ == "relcl" else None
-        if low in UNNAMED_SPEAKERS or head.pos_ in ("PRON", "NUM"):
+        if low in UNNAMED_SPEAKERS or head.pos_ in ("PRON", "NUM") or head.like_num:
             return None
         if head.lemma_.lower() in ROLE_NOUNS:
             return self._organisation(head, offset, index)
@@ -130,9 +138,18 @@ class SpeakerNames:
                 if issuer_mention is not None:
                     return issuer_mention.name
         if low in ORGANISATION_NOUNS and _definite(head):
-            # "The company said …": the organisation named just before.
+            # "The ministry said …": the organisation just named with that word in its name;
+            # "the company": the business just named, whatever its name.
+            own = self._recent(at, index - _LOOKBACK, ("ORG",),
+                               lambda name: low in name.lower().split())
+            if own is not None or low not in BUSINESS_NOUNS:
+                return own
             return self._recent(at, index - _LOOKBACK, ("ORG",))
         return self._nominal(head)
+
+    def _named_at(self, at: int, types: tuple[str, ...]) -> str | None:
+        return next((m.name for m in self.mentions
+                     if m.start <= at < m.end and m.type in types), None)
 
     def mention_at(self, at: int) -> str | None:
         """The name of the entity mentioned at character `at`, if one is."""

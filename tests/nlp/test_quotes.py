@@ -156,6 +156,23 @@ def test_a_document_speaks_for_whoever_issued_it(quotes_of: Extract) -> None:
     assert report.speaker is None  # a pronoun's report: whose is not said here
 
 
+def test_a_name_in_apposition_names_the_speaker(quotes_of: Extract) -> None:
+    text = ("Another resident, Maria Costa-Lind, said the ferry had been late all week. "
+            "Velmora's largest lender, Crownhall Bank, said it would cut its rates.")
+    resident, lender = quotes_of(text)
+    assert resident.speaker == "Maria Costa-Lind"
+    assert lender.speaker == "Crownhall Bank"
+
+
+def test_the_ministry_is_an_organisation_with_ministry_in_its_name(quotes_of: Extract) -> None:
+    text = ("The Interior Ministry closed the quay on Monday after Okafor Shipping lost a "
+            "barge. The ministry said the quay would reopen on Friday.")
+    assert quotes_of(text)[-1].speaker == "Interior Ministry"
+    text = ("Okafor Shipping lost a barge near the quay on Monday. "
+            "The ministry said the quay would reopen on Friday.")
+    assert quotes_of(text)[-1].speaker is None  # not the shipping line
+
+
 def test_nominal_speaker_without_an_organisation_stays_unnamed(quotes_of: Extract) -> None:
     text = "The river has flooded twice this spring, an official said."
     quote = only(quotes_of(text))
