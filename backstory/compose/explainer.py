@@ -186,11 +186,22 @@ def _who_is_involved(facts: StoryFacts) -> tuple[Statement, ...]:
     people = [n for n in people if not any(o != n and o.endswith(" " + n) for o in people)]
     statements = []
     for name in people[:_PEOPLE]:
-        title = roles[name].most_common(1)[0][0]
+        title = _fullest(roles[name]).most_common(1)[0][0]
         citation = where.get((name, title))
         if citation is not None:
             statements.append(Statement(text=f"{name}: {title}.", citations=(citation,)))
     return tuple(statements)
+
+
+def _fullest(titles: Counter[str]) -> Counter[str]:
+    """"Secretary" where another mention says "Homeland Security Secretary": the fuller
+    title stands for both, and counts for both."""
+    merged: Counter[str] = Counter()
+    for title, count in titles.items():
+        longer = [other for other in titles
+                  if other != title and other.lower().endswith(" " + title.lower())]
+        merged[max(longer, key=len) if longer else title] += count
+    return merged
 
 
 def _key_numbers(facts: StoryFacts) -> tuple[Statement, ...]:

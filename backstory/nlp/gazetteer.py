@@ -62,6 +62,7 @@ TITLE_NOUNS = frozenset({
     "deputy", "treasurer", "speaker", "whip", "correspondent",
     "editor", "reporter", "columnist", "author", "actor", "actress", "singer", "director-general",
     "secretary-general", "lawyer", "campaigner", "activist", "owner", "boss", "president-elect",
+    "constable", "sergeant", "detective", "lieutenant", "colonel", "corporal",
 })
 
 # Nouns that describe an organisation: "state news agency Xinhua", "the carmaker Ford".

@@ -35,6 +35,7 @@ from backstory.nlp import claims, events, quotes
 from backstory.nlp.attributes import COMPONENT as LIGHT_ATTRIBUTES
 from backstory.nlp.cues import APOSTROPHE_MARK
 from backstory.nlp.entities import canonical_mentions, find_roles
+from backstory.nlp.gazetteer import TITLE_NOUNS
 from backstory.nlp.times import resolve_times
 
 __all__ = ["Analyzer"]
@@ -101,6 +102,40 @@ def paragraph_boundaries(doc: Doc) -> Doc:
                 and (token.text == "\u201c" or not token.whitespace_)):
             token.is_sent_start = True
             doc[i + 1].is_sent_start = False
+    return doc
+
+
+_TITLE_KEYS = numpy.array(sorted({get_string_id(t.capitalize()) for t in TITLE_NOUNS}),
+                         dtype="uint64")
+_NAME_WORDS = (2, 3)  # how many capitalised words after a title make a name
+_NOT_PEOPLE = frozenset({"WORK_OF_ART", "PRODUCT", "EVENT", "LAW", "LANGUAGE"})
+
+
+@Language.component("titled_people")
+def titled_people(doc: Doc) -> Doc:
+    """A person the NER missed after a title: "Mayor Ilse Marrow said …". A capitalised
+    title ("Mayor", "Minister") followed by two or three capitalised words that are no
+    title themselves and that the NER left without an entity makes those words a PERSON
+    (the title stays out, as the NER leaves it out). Only capitalised title words are
+    looked at: spaCy builds a Python object for every token read."""
+    orths = doc.to_array([ORTH]).ravel() if len(doc) else numpy.array([], dtype="uint64")
+    found: list[Span] = []
+    # A name the NER took for a title of a work ("Mayor Ilse Marrow" as WORK_OF_ART) is
+    # open to the rule; any other entity keeps its words.
+    taken = {i for ent in doc.ents if ent.label_ not in _NOT_PEOPLE
+             for i in range(ent.start, ent.end)}
+    for i in numpy.flatnonzero(numpy.isin(orths, _TITLE_KEYS)).tolist():
+        end = i + 1
+        while (end < len(doc) and end - i <= _NAME_WORDS[-1] and end not in taken
+               and doc[end].is_title and doc[end].is_alpha
+               and doc[end].lower_ not in TITLE_NOUNS and doc[end - 1].whitespace_):
+            end += 1
+        if end - (i + 1) in _NAME_WORDS and (end >= len(doc) or not doc[end].is_title):
+            found.append(Span(doc, i + 1, end, label="PERSON"))
+    if found:
+        kept = [ent for ent in doc.ents
+                if not any(ent.start < f.end and f.start < ent.end for f in found)]
+        doc.ents = sorted([*kept, *found], key=lambda ent: ent.start)
     return doc
 
 
@@ -195,6 +230,7 @@ def _shared_pipeline(model: str) -> tuple[Language, threading.Lock]:
     nlp = _load(model, exclude=_EXCLUDE)
     nlp.add_pipe("sentencizer", first=True)
     nlp.add_pipe("paragraph_boundaries", after="sentencizer")
+    nlp.add_pipe("titled_people", last=True)
     return nlp, threading.Lock()
 
 

