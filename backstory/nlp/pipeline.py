@@ -108,7 +108,7 @@ def paragraph_boundaries(doc: Doc) -> Doc:
 _TITLE_KEYS = numpy.array(sorted({get_string_id(t.capitalize()) for t in TITLE_NOUNS}),
                          dtype="uint64")
 _NAME_WORDS = (2, 3)  # how many capitalised words after a title make a name
-_NOT_PEOPLE = frozenset({"WORK_OF_ART", "PRODUCT", "EVENT", "LAW", "LANGUAGE"})
+_NOT_PEOPLE = frozenset({"WORK_OF_ART", "PRODUCT", "LAW", "LANGUAGE", "NORP"})
 
 
 @Language.component("titled_people")
@@ -120,8 +120,9 @@ def titled_people(doc: Doc) -> Doc:
     looked at: spaCy builds a Python object for every token read."""
     orths = doc.to_array([ORTH]).ravel() if len(doc) else numpy.array([], dtype="uint64")
     found: list[Span] = []
-    # A name the NER took for a title of a work ("Mayor Ilse Marrow" as WORK_OF_ART) is
-    # open to the rule; any other entity keeps its words.
+    # A name the NER took for a title of a work ("Mayor Ilse Marrow" as WORK_OF_ART) or a
+    # first name it took for a nationality ("Governor Anneliese Dorn") is open to the
+    # rule; any other entity keeps its words.
     taken = {i for ent in doc.ents if ent.label_ not in _NOT_PEOPLE
              for i in range(ent.start, ent.end)}
     for i in numpy.flatnonzero(numpy.isin(orths, _TITLE_KEYS)).tolist():

@@ -101,6 +101,11 @@ def test_a_titled_name_the_ner_missed_is_a_person() -> None:
     doc = nlp.make_doc("Mayor Ilse Marrow said the levee was late.")
     doc.ents = [Span(doc, 0, 3, label="WORK_OF_ART")]
     assert [(e.text, e.label_) for e in titled_people(doc).ents] == [("Ilse Marrow", "PERSON")]
+    # A first name taken for a nationality.
+    doc = nlp.make_doc("Governor Anneliese Dorn defended the timing.")
+    doc.ents = [Span(doc, 1, 2, label="NORP")]
+    assert [(e.text, e.label_) for e in titled_people(doc).ents] == [
+        ("Anneliese Dorn", "PERSON")]
     # No entity at all after a rank: the name alone is the person.
     doc = nlp.make_doc("Deputy Chief Constable Adrian Hanstock said the road was shut.")
     assert [(e.text, e.label_) for e in titled_people(doc).ents] == [
