@@ -113,11 +113,12 @@ _NOT_PEOPLE = frozenset({"WORK_OF_ART", "PRODUCT", "LAW", "LANGUAGE", "NORP"})
 
 @Language.component("titled_people")
 def titled_people(doc: Doc) -> Doc:
-    """A person the NER missed after a title: "Mayor Ilse Marrow said …". A capitalised
-    title ("Mayor", "Minister") followed by two or three capitalised words that are no
-    title themselves and that the NER left without an entity makes those words a PERSON
-    (the title stays out, as the NER leaves it out). Only capitalised title words are
-    looked at: spaCy builds a Python object for every token read."""
+    """People the NER missed or made up. "Mayor Ilse Marrow said …": a capitalised title
+    ("Mayor", "Minister") followed by two or three capitalised words that are no title
+    themselves and that the NER left without an entity makes those words a PERSON (the
+    title stays out, as the NER leaves it out). And a one-word "person" after "in" is a
+    place. Only capitalised title words and the entities are looked at: spaCy builds a
+    Python object for every token read."""
     orths = doc.to_array([ORTH]).ravel() if len(doc) else numpy.array([], dtype="uint64")
     found: list[Span] = []
     # A name the NER took for a title of a work ("Mayor Ilse Marrow" as WORK_OF_ART) or a
@@ -133,10 +134,17 @@ def titled_people(doc: Doc) -> Doc:
             end += 1
         if end - (i + 1) in _NAME_WORDS and (end >= len(doc) or not doc[end].is_title):
             found.append(Span(doc, i + 1, end, label="PERSON"))
-    if found:
+    # One word after "in" is a place, not a person: "a teacher in Carrowmere" (but "in
+    # Lee's office" is the person's).
+    places = [Span(doc, ent.start, ent.end, label="GPE") for ent in doc.ents
+              if ent.label_ == "PERSON" and len(ent) == 1 and ent.start > 0
+              and doc[ent.start - 1].lower_ == "in"
+              and (ent.end == len(doc) or doc[ent.end].lower_ not in ("'s", "’s"))]
+    if found or places:
+        new = [*found, *places]
         kept = [ent for ent in doc.ents
-                if not any(ent.start < f.end and f.start < ent.end for f in found)]
-        doc.ents = sorted([*kept, *found], key=lambda ent: ent.start)
+                if not any(ent.start < f.end and f.start < ent.end for f in new)]
+        doc.ents = sorted([*kept, *new], key=lambda ent: ent.start)
     return doc
 
 

@@ -110,6 +110,11 @@ def test_a_titled_name_the_ner_missed_is_a_person() -> None:
     doc = nlp.make_doc("Deputy Chief Constable Adrian Hanstock said the road was shut.")
     assert [(e.text, e.label_) for e in titled_people(doc).ents] == [
         ("Adrian Hanstock", "PERSON")]
+    # One word after "in" is a place, unless something of it follows.
+    doc = nlp.make_doc("A teacher in Carrowmere sat in Lee's office.")
+    doc.ents = [Span(doc, 3, 4, label="PERSON"), Span(doc, 6, 7, label="PERSON")]
+    assert [(e.text, e.label_) for e in titled_people(doc).ents] == [
+        ("Carrowmere", "GPE"), ("Lee", "PERSON")]
     # An organisation keeps its words, and a title of titles names nobody.
     doc = nlp.make_doc("General Motors said Chief Executive Officer pay would rise.")
     doc.ents = [Span(doc, 0, 2, label="ORG")]
