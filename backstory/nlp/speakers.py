@@ -109,7 +109,7 @@ class SpeakerNames:
         for child in head.children if head.tag_ not in ("NNS", "NNPS") else ():
             # "Velmora's largest lender, Crownhall Bank", "a resident, Ana Ruiz" (not "three
             # banks, Alden and Crownhall": one of them is not all of them)
-            named = self._named_at(offset + child.idx, ("PERSON", "ORG")) \
+            named = self.mention_at(offset + child.idx, ("PERSON", "ORG")) \
                 if child.dep_ == "appos" else None
             if named is not None:
                 return named
@@ -133,10 +133,9 @@ class SpeakerNames:
                 return self.name_of(issuer, offset, index)
             before = head.doc[head.i - 1] if head.i > 0 else None
             if before is not None and before.dep_ == "compound":  # "the Ministry statement"
-                issuer_mention = next((m for m in self.mentions if m.type in ("ORG", "GPE")
-                                       and m.start <= offset + before.idx < m.end), None)
-                if issuer_mention is not None:
-                    return issuer_mention.name
+                named = self.mention_at(offset + before.idx, ("ORG", "GPE"))
+                if named is not None:
+                    return named
         if low in ORGANISATION_NOUNS and _definite(head):
             # "The ministry said …": the organisation just named with that word in its name;
             # "the company": the business just named, whatever its name.
@@ -147,14 +146,10 @@ class SpeakerNames:
             return self._recent(at, index - _LOOKBACK, ("ORG",))
         return self._nominal(head)
 
-    def _named_at(self, at: int, types: tuple[str, ...]) -> str | None:
-        return next((m.name for m in self.mentions
-                     if m.start <= at < m.end and m.type in types), None)
-
-    def mention_at(self, at: int) -> str | None:
-        """The name of the entity mentioned at character `at`, if one is."""
+    def mention_at(self, at: int, types: tuple[str, ...] | None = None) -> str | None:
+        """The name of the entity mentioned at character `at` (of one of `types`), if one is."""
         for mention in self.mentions:
-            if mention.start <= at < mention.end:
+            if mention.start <= at < mention.end and (types is None or mention.type in types):
                 return mention.name
         return None
 
