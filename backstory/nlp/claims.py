@@ -249,7 +249,7 @@ def _claim(amount: _Amount, span: Span, sentence: Sentence, verbs: set[int], *,
                   for t in doc[left:amount.start])
     obj_start = amount.end
     if (obj_start < span.end and doc[obj_start].lower_ == "of"  # "Eight of those cases"
-            and not _is_time(doc[obj_start + 1:obj_start + 2], times)):
+            and not (obj_start + 1 < span.end and _in_time(doc[obj_start + 1], times))):
         # (not "the 54 per cent of four years ago": a time is not what is counted)
         obj_start += 1
         while obj_start < span.end and doc[obj_start].lower_ in _DETERMINERS:
@@ -318,9 +318,9 @@ def _clause_end(span: Span, at: int, *, coordination: bool) -> int:
     return end
 
 
-def _is_time(tokens: Span, times: Sequence[TimeExpr]) -> bool:
-    """Whether the tokens begin inside a time expression."""
-    return len(tokens) > 0 and any(t.start <= tokens[0].idx < t.end for t in times)
+def _in_time(token: Token, times: Sequence[TimeExpr]) -> bool:
+    """Whether the token stands inside a time expression."""
+    return any(t.start <= token.idx < t.end for t in times)
 
 
 def _in_object(token: Token, verbs: set[int], *, first: bool) -> bool:
