@@ -327,7 +327,7 @@ def _in_object(token: Token, verbs: set[int], *, first: bool) -> bool:
     lower = token.lower_
     if not first and (_joining_hyphen(token) or (
             token.is_alpha and token.i > 0 and _joining_hyphen(token.nbor(-1)))):
-        return True  # "two water-bombing aircraft", "112 tram-related accidents"
+        return True  # "two water-bombing aircraft", "112 ferry-related accidents"
     if not token.is_alpha or lower in FUNCTION_WORDS or lower in OPENERS or lower in COMMON_VERBS \
             or lower in _PREPOSITIONS:
         return False
