@@ -423,6 +423,14 @@ def _content(cue: Token, lemma: str) -> tuple[int, int] | None:
     clauses = [c for c in children if c.dep_ == "ccomp"]
     if clauses:
         tokens = [t for clause in clauses for t in clause.subtree]
+        # "Lee said the wall held and said it would …": the second cue is Lee's own, not
+        # part of what the first one says.
+        seconds = [c.left_edge.i for clause in clauses for c in clause.children
+                   if _second_cue(c) == cue]
+        if seconds:
+            tokens = [t for t in tokens if t.i < min(seconds)]
+            while tokens and (tokens[-1].dep_ == "cc" or tokens[-1].is_punct):
+                tokens.pop()
         return _trimmed(tokens, infinitive=False)
     if lemma in QUESTION_LEMMAS:
         for clause in children:
@@ -509,7 +517,35 @@ def _as_reported(cue: Token) -> bool:
     return (first > 0 and doc[first - 1].text == "," and last >= words[-1].i)
 
 
+def _second_cue(token: Token) -> Token | None:
+    """The cue whose speaker a speech verb belongs to when the parser hung that verb inside
+    the first cue's clause: in "Lee said the wall held and said it would be rebuilt" or
+    "Lee said the wall held, adding that …" both verbs are Lee's, not the wall's. None
+    when the verb has a subject of its own or nothing said of its own."""
+    if token.pos_ != "VERB" or token.lemma_.lower() not in SPEECH_LEMMAS:
+        return None
+    if token.dep_ == "conj":
+        joined = any(c.dep_ == "cc" for c in token.head.children if c.i < token.i)
+    else:
+        joined = (token.dep_ == "advcl" and token.tag_ == "VBG"
+                  and token.doc[token.i - 1].text == ",")
+    if not joined or any(c.dep_ in _SUBJECTS for c in token.children):
+        return None
+    if not any(c.dep_ == "ccomp" for c in token.children):
+        return None
+    clause = token.head
+    if clause.dep_ != "ccomp" or clause.head.lemma_.lower() not in CUE_LEMMAS:
+        return None
+    if any(c.dep_ == "nsubj" and c.pos_ == "PROPN" for c in clause.children):
+        # "the agency said Lee ordered a drill and said …": Lee may be the one who said
+        # it; the whole stays the agency's, which is true either way.
+        return None
+    return clause.head
+
+
 def _subject(cue: Token) -> Token | None:
+    if (first := _second_cue(cue)) is not None:
+        return _subject(first)
     token: Token | None = cue
     # "… and added", "…, saying": the subject belongs to the verb they hang from.
     while token is not None:

@@ -601,3 +601,30 @@ def test_a_cue_conjoined_to_a_passive_verb_takes_its_subject(quotes_of: Extract)
     assert_offsets(text, quote)
     # "are said to": someone unnamed says so; the aides are not the speakers.
     assert quotes_of("Some aides are said to be urging the mayor to resign.") == []
+
+
+@pytest.mark.parametrize("text", [
+    "Okafor said the harbour plan would cost too much and said the levy would not pass.",
+    "Okafor said she saw no need to change course, telling reporters that the levy would "
+    "not pass.",
+])
+def test_a_second_cue_inside_the_first_ones_clause_is_the_same_speakers(
+        quotes_of: Extract, text: str) -> None:
+    # The parser hangs the second verb on the first one's clause; what it says is not part
+    # of that clause, and its speaker is not the clause's subject.
+    first, second = quotes_of(text)
+    assert (first.speaker_text, second.speaker_text) == ("Okafor", "Okafor")
+    assert first.content in ("the harbour plan would cost too much",
+                             "she saw no need to change course")
+    assert second.content == "the levy would not pass"
+    for quote in (first, second):
+        assert_offsets(text, quote)
+
+
+def test_a_second_cue_after_a_named_subject_stays_in_the_first_ones_clause(
+        quotes_of: Extract) -> None:
+    # The named subject of the first clause may be the second verb's speaker: the whole
+    # stays the first speaker's report, which is true either way.
+    text = "The agency said Lee ordered a second drill and said the harbour would stay shut."
+    assert [q.content for q in quotes_of(text)] == [
+        "Lee ordered a second drill and said the harbour would stay shut"]
