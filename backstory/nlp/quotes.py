@@ -92,6 +92,7 @@ _SUBJECTS = frozenset({"nsubj", "nsubjpass", "csubj", "expl"})
 _OBJECTS = frozenset({"dobj", "ccomp", "xcomp", "attr", "oprd"})
 _BARE_OBJECTS = frozenset({"that", "this", "it", "so"})  # "the poll found that"
 _WH_OBJECTS = RELATIVE_PRONOUNS | {"what", "whatever"}
+_DEMONSTRATIVES = frozenset({"that", "this"})
 _TOPIC_PREPS = frozenset({"to", "at", "about", "of", "for", "with"})
 
 
@@ -403,6 +404,8 @@ def _verb_cue(token: Token, offset: int) -> _Raw | None:
         # noun it stands for).
         subject = subject.head.head
         source = _phrase(subject, cut=_CLAUSES | {"relcl"})
+    elif subject.lower_ in _DEMONSTRATIVES and not any(True for _ in subject.children):
+        return None  # "That said, the levy …", "This shows how …": no one speaks
     else:
         source = _phrase(subject)
     if not token.left_edge.i <= subject.i <= token.right_edge.i:

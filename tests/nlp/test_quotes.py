@@ -628,3 +628,11 @@ def test_a_second_cue_after_a_named_subject_stays_in_the_first_ones_clause(
     text = "The agency said Lee ordered a second drill and said the harbour would stay shut."
     assert [q.content for q in quotes_of(text)] == [
         "Lee ordered a second drill and said the harbour would stay shut"]
+
+
+@pytest.mark.parametrize("text", [
+    "That said, the levy cannot pass without the harbour council.",
+    "That shows how hard it will be for Okafor to win the harbour wards.",
+])
+def test_a_bare_demonstrative_is_no_speaker(quotes_of: Extract, text: str) -> None:
+    assert quotes_of(text) == []
