@@ -27,6 +27,7 @@ __all__ = [
     "PARTICLE_CUES",
     "PERSONAL_PRONOUNS",
     "PLURAL_PRONOUNS",
+    "POLL_NOUNS",
     "QUESTION_LEMMAS",
     "QUOTE_MARKS",
     "REFUSAL_FORMS",
@@ -183,8 +184,10 @@ def _forms(lemma: str) -> set[str]:
 
 
 _ALL = CUE_LEMMAS | XCOMP_LEMMAS | AS_LEMMAS | NAMING_LEMMAS | STANCE_LEMMAS
+# "In a poll released Monday, …": a poll is the source of the clause its phrase is on.
+POLL_NOUNS: frozenset[str] = _set("poll polls survey surveys")
 CUE_FORMS: frozenset[str] = frozenset(
-    {form for lemma in _ALL for form in _forms(lemma)} | {"according"})
+    {form for lemma in _ALL for form in _forms(lemma)} | {"according"} | POLL_NOUNS)
 
 # The lemma of each cue form ("urged" → "urge"): the parse pipeline skips spaCy's rule
 # lemmatizer (it costs as much as the parser) and reads cue lemmas from here.

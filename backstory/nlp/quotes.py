@@ -37,6 +37,7 @@ from backstory.nlp.cues import (
     GLUE_WORDS,
     NAMING_LEMMAS,
     PARTICLE_CUES,
+    POLL_NOUNS,
     QUESTION_LEMMAS,
     QUOTE_MARKS,
     REFUSAL_FORMS,
@@ -57,6 +58,8 @@ LOGGER = logging.getLogger(__name__)
 
 _ACCORDING = "according to"
 _ACCORDING_KEY = get_string_id("according")
+_IN_POLL = "in"  # "in a poll released Monday"
+_IN_KEY = get_string_id(_IN_POLL)
 _VERB = POS_IDS["VERB"]
 _CUE_KEYS = numpy.array([get_string_id(form) for form in sorted(CUE_FORMS)], dtype="uint64")
 _BESIDE_ONLY_KEYS = numpy.array([get_string_id(form) for form in sorted(BESIDE_ONLY_FORMS)],
@@ -243,13 +246,15 @@ class _Raw:
 
 
 def _attributions(doc: Doc, offset: int) -> list[_Raw]:
-    # Only verbs and "according" can be cues: they are found in the doc's arrays, since
-    # spaCy builds a Python object for every token read.
+    # Only verbs, "according" and "in" can be cues: they are found in the doc's arrays,
+    # since spaCy builds a Python object for every token read.
     lowers, parts = doc.to_array([LOWER, POS]).T
     found: list[_Raw] = []
-    for i in numpy.flatnonzero((parts == _VERB) | (lowers == _ACCORDING_KEY)).tolist():
+    wanted = (parts == _VERB) | (lowers == _ACCORDING_KEY) | (lowers == _IN_KEY)
+    for i in numpy.flatnonzero(wanted).tolist():
         token = doc[i]
         raw = (_according(token, offset) if token.lower_ == "according"
+               else _in_poll(token, offset) if token.lower_ == _IN_POLL
                else _verb_cue(token, offset))
         if raw is not None:
             found.append(raw)
@@ -307,10 +312,11 @@ def _headline_speaker(text: str, raw: _Raw, mentions: Sequence[Mention]) -> str 
 
 
 def _chain(found: list[_Raw]) -> Iterable[_Raw]:
-    """Fold relays ("Xinhua reported", "according to Xinhua") into the quote they relay."""
+    """Fold relays ("Xinhua reported", "according to Xinhua", "in a poll") into the quote
+    they relay."""
     dropped: set[int] = set()
     for outer_i, outer in enumerate(found):
-        if outer.cue_lemma not in RELAY_LEMMAS and outer.cue_lemma != _ACCORDING:
+        if outer.cue_lemma not in RELAY_LEMMAS and outer.cue_lemma not in (_ACCORDING, _IN_POLL):
             continue
         for inner in found:
             if (inner is not outer and inner.via is None and outer.content is not None
@@ -337,6 +343,48 @@ def _according(token: Token, offset: int) -> _Raw | None:
            and token.doc[source[-1].i + 1].pos_ == "PROPN"):
         source.append(token.doc[source[-1].i + 1])
     phrase = {t.i for t in token.subtree} | {t.i for t in to.subtree} | {t.i for t in source}
+    span = _shift(_clause_beside(token, phrase), offset)
+    if span is None:
+        return None
+    speaker_head = source[-1] if source[-1].i > objects[0].i else _document_author(objects[0])
+    return _Raw(cue=(offset + token.idx, offset + to.idx + len(to.text)),
+                cue_lemma=_ACCORDING, source=_offsets(source, offset),
+                source_head=speaker_head, content=span,
+                addressee=None, offset=offset)
+
+
+def _in_poll(token: Token, offset: int) -> _Raw | None:
+    """ "In a poll released Monday, 31% of voters …", "he fell to 10 percent in the latest
+    poll": the poll is the source of the clause its phrase hangs on."""
+    polls = [c for c in token.children if c.dep_ == "pobj" and c.lower_ in POLL_NOUNS
+             and _names_a_poll(c)]
+    if not polls or token.head.pos_ not in ("VERB", "AUX") or token.head.dep_ != "ROOT":
+        return None
+    span = _shift(_clause_beside(token, {t.i for t in token.subtree}), offset)
+    if span is None:
+        return None
+    return _Raw(cue=(offset + token.idx, offset + token.idx + len(token.text)),
+                cue_lemma=_IN_POLL, source=_offsets(_without_appositions(polls[0]), offset),
+                source_head=polls[0], content=span, addressee=None, offset=offset)
+
+
+def _without_appositions(head: Token) -> list[Token]:
+    """A source phrase without what is set beside any of its words ("the poll released
+    Wednesday, a collapse for Lee": the collapse is not the poll)."""
+    tokens = _phrase(head)
+    beside = {t.i for t in tokens if t.dep_ == "appos"}
+    return [t for t in tokens if not any(a.i in beside for a in (t, *t.ancestors))]
+
+
+def _names_a_poll(noun: Token) -> bool:
+    """Whether "poll" names one poll or a set of them ("a poll", "the CBS poll", "exit polls",
+    "polls from Quinnipiac"), not the state of the race ("slid in the polls")."""
+    return noun.tag_ == "NN" or any(c.dep_ in ("compound", "poss", "prep") for c in noun.children)
+
+
+def _clause_beside(token: Token, phrase: set[int]) -> tuple[int, int] | None:
+    """What a source phrase ("according to the board", "in a poll") attributes: the clause
+    it hangs on, less the phrase, on whichever side of it the clause stands."""
     head = token.head
     clause = [t for t in head.subtree if t.i not in phrase]
     before = [t for t in clause if t.i < token.i]
@@ -356,16 +404,7 @@ def _according(token: Token, offset: int) -> _Raw | None:
             # the clause, verb and subject, is whole before the cue; what follows is added.
             after = []
     content = (after if not _words(before) else before if not _words(after) else None)
-    if content is None:
-        return None
-    span = _shift(_trimmed(content, infinitive=False), offset)
-    if span is None:
-        return None
-    speaker_head = source[-1] if source[-1].i > objects[0].i else _document_author(objects[0])
-    return _Raw(cue=(offset + token.idx, offset + to.idx + len(to.text)),
-                cue_lemma=_ACCORDING, source=_offsets(source, offset),
-                source_head=speaker_head, content=span,
-                addressee=None, offset=offset)
+    return None if content is None else _trimmed(content, infinitive=False)
 
 
 def _verb_cue(token: Token, offset: int) -> _Raw | None:

@@ -636,3 +636,18 @@ def test_a_second_cue_after_a_named_subject_stays_in_the_first_ones_clause(
 ])
 def test_a_bare_demonstrative_is_no_speaker(quotes_of: Extract, text: str) -> None:
     assert quotes_of(text) == []
+
+
+def test_a_poll_the_clause_is_found_in_is_its_source(quotes_of: Extract) -> None:
+    text = ("But Okafor fell to 10 percent in the latest Harbour Post poll released "
+            "Wednesday, a collapse driven by the levy.")
+    quote = only(quotes_of(text))
+    assert (quote.cue, quote.content) == ("in", "Okafor fell to 10 percent")
+    assert quote.speaker_text == "the latest Harbour Post poll released Wednesday"
+    assert_offsets(text, quote)
+    # Those a poll quotes speak, by way of the poll.
+    relayed = only(quotes_of("In a Harbour Post survey released last Thursday, 79 percent "
+                             "of voters said they were satisfied with the council."))
+    assert (relayed.speaker_text, relayed.via) == ("79 percent of voters", "Harbour Post")
+    # The state of a race is no poll.
+    assert quotes_of("Okafor has slid in the polls since the levy vote.") == []
