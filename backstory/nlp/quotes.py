@@ -485,6 +485,11 @@ def _content(cue: Token, lemma: str) -> tuple[int, int] | None:
             # "urged the council to act": who is to act is part of what was urged; the one
             # told or reminded is the addressee instead.
             objects = [c for c in children if c.dep_ == "dobj" and c.i < infinitives[0].i]
+            # "called on the council to act": the one called on is to act.
+            if lemma in DEMAND_LEMMAS:
+                objects += [o for c in children if c.dep_ == "prep" and c.i == cue.i + 1
+                            and c.lower_ in ("on", "upon") for o in c.children
+                            if o.dep_ == "pobj" and o.i < infinitives[0].i]
             if objects and lemma not in ADDRESSEE_LEMMAS:
                 return _trimmed([*objects[0].subtree, *infinitives[0].subtree],
                                 infinitive=True)

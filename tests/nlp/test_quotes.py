@@ -651,3 +651,11 @@ def test_a_poll_the_clause_is_found_in_is_its_source(quotes_of: Extract) -> None
     assert (relayed.speaker_text, relayed.via) == ("79 percent of voters", "Harbour Post")
     # The state of a race is no poll.
     assert quotes_of("Okafor has slid in the polls since the levy vote.") == []
+
+
+def test_who_is_called_on_to_act_is_part_of_the_call(quotes_of: Extract) -> None:
+    quote = only(quotes_of("Okafor called on the harbour council to block the levy."))
+    assert quote.content == "the harbour council to block the levy"
+    # A time before the infinitive is not the one called on.
+    assert only(quotes_of("On Monday, Okafor decided to block the levy.")).content == (
+        "block the levy")
