@@ -386,6 +386,11 @@ def _clause_beside(token: Token, phrase: set[int]) -> tuple[int, int] | None:
     """What a source phrase ("according to the board", "in a poll") attributes: the clause
     it hangs on, less the phrase, on whichever side of it the clause stands."""
     head = token.head
+    if not _words([t for t in token.doc if t.i > max(phrase)]):
+        # "Lee won 37 percent and Ruiz 13 percent, according to the tally": a phrase that
+        # closes the sentence stands for all of the clauses joined before it.
+        while head.dep_ == "conj" and head.head.i < head.i:
+            head = head.head
     clause = [t for t in head.subtree if t.i not in phrase]
     before = [t for t in clause if t.i < token.i]
     after = [t for t in clause if t.i > max(phrase)]

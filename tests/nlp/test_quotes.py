@@ -659,3 +659,18 @@ def test_who_is_called_on_to_act_is_part_of_the_call(quotes_of: Extract) -> None
     # A time before the infinitive is not the one called on.
     assert only(quotes_of("On Monday, Okafor decided to block the levy.")).content == (
         "block the levy")
+
+
+@pytest.mark.parametrize(("text", "content"), [
+    ("Okafor won 41 seats in the north, and her party took every ward in the harbour, "
+     "according to the tally.",
+     "Okafor won 41 seats in the north, and her party took every ward in the harbour"),
+    ("The population of Carrowmere stood at 9,000 in 1972 and has since grown to 41,000, "
+     "according to the census office.",
+     "The population of Carrowmere stood at 9,000 in 1972 and has since grown to 41,000"),
+])
+def test_according_to_closing_a_sentence_stands_for_all_its_joined_clauses(
+        quotes_of: Extract, text: str, content: str) -> None:
+    quote = only(quotes_of(text))
+    assert quote.content == content
+    assert_offsets(text, quote)
