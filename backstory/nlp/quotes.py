@@ -299,16 +299,19 @@ def _headline(doc: Doc, offset: int) -> _Raw | None:
 
 def _headline_speaker(text: str, raw: _Raw, mentions: Sequence[Mention]) -> str | None:
     """The person, organisation or group a headline's speaker words name, if they name one;
-    a name in capitals (a transcript's "LEE:", not a dateline's "OSLO:") must be a person
-    the article names elsewhere ("Dana Lee")."""
+    a name in capitals (a transcript's "LEE:", not a dateline's "OSLO:"), or one the NER
+    does not mark, must be a person the article names elsewhere ("Dana Lee")."""
     if raw.source is None:
         return None
     name = text[raw.source[0]:raw.source[1]]
-    if name.isupper():
-        return next((mention.name for mention in mentions if mention.type == "PERSON"
-                     and name.title() in mention.name.split()), None)
-    return next((mention.name for mention in mentions if mention.type in _HEADLINE_SPEAKERS
-                 and _overlaps(raw.source, (mention.start, mention.end))), None)
+    if not name.isupper():
+        found = next((mention.name for mention in mentions
+                      if mention.type in _HEADLINE_SPEAKERS
+                      and _overlaps(raw.source, (mention.start, mention.end))), None)
+        if found is not None:
+            return found
+    return next((mention.name for mention in mentions if mention.type == "PERSON"
+                 and name.title() in mention.name.split()), None)
 
 
 def _chain(found: list[_Raw]) -> Iterable[_Raw]:

@@ -290,6 +290,15 @@ def test_a_transcript_speaker_in_capitals_is_a_person_the_article_names(
     assert quote.content == "Will the tram line open before the spring"
 
 
+def test_a_headline_name_the_ner_misses_is_a_person_the_article_names(
+        quotes_of: Extract) -> None:
+    text = ("Okafor: My levy plans aren't set in stone.\n\n"
+            "Harbour councillor Dana Okafor says her plans could change.")
+    headline = quotes_of(text)[0]
+    assert (headline.speaker, headline.cue) == ("Dana Okafor", ":")
+    assert headline.content == "My levy plans aren't set in stone"
+
+
 def test_a_colon_inside_a_paragraph_or_after_a_common_word_is_no_attribution(
         quotes_of: Extract) -> None:
     assert quotes_of("Officials listed three causes: rain, wind and old pipes.") == []
