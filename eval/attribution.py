@@ -9,9 +9,11 @@ it that way. Two span matches:
 
 - exact: the same text span after trimming whitespace, punctuation and quotation marks at
   both ends and a leading complementizer "that"/"to", with any comma after it ("that,
-  in the end, …"; PolNeAR puts it in the content, Backstory leaves it out). A gold span
-  in several pieces matches its whole hull or any one piece, pieces that only
-  whitespace separates counting as one (brat cuts a span at each sentence end).
+  in the end, …"; PolNeAR puts it in the content, Backstory leaves it out), whitespace
+  of any kind (a no-break space too) counting as whitespace. A gold span in several
+  pieces matches its whole hull or any one piece, pieces that only whitespace separates
+  counting as one (brat cuts a span at each sentence end) unless they are two
+  quotations, one closing where the next opens.
 - overlap: the spans share at least one non-space character.
 
 A gold attribution without a source matches a prediction without a speaker. Texts that
@@ -45,6 +47,7 @@ Spans = tuple[tuple[int, int], ...]
 _ENTITY = re.compile(r"^(T\d+)\t(\S+) ([\d ;]+)\t", re.MULTILINE)
 _EVENT = re.compile(r"^E\d+\t(.*)$", re.MULTILINE)
 _EDGE = " \t\n.,;:!?\"'“”‘’()[]—–-"
+_CLOSING, _OPENING = "\"'”’", "\"'“‘"
 _LEADING = re.compile(r"^(that|to)\b[\s,]+", re.IGNORECASE)
 COMPONENTS = ("source", "cue", "content")
 
@@ -222,10 +225,12 @@ def _exact(text: str, mine: Spans, theirs: Spans) -> bool:
 def _joined(text: str, spans: Spans) -> Spans:
     """A span's pieces with those that only whitespace separates joined: brat records a
     span that crosses a sentence end as one piece per sentence ('“We held.', 'We will
-    rebuild.”'), which is still one stretch of text."""
+    rebuild.”'), which is still one stretch of text. Two quotations, one closing where the
+    next opens ('… rebuild.”' '“The wall …'), stay two."""
     joined: list[tuple[int, int]] = []
     for start, end in sorted(spans):
-        if joined and not text[joined[-1][1]:start].strip():
+        if joined and not text[joined[-1][1]:start].strip() and not (
+                text[joined[-1][1] - 1] in _CLOSING and text[start] in _OPENING):
             joined[-1] = (joined[-1][0], max(end, joined[-1][1]))
         else:
             joined.append((start, end))
@@ -233,8 +238,10 @@ def _joined(text: str, spans: Spans) -> Spans:
 
 
 def _normal(text: str, start: int, end: int) -> str:
-    piece = _LEADING.sub("", text[start:end].strip(_EDGE)).strip(_EDGE)
-    return " ".join(piece.split())
+    # Whitespace first, so that a no-break space at an edge ("them.”\xa0") does not keep
+    # the punctuation inside it from being trimmed.
+    piece = " ".join(text[start:end].split())
+    return _LEADING.sub("", piece.strip(_EDGE)).strip(_EDGE)
 
 
 def _around(content: str, wanted: str) -> bool:

@@ -10,8 +10,7 @@ TEXT = '"We held. We will rebuild," Lee said. "The wall stays. Crews start Monda
 
 
 def piece(words: str) -> tuple[int, int]:
-    start = TEXT.index(words)
-    return start, start + len(words)
+    return piece_of(TEXT, words)
 
 
 def test_pieces_cut_at_sentence_ends_are_one_span() -> None:
@@ -41,3 +40,21 @@ def test_a_text_annotated_twice_keeps_both_files_in_annotator_order(tmp_path: Pa
                                         "wire_2016-01-02_port-strike_b2.ann"],
         "wire_2016-01-03_tram-line": ["wire_2016-01-03_tram-line_a1.ann"],
     }
+
+
+def test_two_quotations_in_a_row_stay_two_pieces() -> None:
+    text = '"We held." Lee added:\n"The wall stays."\n"Crews start Monday."'
+    gold = (piece_of(text, '"The wall stays."'), piece_of(text, '"Crews start Monday."'))
+    assert _exact(text, (piece_of(text, "Crews start Monday"),), gold)
+    assert _exact(text, (piece_of(text, 'The wall stays."\n"Crews start Monday'),), gold)
+
+
+def test_a_no_break_space_at_an_edge_is_whitespace() -> None:
+    text = '"The wall stays."\xa0Lee said.'
+    gold = (piece_of(text, '"The wall stays."\xa0'),)
+    assert _exact(text, (piece_of(text, "The wall stays"),), gold)
+
+
+def piece_of(text: str, words: str) -> tuple[int, int]:
+    start = text.index(words)
+    return start, start + len(words)
