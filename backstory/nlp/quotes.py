@@ -68,6 +68,7 @@ _BESIDE_ONLY_KEYS = numpy.array([get_string_id(form) for form in sorted(BESIDE_O
 # ('said the county should "open every shelter on the coast road"'); the content is then
 # the whole reported clause, marks and all.
 _DIRECT_WORDS = 8
+_HEADING_WORDS = 3  # a quotation of this many words or more, all capitalised, is a title
 _WORD = re.compile(r"\w+")
 _MARKS = re.compile(r"''|[\"“”]")  # the marks that open or close a quotation
 _ANY_MARK = (*QUOTE_MARKS, APOSTROPHE_MARK)
@@ -217,14 +218,17 @@ def _with_continued(context: _Context, sentences: Sequence[Sentence], quotes: li
 def _whole_quotation(context: _Context, start: int, end: int, sentence_end: int
                      ) -> tuple[int, int] | None:
     """The content of a quotation that runs to its sentence's end, marks left out (one
-    continued in the next paragraph is left open: '“We will rebuild.'); None for a short
-    one or one its sentence goes on after."""
+    continued in the next paragraph is left open: '“We will rebuild.'), short ones too
+    ('“Never.”'); None for one its sentence goes on after, or a heading in quotation
+    marks ('“The Hardest Winter Yet”')."""
     text = context.text
     if text[end:sentence_end].strip(_TRAILING + "."):
         return None
     start += _opening_width(text, start)
     end -= _closing_width(text, start, end)
-    if len(_WORD.findall(text[start:end])) < _DIRECT_WORDS:
+    words = text[start:end].split()
+    if not _WORD.search(text[start:end]) or (
+            len(words) >= _HEADING_WORDS and all(w[0].isupper() for w in words)):
         return None
     stripped = context._stripped(start, end, direct=True)
     return stripped[:2] if stripped else None

@@ -370,6 +370,15 @@ def test_a_quotation_continued_in_sentences_of_its_own_keeps_its_speaker(
     assert [q.sentence_index for q in quotes] == [1, 2, 3, 5]
 
 
+def test_a_short_quotation_continues_and_a_quoted_heading_does_not(
+        quotes_of: Extract) -> None:
+    text = ("“The water came through the door in minutes,” said Tereza Holm, a baker. "
+            "“Never again.”\n\n“The Longest Night On Quay Street”\n\nThe council met.")
+    said = [(q.speaker, q.content) for q in quotes_of(text)]
+    assert said == [("Tereza Holm", "The water came through the door in minutes"),
+                    ("Tereza Holm", "Never again.")]
+
+
 # Typewritten copy, and some news archives, write a double quotation mark as ''.
 APOSTROPHES = (
     "The ferry service ends in March.\n"
