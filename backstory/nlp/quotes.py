@@ -72,6 +72,7 @@ _HEADING_WORDS = 3  # a quotation of this many words or more, all capitalised, i
 _WORD = re.compile(r"\w+")
 _MARKS = re.compile(r"''|[\"“”]")  # the marks that open or close a quotation
 _ANY_MARK = (*QUOTE_MARKS, APOSTROPHE_MARK)
+_ANY_QUOTE = QUOTE_MARKS + "'"
 _DATELINE = frozenset({")", "—", "–", "-", "--"})
 # "said on Friday he met…": the parser often hangs the day on the reported clause (but
 # "Friday's vote" is the content's own subject).
@@ -176,7 +177,44 @@ def extract_quotes(text: str, sentences: Sequence[Sentence], parsed: Mapping[int
             if quote is not None:
                 quotes.append(quote)
                 context.names.remember(index, quote.speaker)
-    return _with_continued(context, sentences, quotes)
+    return _with_continued(context, sentences, _with_other_halves(context, quotes))
+
+
+def _with_other_halves(context: _Context, quotes: list[Quote]) -> list[Quote]:
+    """Add the other half of a quotation that the speaker's name interrupts: in '“The
+    water rose fast,” said Holm, “and we lost everything.”' both halves are Holm's, with
+    the same cue, whichever of them the parse gave."""
+    text = context.text
+    added: list[Quote] = []
+    for quote in quotes:
+        if (not quote.direct or quote.cue_start is None or quote.cue_end is None
+                or quote.speaker_start is None or quote.speaker_end is None):
+            continue
+        before = min(quote.cue_start, quote.speaker_start)
+        after = max(quote.cue_end, quote.speaker_end)
+        # The halves are one sentence: a comma after the name ('said Holm, “and …”'), and
+        # before it a half that stops at a comma ('“The water rose fast,” said Holm').
+        if quote.end <= before:  # the first half: look for the second after the name
+            segment = next(((a, b) for a, b in context.segments if a >= after), None)
+            apart = segment is None or bool(text[after:segment[0]].strip(_BETWEEN)) or (
+                "," not in text[after:segment[0]])
+        elif quote.start >= after:  # the second half: look for the first before the cue
+            segment = next(((a, b) for a, b in reversed(context.segments) if b <= before),
+                           None)
+            apart = segment is None or bool(text[segment[1]:before].strip(_BETWEEN)) or (
+                not text[segment[0]:segment[1]].rstrip(_ANY_QUOTE + " ").endswith(","))
+        else:
+            continue
+        if apart or segment is None or any(_overlaps((q.start, q.end), segment)
+                                           for q in quotes + added):
+            continue
+        opening = segment[0] + _opening_width(text, segment[0])
+        content = context._stripped(
+            opening, segment[1] - _closing_width(text, opening, segment[1]), direct=True)
+        if content is not None:
+            added.append(dataclasses.replace(quote, content=text[content[0]:content[1]],
+                                             start=content[0], end=content[1]))
+    return sorted(quotes + added, key=lambda q: (q.sentence_index, q.start)) if added else quotes
 
 
 def _with_continued(context: _Context, sentences: Sequence[Sentence], quotes: list[Quote]

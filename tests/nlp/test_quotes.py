@@ -379,6 +379,23 @@ def test_a_short_quotation_continues_and_a_quoted_heading_does_not(
                     ("Tereza Holm", "Never again.")]
 
 
+@pytest.mark.parametrize("text", [
+    "“The water rose fast,” said Tereza Holm, a baker, “and we lost everything in an hour.”",
+    "“The water rose fast,” Holm said, “and we lost everything in an hour.”",
+])
+def test_both_halves_of_a_quotation_the_name_interrupts_are_the_speakers(
+        quotes_of: Extract, text: str) -> None:
+    quotes = quotes_of(text)
+    assert [q.content for q in quotes] == ["The water rose fast",
+                                           "and we lost everything in an hour."]
+    assert len({(q.speaker_text, q.cue) for q in quotes}) == 1
+    for quote in quotes:
+        assert_offsets(text, quote)
+    # Two sentences are two quotations, the first not this speaker's.
+    apart = quotes_of("“The water rose fast.” Holm said: “We lost everything in an hour.”")
+    assert [q.content for q in apart] == ["We lost everything in an hour."]
+
+
 # Typewritten copy, and some news archives, write a double quotation mark as ''.
 APOSTROPHES = (
     "The ferry service ends in March.\n"
