@@ -473,10 +473,12 @@ def test_the_speaker_after_a_quotation_is_not_the_quotation_s_own_subject(
         quotes_of: Extract) -> None:
     # The parser takes "wall" (inside the marks) and "Lee" both for subjects of "said".
     text = "“The wall held,” said Mayor Dana Lee, “but the next storm may not spare us.”"
-    quote = only(quotes_of(text))
-    assert (quote.speaker, quote.cue, quote.direct) == ("Dana Lee", "said", True)
-    assert quote.content == "The wall held"
-    assert_offsets(text, quote)
+    quotes = quotes_of(text)
+    assert [q.content for q in quotes] == ["The wall held",
+                                           "but the next storm may not spare us."]
+    for quote in quotes:
+        assert (quote.speaker, quote.cue, quote.direct) == ("Dana Lee", "said", True)
+        assert_offsets(text, quote)
 
 
 def test_a_split_quotation_keeps_the_speaker_the_parser_gave_its_second_half(
@@ -484,11 +486,13 @@ def test_a_split_quotation_keeps_the_speaker_the_parser_gave_its_second_half(
     # The parser makes "Marta Quell" the subject of the quotation's "is"; "said" has none.
     text = ('"The problem," said Marta Quell, a county planner, "is that we are going to be '
             'losing farms and gaining car parks."')
-    quote = only(quotes_of(text))
-    assert (quote.speaker_text, quote.cue, quote.direct) == (
-        "Marta Quell, a county planner", "said", True)
-    assert quote.content.startswith("is that we are going") and "Quell" not in quote.content
-    assert_offsets(text, quote)
+    first, second = quotes_of(text)
+    for quote in (first, second):
+        assert (quote.speaker_text, quote.cue, quote.direct) == (
+            "Marta Quell, a county planner", "said", True)
+        assert_offsets(text, quote)
+    assert first.content == "The problem"
+    assert second.content.startswith("is that we are going") and "Quell" not in second.content
 
 
 def test_according_to_after_a_time_phrase_gives_the_clause_after_it(
