@@ -233,9 +233,11 @@ def _with_continued(context: _Context, sentences: Sequence[Sentence], quotes: li
     starts = {sentence.start: i for i, sentence in enumerate(sentences)}
     ends = [sentence.end for sentence in sentences]
     ending: dict[int, Quote] = {}  # sentence position → the last direct quote ending there
-    for quote in sorted(quotes, key=lambda q: q.end):
+    for quote in sorted(quotes, key=_attribution_end):
         if quote.direct:
-            ending[bisect.bisect_left(ends, quote.end)] = quote
+            # '“Why now?” Lee asked the council.' may be two sentences to the parser; the
+            # quotation after them continues hers all the same.
+            ending[bisect.bisect_left(ends, _attribution_end(quote))] = quote
     added: list[Quote] = []
     for seg_start, seg_end in context.segments:
         first = starts.get(seg_start)
@@ -251,6 +253,11 @@ def _with_continued(context: _Context, sentences: Sequence[Sentence], quotes: li
         added.append(quote)
         ending[last] = quote
     return sorted(quotes + added, key=lambda q: (q.sentence_index, q.start)) if added else quotes
+
+
+def _attribution_end(quote: Quote) -> int:
+    """Where a quote's words, cue and speaker end."""
+    return max(quote.end, quote.cue_end or 0, quote.speaker_end or 0)
 
 
 def _whole_quotation(context: _Context, start: int, end: int, sentence_end: int

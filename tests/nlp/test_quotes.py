@@ -379,6 +379,16 @@ def test_a_short_quotation_continues_and_a_quoted_heading_does_not(
                     ("Tereza Holm", "Never again.")]
 
 
+def test_a_quotation_continues_one_whose_cue_the_parser_split_off(
+        quotes_of: Extract) -> None:
+    # The parser ends a sentence at the question mark, before "Okafor asked".
+    text = ("“Why are you still building it?” Okafor asked the council. “What does this say "
+            "about the harbour plan?”")
+    said = [(q.speaker_text, q.cue, q.content) for q in quotes_of(text)]
+    assert said == [("Okafor", "asked", "Why are you still building it?"),
+                    ("Okafor", "asked", "What does this say about the harbour plan?")]
+
+
 @pytest.mark.parametrize("text", [
     "“The water rose fast,” said Tereza Holm, a baker, “and we lost everything in an hour.”",
     "“The water rose fast,” Holm said, “and we lost everything in an hour.”",
