@@ -29,6 +29,7 @@ from backstory.nlp.cues import (
     BESIDE_ONLY_FORMS,
     CIRCUMSTANCE_WORDS,
     CUE_FORMS,
+    CUE_LEMMA_OF,
     CUE_LEMMAS,
     DEMAND_LEMMAS,
     DOCUMENT_NOUNS,
@@ -98,6 +99,7 @@ _OBJECTS = frozenset({"dobj", "ccomp", "xcomp", "attr", "oprd"})
 _BARE_OBJECTS = frozenset({"that", "this", "it", "so"})  # "the poll found that"
 _WH_OBJECTS = RELATIVE_PRONOUNS | {"what", "whatever"}
 _DEMONSTRATIVES = frozenset({"that", "this"})
+_SAYING = frozenset({"say", "tell", "add", "write"})  # cues of plain speech
 _TOPIC_PREPS = frozenset({"to", "at", "about", "of", "for", "with"})
 
 
@@ -224,8 +226,10 @@ def _with_continued(context: _Context, sentences: Sequence[Sentence], quotes: li
     News gives a long quotation sentence by sentence or paragraph by paragraph, and names
     the speaker once: '“The wall held,” Lee said. “We will rebuild by spring.”' A
     quotation that makes up whole sentences, with no attribution of its own, continues the
-    direct quotation that ends in the sentence just before it, by the same speaker with
-    the same cue; its record's sentence is the one where the continuation starts.
+    direct quotation that ends in the sentence just before it (or the statement of speech
+    with quoted words in it: 'Okafor is a “change agent,” Lee said. “Voters want one.”'),
+    by the same speaker with the same cue; its record's sentence is the one where the
+    continuation starts.
     """
     text = context.text
     if not quotes or not context.segments:
@@ -234,7 +238,8 @@ def _with_continued(context: _Context, sentences: Sequence[Sentence], quotes: li
     ends = [sentence.end for sentence in sentences]
     ending: dict[int, Quote] = {}  # sentence position → the last direct quote ending there
     for quote in sorted(quotes, key=_attribution_end):
-        if quote.direct:
+        if quote.direct or (CUE_LEMMA_OF.get((quote.cue or "").lower()) in _SAYING and any(
+                _overlaps(segment, (quote.start, quote.end)) for segment in context.segments)):
             # '“Why now?” Lee asked the council.' may be two sentences to the parser; the
             # quotation after them continues hers all the same.
             ending[bisect.bisect_left(ends, _attribution_end(quote))] = quote
@@ -249,7 +254,7 @@ def _with_continued(context: _Context, sentences: Sequence[Sentence], quotes: li
             continue
         quote = dataclasses.replace(before, sentence_index=sentences[first].index,
                                     content=text[content[0]:content[1]],
-                                    start=content[0], end=content[1])
+                                    start=content[0], end=content[1], direct=True)
         added.append(quote)
         ending[last] = quote
     return sorted(quotes + added, key=lambda q: (q.sentence_index, q.start)) if added else quotes

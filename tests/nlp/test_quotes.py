@@ -389,6 +389,18 @@ def test_a_quotation_continues_one_whose_cue_the_parser_split_off(
                     ("Okafor", "asked", "What does this say about the harbour plan?")]
 
 
+def test_a_quotation_continues_a_statement_with_quoted_words(quotes_of: Extract) -> None:
+    text = ("Okafor is also a “change agent,” Lee said. “That is exactly what voters in the "
+            "harbour wards want right now.”")
+    first, second = quotes_of(text)
+    assert (first.speaker_text, first.direct) == ("Lee", False)
+    assert (second.speaker_text, second.cue, second.direct) == ("Lee", "said", True)
+    assert second.content == "That is exactly what voters in the harbour wards want right now."
+    # Only plain speech: what someone is called is not what they went on to say.
+    called = "Okafor is also a “change agent,” Lee called her. “That is what voters want.”"
+    assert [q.cue for q in quotes_of(called)] == ["called"]
+
+
 @pytest.mark.parametrize("text", [
     "“The water rose fast,” said Tereza Holm, a baker, “and we lost everything in an hour.”",
     "“The water rose fast,” Holm said, “and we lost everything in an hour.”",
