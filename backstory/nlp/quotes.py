@@ -71,6 +71,7 @@ _BESIDE_ONLY_KEYS = numpy.array([get_string_id(form) for form in sorted(BESIDE_O
 _DIRECT_WORDS = 8
 _HEADING_WORDS = 3  # a quotation of this many words or more, all capitalised, is a title
 _WORD = re.compile(r"\w+")
+_MISTYPED_CLOSING = re.compile(r"[\w,.!?]“(?=[\s,.;:!?]|$)")
 _MARKS = re.compile(r"''|[\"“”]")  # the marks that open or close a quotation
 _ANY_MARK = (*QUOTE_MARKS, APOSTROPHE_MARK)
 _ANY_QUOTE = QUOTE_MARKS + "'"
@@ -480,7 +481,8 @@ def _verb_cue(token: Token, offset: int) -> _Raw | None:
         return None
     if token.tag_ == "VBN" and any(c.dep_ == "aux" and c.lemma_ == "be" for c in token.children):
         return None  # "is expected to": a passive the parser took for active
-    if any(child.dep_ == "neg" for child in token.children) or (
+    if any(child.dep_ == "neg" and not _quoted_before(child, token)
+           for child in token.children) or (
             token.dep_ == "xcomp" and token.head.lower_ in REFUSAL_FORMS):
         return None  # "would not say", "declined to say" what the targets are: nothing said
     if (lemma in STANCE_LEMMAS or lemma not in SPEECH_LEMMAS) and token.dep_ in ("relcl", "acl"):
@@ -705,6 +707,13 @@ def _verb_above(token: Token) -> Token | None:
     return token
 
 
+def _quoted_before(token: Token, cue: Token) -> bool:
+    """Whether a token stands in a quotation that closes before the cue ('“Apparently
+    not,” Lee said': the "not" is Lee's words, not a refusal to say)."""
+    return token.i < cue.i and _quoted(token) and any(
+        is_quote_mark(t.text) for t in token.doc[token.i + 1:cue.i])
+
+
 def _quoted(token: Token) -> bool:
     """Whether a token stands inside quotation marks in its sentence."""
     return sum(is_quote_mark(t.text) for t in token.doc[:token.i]) % 2 == 1
@@ -829,12 +838,15 @@ def _overlaps(a: tuple[int, int], b: tuple[int, int]) -> bool:
 
 def _quote_segments(text: str) -> list[tuple[int, int]]:
     """Quoted stretches, marks included; a quote left open runs to the paragraph's end.
-    Two apostrophes ('') open and close a quotation as a straight mark does."""
+    Two apostrophes ('') open and close a quotation as a straight mark does, and an
+    opening mark typed where the closing one belongs ('“Not yet,“ she said') closes."""
     segments: list[tuple[int, int]] = []
     for paragraph in re.finditer(r"[^\n]+", text):
         start: int | None = None
         for match in _MARKS.finditer(paragraph.group()):
             mark, at = match.group(), paragraph.start() + match.start()
+            if start is not None and mark == "“" and _MISTYPED_CLOSING.match(text, at - 1):
+                mark = "”"
             if start is None and mark != "”":
                 start = at
             elif start is not None and mark != "“":

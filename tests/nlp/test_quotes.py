@@ -389,6 +389,17 @@ def test_a_quotation_continues_one_whose_cue_the_parser_split_off(
                     ("Okafor", "asked", "What does this say about the harbour plan?")]
 
 
+@pytest.mark.parametrize("text", [
+    "Dana Lee spoke. “Apparently not,” Lee said. “A leopard does not change its spots.”",
+    "Dana Lee spoke. “Apparently not,“ Lee said. “A leopard does not change its spots.”",
+])
+def test_a_no_in_the_quotation_is_not_a_refusal_and_a_mistyped_mark_closes(
+        quotes_of: Extract, text: str) -> None:
+    said = [(q.speaker_text, q.content) for q in quotes_of(text)]
+    assert said == [("Lee", "Apparently not"), ("Lee", "A leopard does not change its spots.")]
+    assert quotes_of("Lee would not say when the harbour wall would open.") == []
+
+
 def test_a_quotation_continues_a_statement_with_quoted_words(quotes_of: Extract) -> None:
     text = ("Okafor is also a “change agent,” Lee said. “That is exactly what voters in the "
             "harbour wards want right now.”")
