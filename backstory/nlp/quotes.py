@@ -526,7 +526,10 @@ def _verb_cue(token: Token, offset: int) -> _Raw | None:
 def _content(cue: Token, lemma: str) -> tuple[int, int] | None:
     """The character span (in the sentence) of what the cue attributes."""
     children = list(cue.children)
-    clauses = [c for c in children if c.dep_ == "ccomp"]
+    # "Most voters say they follow the race; 26 percent say …": a clause before a
+    # semicolon is not what the second speaker says, whatever the parse.
+    clauses = [c for c in children if c.dep_ == "ccomp" and not (
+        c.i < cue.i and any(t.text == ";" for t in cue.doc[c.right_edge.i + 1:cue.i]))]
     if clauses:
         tokens = [t for clause in clauses for t in clause.subtree]
         # "Lee said the wall held and said it would …": the second cue is Lee's own, not

@@ -400,6 +400,17 @@ def test_a_no_in_the_quotation_is_not_a_refusal_and_a_mistyped_mark_closes(
     assert quotes_of("Lee would not say when the harbour wall would open.") == []
 
 
+def test_a_clause_before_a_semicolon_is_not_what_the_next_speaker_says(
+        quotes_of: Extract) -> None:
+    text = ("The doubt has had an effect: Some 20 percent of voters in a recent harbour poll "
+            "said they believe Okafor was born outside the town; 29 percent said she was not.")
+    said = [(q.speaker_text, q.content) for q in quotes_of(text)]
+    assert said == [
+        ("Some 20 percent of voters in a recent harbour poll",
+         "they believe Okafor was born outside the town"),
+        ("29 percent", "she was not")]
+
+
 def test_a_quotation_continues_a_statement_with_quoted_words(quotes_of: Extract) -> None:
     text = ("Okafor is also a “change agent,” Lee said. “That is exactly what voters in the "
             "harbour wards want right now.”")
