@@ -150,6 +150,20 @@ class TimeExpr:
 
 
 @dataclass(frozen=True, slots=True)
+class Relay:
+    """Who passed a quote on, in the article's words: the source ("Xinhua"), the cue
+    ("according to", "reported") and what the relay attributes to it (the quote with its
+    speaker and cue), as offsets into the article text."""
+
+    source_start: int
+    source_end: int
+    cue_start: int
+    cue_end: int
+    start: int
+    end: int
+
+
+@dataclass(frozen=True, slots=True)
 class Quote:
     """Who said what, according to whom: one attribution with its spans in the article.
 
@@ -175,6 +189,7 @@ class Quote:
     direct: bool
     via: str | None = None
     addressee: str | None = None
+    relay: Relay | None = None  # where `via` says so, when the article says it
 
     @property
     def cue_words(self) -> str | None:

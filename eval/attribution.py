@@ -92,7 +92,7 @@ def main() -> None:
         quotes, selected, total = _quotes(text, ner, parser_nlp)
         parsed_share[0] += selected
         parsed_share[1] += total
-        predicted = [_predicted(q) for q in quotes]
+        predicted = _predicted(quotes)
         predicted_total += len(predicted)
         gold_total += len(gold)
         for component in COMPONENTS:
@@ -144,7 +144,7 @@ def _agreement(ner: Language, parser: Language) -> None:
             texts += 1
             text = (folder / "text" / f"{base}.txt").read_text(encoding="utf-8")
             gold, other = (_read_ann(ann.read_text(encoding="utf-8")) for ann in anns[:2])
-            predicted = [_predicted(q) for q in _quotes(text, ner, parser)[0]]
+            predicted = _predicted(_quotes(text, ner, parser)[0])
             for component, mode in second:
                 _score(text, other, gold, component, mode, second[component, mode])
                 _score(text, predicted, gold, component, mode, ours[component, mode])
@@ -184,14 +184,24 @@ def _quotes(text: str, ner: Language, parser: Language) -> tuple[list[Quote], in
     return quotes, len(chosen), len(spans)
 
 
-def _predicted(quote: Quote) -> Attribution:
-    source: Spans = ()
-    if quote.speaker_start is not None and quote.speaker_end is not None:
-        source = ((quote.speaker_start, quote.speaker_end),)
-    cue: Spans = ()
-    if quote.cue_start is not None and quote.cue_end is not None:
-        cue = ((quote.cue_start, quote.cue_end),)
-    return Attribution(source, cue, ((quote.start, quote.end),))
+def _predicted(quotes: Sequence[Quote]) -> list[Attribution]:
+    """Each quote's attribution, and once each the relays that pass quotes on ("according
+    to Reuters", "the Times reported"), which are attributions of their own."""
+    found: list[Attribution] = []
+    relays: set[Attribution] = set()
+    for quote in quotes:
+        source: Spans = ()
+        if quote.speaker_start is not None and quote.speaker_end is not None:
+            source = ((quote.speaker_start, quote.speaker_end),)
+        cue: Spans = ()
+        if quote.cue_start is not None and quote.cue_end is not None:
+            cue = ((quote.cue_start, quote.cue_end),)
+        found.append(Attribution(source, cue, ((quote.start, quote.end),)))
+        if (relay := quote.relay) is not None:
+            relays.add(Attribution(((relay.source_start, relay.source_end),),
+                                   ((relay.cue_start, relay.cue_end),),
+                                   ((relay.start, relay.end),)))
+    return found + sorted(relays, key=lambda a: a.cue)
 
 
 def _score(text: str, predicted: Sequence[Attribution], gold: Sequence[Attribution],

@@ -4,7 +4,8 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from eval.attribution import _annotations, _exact
+from backstory.models import Quote, Relay
+from eval.attribution import Attribution, _annotations, _exact, _predicted
 
 TEXT = '"We held. We will rebuild," Lee said. "The wall stays. Crews start Monday."'
 
@@ -58,3 +59,19 @@ def test_a_no_break_space_at_an_edge_is_whitespace() -> None:
 def piece_of(text: str, words: str) -> tuple[int, int]:
     start = text.index(words)
     return start, start + len(words)
+
+
+def test_a_relay_is_scored_once_as_an_attribution_of_its_own() -> None:
+    text = "Okafor said the levy would pass, according to the Post. “It will,” she said."
+    relay = Relay(source_start=text.index("the Post"), source_end=text.index("the Post") + 8,
+                  cue_start=text.index("according"), cue_end=text.index("according") + 12,
+                  start=0, end=text.index(", according"))
+    said = text.index("said")
+    quote = Quote(sentence_index=0, speaker=None, speaker_text="Okafor", speaker_start=0,
+                  speaker_end=6, cue="said", cue_start=said, cue_end=said + 4,
+                  content="the levy would pass", start=said + 5, end=text.index(", according"),
+                  direct=False, relay=relay)
+    predicted = _predicted([quote, quote])  # a continuation repeats its quote's relay
+    assert predicted[-1] == Attribution(((relay.source_start, relay.source_end),),
+                                        ((relay.cue_start, relay.cue_end),), ((0, relay.end),))
+    assert len(predicted) == 3

@@ -21,7 +21,7 @@ from spacy.parts_of_speech import IDS as POS_IDS
 from spacy.strings import get_string_id
 from spacy.tokens import Doc, Span, Token
 
-from backstory.models import Mention, Quote, Sentence
+from backstory.models import Mention, Quote, Relay, Sentence
 from backstory.nlp.cues import (
     ADDRESSEE_LEMMAS,
     APOSTROPHE_MARK,
@@ -879,9 +879,10 @@ class _Context:
         if content is None:
             return None
         start, end, direct = content
-        via = None
+        via, relay = None, None
         if raw.via is not None:
             via = self.names.name_of(raw.via.source_head, raw.via.offset, index)
+            relay = self._relay(raw.via)
         addressee = None
         if raw.addressee is not None:
             addressee = self.names.mention_at(raw.offset + raw.addressee.idx)
@@ -892,8 +893,18 @@ class _Context:
             speaker_start=raw.source[0], speaker_end=raw.source[1],
             cue=self.text[raw.cue[0]:raw.cue[1]], cue_start=raw.cue[0], cue_end=raw.cue[1],
             content=self.text[start:end], start=start, end=end, direct=direct,
-            via=via, addressee=addressee,
+            via=via, addressee=addressee, relay=relay,
         )
+
+    def _relay(self, raw: _Raw) -> Relay | None:
+        """The spans of a relay ("according to Xinhua", "the Times reported")."""
+        if raw.source is None or raw.content is None:
+            return None
+        content = self._stripped(*raw.content, direct=False)
+        if content is None:
+            return None
+        return Relay(source_start=raw.source[0], source_end=raw.source[1], cue_start=raw.cue[0],
+                     cue_end=raw.cue[1], start=content[0], end=content[1])
 
     def _content(self, raw: _Raw) -> tuple[int, int, bool] | None:
         """Content span widened to whole quotations; direct when it is (mostly) quoted."""

@@ -400,6 +400,19 @@ def test_a_no_in_the_quotation_is_not_a_refusal_and_a_mistyped_mark_closes(
     assert quotes_of("Lee would not say when the harbour wall would open.") == []
 
 
+def test_a_relay_keeps_where_the_article_says_who_passed_the_quote_on(
+        quotes_of: Extract) -> None:
+    text = "Okafor said the levy would pass in May, according to the Harbour Post."
+    quote = only(quotes_of(text))
+    assert (quote.speaker_text, quote.via) == ("Okafor", "Harbour Post")
+    relay = quote.relay
+    assert relay is not None
+    assert text[relay.source_start:relay.source_end] == "the Harbour Post"
+    assert text[relay.cue_start:relay.cue_end] == "according to"
+    assert text[relay.start:relay.end] == "Okafor said the levy would pass in May"
+    assert only(quotes_of("Okafor said the levy would pass in May.")).relay is None
+
+
 def test_a_clause_before_a_semicolon_is_not_what_the_next_speaker_says(
         quotes_of: Extract) -> None:
     text = ("The doubt has had an effect: Some 20 percent of voters in a recent harbour poll "
