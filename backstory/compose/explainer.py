@@ -7,6 +7,7 @@ record (an event, a role, a claim, a quote), and it cites the sentences it stand
 
 from __future__ import annotations
 
+import dataclasses
 import re
 from collections import Counter
 from collections.abc import Sequence
@@ -258,15 +259,34 @@ def omission_statements(facts: StoryFacts) -> tuple[Statement, ...]:
 
 
 def distinct_quotes(quotes: Sequence[tuple[Quote, Citation]]) -> list[tuple[Quote, Citation]]:
-    """One of each thing said: the same words reported by several outlets count once."""
+    """One of each thing said: the same words reported by several outlets count once, and
+    the halves of a quotation the speaker's name interrupts are shown as one."""
     seen: set[tuple[str | None, tuple[str, ...]]] = set()
     distinct = []
-    for quote, citation in quotes:
+    for quote, citation in _halves_joined(quotes):
         key = (quote.speaker, tuple(re.findall(r"\w+", quote.content.lower()))[:6])
         if key not in seen:
             seen.add(key)
             distinct.append((quote, citation))
     return distinct
+
+
+def _halves_joined(quotes: Sequence[tuple[Quote, Citation]]) -> list[tuple[Quote, Citation]]:
+    """ '“The water rose fast,” said Holm, “and we lost everything.”' is two quotes with one
+    cue in one sentence; a reader gets “The water rose fast … and we lost everything.”"""
+    joined: list[tuple[Quote, Citation]] = []
+    for quote, citation in quotes:
+        if joined:
+            before, cited = joined[-1]
+            if (cited.article_id == citation.article_id and before.direct and quote.direct
+                    and before.sentence_index == quote.sentence_index
+                    and before.cue_start is not None and before.cue_start == quote.cue_start
+                    and before.end <= quote.start):
+                content = f"{before.content.rstrip(' ,')} … {quote.content}"
+                joined[-1] = (dataclasses.replace(before, content=content, end=quote.end), cited)
+                continue
+        joined.append((quote, citation))
+    return joined
 
 
 def _sentence_statement(citation: Citation) -> Statement:

@@ -12,12 +12,12 @@ from pathlib import Path
 import pytest
 
 from backstory.compose import Grounder, GroundingError, evidence_of
-from backstory.compose.explainer import _fullest
+from backstory.compose.explainer import _fullest, distinct_quotes
 from backstory.compose.render import to_html, to_markdown
 from backstory.config import Settings
 from backstory.editor import Documents
 from backstory.ingest.metadata import InputMeta
-from backstory.models import Citation, Composition, Statement
+from backstory.models import Citation, Composition, Quote, Statement
 from backstory.payloads import composition_payload
 from backstory.pipeline import Desk
 from tests.conftest import Databases
@@ -243,3 +243,22 @@ def test_cli_explain_faq_analysis_and_chart(seed_desk: tuple[Desk, str], tmp_pat
 def test_the_fuller_title_stands_for_a_bare_one() -> None:
     titles = Counter({"Secretary": 2, "Homeland Security Secretary": 1, "envoy": 1})
     assert _fullest(titles) == Counter({"Homeland Security Secretary": 3, "envoy": 1})
+
+
+def test_the_halves_of_an_interrupted_quotation_are_shown_as_one() -> None:
+    text = "“The water rose fast,” said Holm, “and we lost everything.” “Never again.”"
+    citation = Citation(article_id="a", sentence_id="s", sentence=text, start=0,
+                        end=len(text), outlet=None, url=None, published_at=None)
+
+    def quote(words: str, sentence: int = 0) -> Quote:
+        at = text.index(words)
+        return Quote(sentence_index=sentence, speaker="Tereza Holm", speaker_text="Holm",
+                     speaker_start=text.index("Holm"), speaker_end=text.index("Holm") + 4,
+                     cue="said", cue_start=text.index("said"), cue_end=text.index("said") + 4,
+                     content=words, start=at, end=at + len(words), direct=True)
+
+    quotes = [(quote("The water rose fast"), citation),
+              (quote("and we lost everything."), citation),
+              (quote("Never again.", sentence=1), citation)]  # a sentence of its own
+    shown = [q.shown for q, _ in distinct_quotes(quotes)]
+    assert shown == ["“The water rose fast … and we lost everything.”", "“Never again.”"]
