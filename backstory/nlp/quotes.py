@@ -237,7 +237,7 @@ def _with_continued(context: _Context, sentences: Sequence[Sentence], quotes: li
         return quotes
     starts = {sentence.start: i for i, sentence in enumerate(sentences)}
     ends = [sentence.end for sentence in sentences]
-    ending: dict[int, Quote] = {}  # sentence position → the last direct quote ending there
+    ending: dict[int, Quote] = {}  # sentence position → the last quote a quotation continues
     for quote in sorted(quotes, key=_attribution_end):
         if quote.direct or (CUE_LEMMA_OF.get((quote.cue or "").lower()) in _SAYING and any(
                 _overlaps(segment, (quote.start, quote.end)) for segment in context.segments)):
@@ -507,7 +507,7 @@ def _verb_cue(token: Token, offset: int) -> _Raw | None:
         # noun it stands for).
         subject = subject.head.head
         source = _phrase(subject, cut=_CLAUSES | {"relcl"})
-    elif subject.lower_ in _DEMONSTRATIVES and not any(True for _ in subject.children):
+    elif subject.lower_ in _DEMONSTRATIVES and not subject.n_lefts + subject.n_rights:
         return None  # "That said, the levy …", "This shows how …": no one speaks
     else:
         source = _phrase(subject)
