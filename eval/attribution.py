@@ -16,6 +16,10 @@ it that way. Two span matches:
   quotations, one closing where the next opens.
 - overlap: the spans share at least one non-space character.
 
+Backstory's predictions are its quotes, and once each the relays that pass quotes on:
+"'…,' Lee said, according to Reuters" is Lee's attribution and Reuters' (whose content is
+Lee's whole statement), as PolNeAR marks it.
+
 A gold attribution without a source matches a prediction without a speaker. Texts that
 PolNeAR annotated twice are scored once, against the first annotator's file (by name).
 Those texts also give the ceiling: the second annotator scored against the first with the
