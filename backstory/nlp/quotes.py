@@ -61,6 +61,7 @@ _ACCORDING = "according to"
 _ACCORDING_KEY = get_string_id("according")
 _IN_POLL = "in"  # "in a poll released Monday"
 _IN_KEY = get_string_id(_IN_POLL)
+_POLL_KEYS = numpy.array([get_string_id(form) for form in sorted(POLL_NOUNS)], dtype="uint64")
 _VERB = POS_IDS["VERB"]
 _CUE_KEYS = numpy.array([get_string_id(form) for form in sorted(CUE_FORMS)], dtype="uint64")
 _BESIDE_ONLY_KEYS = numpy.array([get_string_id(form) for form in sorted(BESIDE_ONLY_FORMS)],
@@ -211,13 +212,11 @@ def _with_other_halves(context: _Context, quotes: list[Quote]) -> list[Quote]:
         if apart or segment is None or any(_overlaps((q.start, q.end), segment)
                                            for q in quotes + added):
             continue
-        opening = segment[0] + _opening_width(text, segment[0])
-        content = context._stripped(
-            opening, segment[1] - _closing_width(text, opening, segment[1]), direct=True)
+        content = context._stripped(*_within_marks(text, *segment), direct=True)
         if content is not None:
             added.append(dataclasses.replace(quote, content=text[content[0]:content[1]],
                                              start=content[0], end=content[1]))
-    return sorted(quotes + added, key=lambda q: (q.sentence_index, q.start)) if added else quotes
+    return _in_order(quotes, added)
 
 
 def _with_continued(context: _Context, sentences: Sequence[Sentence], quotes: list[Quote]
@@ -258,6 +257,11 @@ def _with_continued(context: _Context, sentences: Sequence[Sentence], quotes: li
                                     start=content[0], end=content[1], direct=True)
         added.append(quote)
         ending[last] = quote
+    return _in_order(quotes, added)
+
+
+def _in_order(quotes: list[Quote], added: list[Quote]) -> list[Quote]:
+    """Quotes with those added among them, in the article's order."""
     return sorted(quotes + added, key=lambda q: (q.sentence_index, q.start)) if added else quotes
 
 
@@ -275,8 +279,7 @@ def _whole_quotation(context: _Context, start: int, end: int, sentence_end: int
     text = context.text
     if text[end:sentence_end].strip(_TRAILING + "."):
         return None
-    start += _opening_width(text, start)
-    end -= _closing_width(text, start, end)
+    start, end = _within_marks(text, start, end)
     words = text[start:end].split()
     if not _WORD.search(text[start:end]) or (
             len(words) >= _HEADING_WORDS and all(w[0].isupper() for w in words)):
@@ -305,7 +308,9 @@ def _attributions(doc: Doc, offset: int) -> list[_Raw]:
     # since spaCy builds a Python object for every token read.
     lowers, parts = doc.to_array([LOWER, POS]).T
     found: list[_Raw] = []
-    wanted = (parts == _VERB) | (lowers == _ACCORDING_KEY) | (lowers == _IN_KEY)
+    wanted = (parts == _VERB) | (lowers == _ACCORDING_KEY)
+    if numpy.isin(lowers, _POLL_KEYS).any():  # "in" is a cue only before a poll
+        wanted |= lowers == _IN_KEY
     for i in numpy.flatnonzero(wanted).tolist():
         token = doc[i]
         raw = (_according(token, offset) if token.lower_ == "according"
@@ -823,6 +828,12 @@ def _opening_width(text: str, start: int) -> int:
     return len(APOSTROPHE_MARK) if text.startswith(APOSTROPHE_MARK, start) else 1
 
 
+def _within_marks(text: str, start: int, end: int) -> tuple[int, int]:
+    """A quotation's span without its opening and closing marks."""
+    start += _opening_width(text, start)
+    return start, end - _closing_width(text, start, end)
+
+
 def _closing_width(text: str, start: int, end: int) -> int:
     """The length of the quotation mark that ends text[start:end], 0 when none does (a
     quotation left open at its paragraph's end)."""
@@ -931,8 +942,7 @@ class _Context:
             return self._stripped(start, end, direct=direct)
         start, end = (start if framed else quoted[0][0]), quoted[-1][1]
         if len(quoted) == 1 and not framed:  # its marks are not part of what was said
-            start = start + _opening_width(self.text, start)
-            end = end - _closing_width(self.text, start, end)
+            start, end = _within_marks(self.text, start, end)
         return self._stripped(start, end, direct=True)
 
     def _beside(self, raw: _Raw) -> tuple[int, int, bool] | None:
@@ -943,9 +953,7 @@ class _Context:
         for start, end in self.segments:
             if ((end <= before and not self.text[end:before].strip(_BETWEEN))
                     or (start >= after and not self.text[after:start].strip(_BETWEEN))):
-                opening = start + _opening_width(self.text, start)
-                return self._stripped(opening, end - _closing_width(self.text, opening, end),
-                                      direct=True)
+                return self._stripped(*_within_marks(self.text, start, end), direct=True)
         return None
 
     def _without_cue(self, raw: _Raw, span: tuple[int, int]) -> tuple[int, int]:
