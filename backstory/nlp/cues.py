@@ -184,7 +184,7 @@ def _forms(lemma: str) -> set[str]:
 
 
 _ALL = CUE_LEMMAS | XCOMP_LEMMAS | AS_LEMMAS | NAMING_LEMMAS | STANCE_LEMMAS
-# "In a poll released Monday, …": a poll is the source of the clause its phrase is on.
+# "In a survey of 600 households, …": a poll is the source of the clause its phrase is on.
 POLL_NOUNS: frozenset[str] = _set("poll polls survey surveys")
 CUE_FORMS: frozenset[str] = frozenset(
     {form for lemma in _ALL for form in _forms(lemma)} | {"according"} | POLL_NOUNS)

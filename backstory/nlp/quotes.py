@@ -59,7 +59,7 @@ LOGGER = logging.getLogger(__name__)
 
 _ACCORDING = "according to"
 _ACCORDING_KEY = get_string_id("according")
-_IN_POLL = "in"  # "in a poll released Monday"
+_IN_POLL = "in"  # "in a survey of 600 households"
 _IN_KEY = get_string_id(_IN_POLL)
 _POLL_KEYS = numpy.array([get_string_id(form) for form in sorted(POLL_NOUNS)], dtype="uint64")
 _VERB = POS_IDS["VERB"]
@@ -227,7 +227,8 @@ def _with_continued(context: _Context, sentences: Sequence[Sentence], quotes: li
     the speaker once: '“The wall held,” Lee said. “We will rebuild by spring.”' A
     quotation that makes up whole sentences, with no attribution of its own, continues the
     direct quotation that ends in the sentence just before it (or the statement of speech
-    with quoted words in it: 'Okafor is a “change agent,” Lee said. “Voters want one.”'),
+    with quoted words in it: 'Okafor is a “safe pair of hands,” Lee said. “The wards want
+    calm.”'),
     by the same speaker with the same cue; its record's sentence is the one where the
     continuation starts.
     """
@@ -417,8 +418,8 @@ def _according(token: Token, offset: int) -> _Raw | None:
 
 
 def _in_poll(token: Token, offset: int) -> _Raw | None:
-    """ "In a poll released Monday, 31% of voters …", "he fell to 10 percent in the latest
-    poll": the poll is the source of the clause its phrase hangs on."""
+    """ "In a survey of 600 households, 58 percent …", "Okafor slipped to 12 percent in the
+    newest poll": the poll is the source of the clause its phrase hangs on."""
     polls = [c for c in token.children if c.dep_ == "pobj" and c.lower_ in POLL_NOUNS
              and _names_a_poll(c)]
     if not polls or token.head.pos_ not in ("VERB", "AUX") or token.head.dep_ != "ROOT":
@@ -450,7 +451,7 @@ def _clause_beside(token: Token, phrase: set[int]) -> tuple[int, int] | None:
     it hangs on, less the phrase, on whichever side of it the clause stands."""
     head = token.head
     if not _words([t for t in token.doc if t.i > max(phrase)]):
-        # "Lee won 37 percent and Ruiz 13 percent, according to the tally": a phrase that
+        # "Lee won 41 seats and Ruiz 12, according to the tally": a phrase that
         # closes the sentence stands for all of the clauses joined before it.
         while head.dep_ == "conj" and head.head.i < head.i:
             head = head.head
@@ -531,7 +532,7 @@ def _verb_cue(token: Token, offset: int) -> _Raw | None:
 def _content(cue: Token, lemma: str) -> tuple[int, int] | None:
     """The character span (in the sentence) of what the cue attributes."""
     children = list(cue.children)
-    # "Most voters say they follow the race; 26 percent say …": a clause before a
+    # "Most households want the wall higher; 35 percent say …": a clause before a
     # semicolon is not what the second speaker says, whatever the parse.
     clauses = [c for c in children if c.dep_ == "ccomp" and not (
         c.i < cue.i and any(t.text == ";" for t in cue.doc[c.right_edge.i + 1:cue.i]))]
@@ -716,7 +717,7 @@ def _verb_above(token: Token) -> Token | None:
 
 
 def _quoted_before(token: Token, cue: Token) -> bool:
-    """Whether a token stands in a quotation that closes before the cue ('“Apparently
+    """Whether a token stands in a quotation that closes before the cue ('“Certainly
     not,” Lee said': the "not" is Lee's words, not a refusal to say)."""
     return token.i < cue.i and _quoted(token) and any(
         is_quote_mark(t.text) for t in token.doc[token.i + 1:cue.i])

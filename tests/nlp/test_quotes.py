@@ -292,11 +292,11 @@ def test_a_transcript_speaker_in_capitals_is_a_person_the_article_names(
 
 def test_a_headline_name_the_ner_misses_is_a_person_the_article_names(
         quotes_of: Extract) -> None:
-    text = ("Okafor: My levy plans aren't set in stone.\n\n"
-            "Harbour councillor Dana Okafor says her plans could change.")
+    text = ("Okafor: Harbour levy plans can still change.\n\n"
+            "Harbour councillor Dana Okafor says the levy is open to change.")
     headline = quotes_of(text)[0]
     assert (headline.speaker, headline.cue) == ("Dana Okafor", ":")
-    assert headline.content == "My levy plans aren't set in stone"
+    assert headline.content == "Harbour levy plans can still change"
 
 
 def test_a_colon_inside_a_paragraph_or_after_a_common_word_is_no_attribution(
@@ -382,21 +382,21 @@ def test_a_short_quotation_continues_and_a_quoted_heading_does_not(
 def test_a_quotation_continues_one_whose_cue_the_parser_split_off(
         quotes_of: Extract) -> None:
     # The parser ends a sentence at the question mark, before "Okafor asked".
-    text = ("“Why are you still building it?” Okafor asked the council. “What does this say "
-            "about the harbour plan?”")
+    text = ("“Who signed off on the sea wall?” Okafor asked the council. “Where is the survey "
+            "the plan was built on?”")
     said = [(q.speaker_text, q.cue, q.content) for q in quotes_of(text)]
-    assert said == [("Okafor", "asked", "Why are you still building it?"),
-                    ("Okafor", "asked", "What does this say about the harbour plan?")]
+    assert said == [("Okafor", "asked", "Who signed off on the sea wall?"),
+                    ("Okafor", "asked", "Where is the survey the plan was built on?")]
 
 
 @pytest.mark.parametrize("text", [
-    "Dana Lee spoke. “Apparently not,” Lee said. “A leopard does not change its spots.”",
-    "Dana Lee spoke. “Apparently not,“ Lee said. “A leopard does not change its spots.”",
+    "Dana Lee spoke. “Certainly not,” Lee said. “The ferry timetable stays as it is.”",
+    "Dana Lee spoke. “Certainly not,“ Lee said. “The ferry timetable stays as it is.”",
 ])
 def test_a_no_in_the_quotation_is_not_a_refusal_and_a_mistyped_mark_closes(
         quotes_of: Extract, text: str) -> None:
     said = [(q.speaker_text, q.content) for q in quotes_of(text)]
-    assert said == [("Lee", "Apparently not"), ("Lee", "A leopard does not change its spots.")]
+    assert said == [("Lee", "Certainly not"), ("Lee", "The ferry timetable stays as it is.")]
     assert quotes_of("Lee would not say when the harbour wall would open.") == []
 
 
@@ -415,24 +415,24 @@ def test_a_relay_keeps_where_the_article_says_who_passed_the_quote_on(
 
 def test_a_clause_before_a_semicolon_is_not_what_the_next_speaker_says(
         quotes_of: Extract) -> None:
-    text = ("The doubt has had an effect: Some 20 percent of voters in a recent harbour poll "
-            "said they believe Okafor was born outside the town; 29 percent said she was not.")
+    text = ("Some 41 percent of households in a council survey said they want the wall "
+            "rebuilt higher; 35 percent said they did not.")
     said = [(q.speaker_text, q.content) for q in quotes_of(text)]
     assert said == [
-        ("Some 20 percent of voters in a recent harbour poll",
-         "they believe Okafor was born outside the town"),
-        ("29 percent", "she was not")]
+        ("Some 41 percent of households in a council survey",
+         "they want the wall rebuilt higher"),
+        ("35 percent", "they did not")]
 
 
 def test_a_quotation_continues_a_statement_with_quoted_words(quotes_of: Extract) -> None:
-    text = ("Okafor is also a “change agent,” Lee said. “That is exactly what voters in the "
-            "harbour wards want right now.”")
+    text = ("Okafor is a “safe pair of hands,” Lee said. “The harbour wards have had enough "
+            "surprises for one decade.”")
     first, second = quotes_of(text)
     assert (first.speaker_text, first.direct) == ("Lee", False)
     assert (second.speaker_text, second.cue, second.direct) == ("Lee", "said", True)
-    assert second.content == "That is exactly what voters in the harbour wards want right now."
+    assert second.content == "The harbour wards have had enough surprises for one decade."
     # Only plain speech: what someone is called is not what they went on to say.
-    called = "Okafor is also a “change agent,” Lee called her. “That is what voters want.”"
+    called = "Okafor is a “safe pair of hands,” Lee called her. “The wards want calm.”"
     assert [q.cue for q in quotes_of(called)] == ["called"]
 
 
@@ -701,7 +701,7 @@ def test_a_cue_conjoined_to_a_passive_verb_takes_its_subject(quotes_of: Extract)
 
 @pytest.mark.parametrize("text", [
     "Okafor said the harbour plan would cost too much and said the levy would not pass.",
-    "Okafor said she saw no need to change course, telling reporters that the levy would "
+    "Okafor said the ferry contract would be signed in June, telling reporters that the levy would "
     "not pass.",
 ])
 def test_a_second_cue_inside_the_first_ones_clause_is_the_same_speakers(
@@ -711,7 +711,7 @@ def test_a_second_cue_inside_the_first_ones_clause_is_the_same_speakers(
     first, second = quotes_of(text)
     assert (first.speaker_text, second.speaker_text) == ("Okafor", "Okafor")
     assert first.content in ("the harbour plan would cost too much",
-                             "she saw no need to change course")
+                             "the ferry contract would be signed in June")
     assert second.content == "the levy would not pass"
     for quote in (first, second):
         assert_offsets(text, quote)
@@ -721,30 +721,30 @@ def test_a_second_cue_after_a_named_subject_stays_in_the_first_ones_clause(
         quotes_of: Extract) -> None:
     # The named subject of the first clause may be the second verb's speaker: the whole
     # stays the first speaker's report, which is true either way.
-    text = "The agency said Lee ordered a second drill and said the harbour would stay shut."
+    text = "The harbour board said Okafor signed the order and said the quay would stay closed."
     assert [q.content for q in quotes_of(text)] == [
-        "Lee ordered a second drill and said the harbour would stay shut"]
+        "Okafor signed the order and said the quay would stay closed"]
 
 
 @pytest.mark.parametrize("text", [
     "That said, the levy cannot pass without the harbour council.",
-    "That shows how hard it will be for Okafor to win the harbour wards.",
+    "That shows the levy vote will be closer than the council expected.",
 ])
 def test_a_bare_demonstrative_is_no_speaker(quotes_of: Extract, text: str) -> None:
     assert quotes_of(text) == []
 
 
 def test_a_poll_the_clause_is_found_in_is_its_source(quotes_of: Extract) -> None:
-    text = ("But Okafor fell to 10 percent in the latest Harbour Post poll released "
-            "Wednesday, a collapse driven by the levy.")
+    text = ("Okafor slipped to 12 percent in the newest Harbour Post poll published on "
+            "Tuesday, her lowest mark this year.")
     quote = only(quotes_of(text))
-    assert (quote.cue, quote.content) == ("in", "Okafor fell to 10 percent")
-    assert quote.speaker_text == "the latest Harbour Post poll released Wednesday"
+    assert (quote.cue, quote.content) == ("in", "Okafor slipped to 12 percent")
+    assert quote.speaker_text == "the newest Harbour Post poll published on Tuesday"
     assert_offsets(text, quote)
     # Those a poll quotes speak, by way of the poll.
-    relayed = only(quotes_of("In a Harbour Post survey released last Thursday, 79 percent "
-                             "of voters said they were satisfied with the council."))
-    assert (relayed.speaker_text, relayed.via) == ("79 percent of voters", "Harbour Post")
+    relayed = only(quotes_of("In a Harbour Post survey published on Friday, 58 percent of "
+                             "residents said they backed the sea wall."))
+    assert (relayed.speaker_text, relayed.via) == ("58 percent of residents", "Harbour Post")
     # The state of a race is no poll.
     assert quotes_of("Okafor has slid in the polls since the levy vote.") == []
 
@@ -761,9 +761,9 @@ def test_who_is_called_on_to_act_is_part_of_the_call(quotes_of: Extract) -> None
     ("Okafor won 41 seats in the north, and her party took every ward in the harbour, "
      "according to the tally.",
      "Okafor won 41 seats in the north, and her party took every ward in the harbour"),
-    ("The population of Carrowmere stood at 9,000 in 1972 and has since grown to 41,000, "
+    ("Carrowmere had 9,000 residents in 1972 and has since grown to 41,000, "
      "according to the census office.",
-     "The population of Carrowmere stood at 9,000 in 1972 and has since grown to 41,000"),
+     "Carrowmere had 9,000 residents in 1972 and has since grown to 41,000"),
 ])
 def test_according_to_closing_a_sentence_stands_for_all_its_joined_clauses(
         quotes_of: Extract, text: str, content: str) -> None:
