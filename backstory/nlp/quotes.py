@@ -92,6 +92,8 @@ _CLAUSES = frozenset({"ccomp", "advcl", "parataxis"})
 # name the speaker ("Former Valley Gov. Ruth Okafor:"), an entity of these types among them.
 _HEADLINE = ":"
 _HEADLINE_NAME_WORDS = 6
+# and at least this many words say something: a roundup's "Lee: Just hang on" is a heading.
+_HEADLINE_SAID_WORDS = 4
 _COLON_KEY = get_string_id(_HEADLINE)
 _HEADLINE_SPEAKERS = frozenset({"PERSON", "ORG", "NORP"})
 _TRAILING = " \t\n,;:—–-"
@@ -127,7 +129,17 @@ def needs_parse(sentence: Span) -> bool:
     if before is not None and "\n" not in before.text + before.whitespace_:
         return False  # not at a paragraph's start
     name = sentence[:colon]
-    return name.text.isupper() or any(token.ent_type_ in _HEADLINE_SPEAKERS for token in name)
+    return (name.text.isupper() or any(token.ent_type_ in _HEADLINE_SPEAKERS for token in name)
+            or any(_names_person(name.text, entity.text) for entity in sentence.doc.ents
+                   if entity.label_ == "PERSON"))
+
+
+def _names_person(words: str, name: str) -> bool:
+    """Whether a headline's speaker words name the person `name`: the full name, or one of
+    its words ("Okafor" or "OKAFOR" for Ruth Okafor); a headline's capitals often hide a
+    name from the NER, which finds it in the article below."""
+    words = words.title() if words.isupper() else words
+    return words == name or words in name.split()
 
 
 def sentences_to_parse(doc: Doc, spans: Sequence[Span]) -> list[int]:
@@ -332,7 +344,7 @@ def _starts_line(text: str, at: int) -> bool:
 def _headline_colon(tokens: Span | Doc) -> int | None:
     """The index of the colon in a headline-style attribution ("Lee: Port strike will end
     by Friday", or a transcript's "LEE: It will end"): a few capitalised words, a colon
-    and at least three words."""
+    and at least four words."""
     colon = next((token.i - tokens[0].i for token in tokens[:_HEADLINE_NAME_WORDS + 1]
                   if token.text == _HEADLINE), None)
     if not colon:
@@ -341,7 +353,7 @@ def _headline_colon(tokens: Span | Doc) -> int | None:
     if not words or not all(token.text[:1].isupper() for token in words):
         return None
     after = [token for token in tokens[colon + 1:] if not token.is_punct and not token.is_space]
-    return colon if len(after) >= 3 else None
+    return colon if len(after) >= _HEADLINE_SAID_WORDS else None
 
 
 def _headline(doc: Doc, offset: int) -> _Raw | None:
@@ -372,7 +384,7 @@ def _headline_speaker(text: str, raw: _Raw, mentions: Sequence[Mention]) -> str 
         if found is not None:
             return found
     return next((mention.name for mention in mentions if mention.type == "PERSON"
-                 and name.title() in mention.name.split()), None)
+                 and _names_person(name, mention.name)), None)
 
 
 def _chain(found: list[_Raw]) -> Iterable[_Raw]:

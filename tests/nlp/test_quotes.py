@@ -299,6 +299,22 @@ def test_a_headline_name_the_ner_misses_is_a_person_the_article_names(
     assert headline.content == "Harbour levy plans can still change"
 
 
+def test_a_headline_surname_the_ner_leaves_unmarked_is_still_read(quotes_of: Extract) -> None:
+    # The NER marks nothing in this headline, so the sentence was not even parsed; the
+    # surname is Dana Okafor's, whom the article names below.
+    text = ("Okafor: 'We Will Not Back Down On The Levy.'\n\n"
+            "Harbour councillor Dana Okafor spoke after the vote.")
+    headline = quotes_of(text)[0]
+    assert (headline.speaker, headline.cue) == ("Dana Okafor", ":")
+    assert headline.content == "We Will Not Back Down On The Levy"
+
+
+def test_a_roundup_heading_of_a_few_words_is_no_attribution(quotes_of: Extract) -> None:
+    text = ("Dana Okafor: Just hold on\n\n"
+            "Harbour councillor Dana Okafor trails in the polls before the vote.")
+    assert [q for q in quotes_of(text) if q.cue == ":"] == []
+
+
 def test_a_colon_inside_a_paragraph_or_after_a_common_word_is_no_attribution(
         quotes_of: Extract) -> None:
     assert quotes_of("Officials listed three causes: rain, wind and old pipes.") == []
