@@ -503,7 +503,9 @@ def _verb_cue(token: Token, offset: int) -> _Raw | None:
            for child in token.children) or (
             token.dep_ == "xcomp" and token.head.lower_ in REFUSAL_FORMS):
         return None  # "would not say", "declined to say" what the targets are: nothing said
-    if (lemma in STANCE_LEMMAS or lemma not in SPEECH_LEMMAS) and token.dep_ in ("relcl", "acl"):
+    if (lemma in STANCE_LEMMAS or lemma not in SPEECH_LEMMAS) and token.dep_ in (
+            "relcl", "acl") and not (lemma in NAMING_LEMMAS and token.dep_ == "relcl"
+                                     and _quoted_name(token.doc, token.i + 1) is not None):
         # "voters who support Lee", "groups backing the levy", "voters who believe …":
         # who they are, not what they said.
         return None
@@ -599,6 +601,17 @@ def _content(cue: Token, lemma: str) -> tuple[int, int] | None:
         names = [c for c in children if c.dep_ == "oprd"]
         if objects and names:
             return _trimmed([*objects[0].subtree, *names[0].subtree], infinitive=False)
+        objects = [c for c in objects if c.i > cue.i]  # not "which" in "which Lee called"
+        # 'called the plan “a disgrace”', 'called that "beyond absurd"': the parser often
+        # leaves a quoted name no place of its own; in 'the study, which Lee called “a
+        # waste”' the name is all there is to show.
+        start = objects[0].right_edge.i + 1 if objects else cue.i + 1
+        so_called = cue.i > 0 and cue.doc[cue.i - 1].lower_ == "so"  # the writer's hedge
+        if (objects or cue.dep_ == "relcl") and not so_called:
+            name = _quoted_name(cue.doc, start)
+            if name is not None:
+                first = objects[0].left_edge.i if objects else start
+                return _trimmed(list(cue.doc[first:name[1] + 1]), infinitive=False)
     if lemma in DEMAND_LEMMAS:
         for prep in children:
             demanded = [c for c in prep.children if c.dep_ == "pobj"]
@@ -625,6 +638,21 @@ def _content(cue: Token, lemma: str) -> tuple[int, int] | None:
         own = {t.i for t in cue.subtree}
         return _trimmed([t for t in cue.head.subtree if t.i not in own], infinitive=False)
     return None
+
+
+def _quoted_name(doc: Doc, start: int) -> tuple[int, int] | None:
+    """The first and last token (its marks) of a quotation that opens at token `start` or
+    after at most two words ('an ISIS “co-founder”'), closes in the sentence and holds
+    words: the name a naming verb gives."""
+    at = start
+    while at < len(doc) and not is_quote_mark(doc[at].text):
+        if doc[at].is_punct or doc[at].pos_ == "ADP" or at - start >= 2:
+            return None
+        at += 1
+    end = next((i for i in range(at + 1, len(doc)) if is_quote_mark(doc[i].text)), None)
+    if end is None or not any(token.is_alpha for token in doc[at + 1:end]):
+        return None
+    return at, end
 
 
 def _as_reported(cue: Token) -> bool:

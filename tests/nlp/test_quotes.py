@@ -321,6 +321,25 @@ def test_a_colon_inside_a_paragraph_or_after_a_common_word_is_no_attribution(
     assert quotes_of("Update: The bridge reopened to traffic this morning.") == []
 
 
+def test_a_quoted_name_the_parse_leaves_loose_is_still_the_content(quotes_of: Extract) -> None:
+    text = 'Harbour councillor Dana Okafor called that "beyond absurd."'
+    quote = only(quotes_of(text))
+    assert (quote.speaker, quote.cue) == ("Dana Okafor", "called")
+    assert quote.content == 'that "beyond absurd."'
+    assert_offsets(text, quote)
+
+
+def test_a_quoted_name_in_a_relative_clause_is_the_speakers(quotes_of: Extract) -> None:
+    text = ("The council spent $2 million on the study, which Mayor Ruth Lee called “a waste "
+            "of everyone's time.”")
+    quote = only(quotes_of(text))
+    assert (quote.speaker, quote.cue, quote.direct) == ("Ruth Lee", "called", True)
+    assert quote.content == "a waste of everyone's time."
+    # Without marks, the name says who they are, not what anyone said.
+    assert quotes_of("Residents who call themselves river keepers met on Friday.") == []
+    assert quotes_of('Customers who had so called "sensitive" records stolen were told.') == []
+
+
 def test_called_with_a_name_for_the_object(quotes_of: Extract) -> None:
     text = "Senator Ana Ruiz called the tax plan “reckless and unfair.”"
     quote = only(quotes_of(text))
