@@ -561,6 +561,13 @@ def _content(cue: Token, lemma: str) -> tuple[int, int] | None:
             while tokens and (tokens[-1].dep_ == "cc" or tokens[-1].is_punct):
                 tokens.pop()
         return _trimmed(tokens, infinitive=False)
+    if lemma in _SAYING:
+        # "Lee said keeping the ferry would cost more": the parser may take a gerund
+        # subject for the cue's own complement, with the clause's verb hung on it.
+        for gerund in children:
+            if gerund.dep_ == "xcomp" and gerund.tag_ == "VBG" and gerund.i == cue.i + 1 and any(
+                    c.dep_ == "ccomp" and c.i > gerund.i for c in gerund.children):
+                return _trimmed(list(gerund.subtree), infinitive=False)
     if lemma in QUESTION_LEMMAS:
         for clause in children:
             if clause.dep_ == "advcl" and any(c.dep_ == "mark" and c.lower_ in _QUESTION_MARKS

@@ -270,6 +270,13 @@ def test_a_dateline_taken_for_the_subject_gives_way_to_the_speaker(quotes_of: Ex
     assert quote.speaker_text == "Harbor chief Per Dahl"
 
 
+def test_a_gerund_subject_the_parse_hangs_on_the_cue(quotes_of: Extract) -> None:
+    text = "Harbour economist Dana Holm says taxing diesel encourages cleaner boats and savings."
+    quote = only(quotes_of(text))
+    assert (quote.speaker, quote.cue) == ("Dana Holm", "says")
+    assert quote.content == "taxing diesel encourages cleaner boats and savings"
+
+
 def test_a_headline_colon_attributes_to_the_name_before_it(quotes_of: Extract) -> None:
     text = "Mayor Ruth Okafor: Tram line will open before the spring\nThe city council met."
     quote = only(quotes_of(text))
