@@ -509,10 +509,17 @@ def _verb_cue(token: Token, offset: int) -> _Raw | None:
         # "voters who support Lee", "groups backing the levy", "voters who believe …":
         # who they are, not what they said.
         return None
-    content = _shift(_content(token, lemma), offset)
+    subject = _subject(token) or _inverted_subject(token)
+    swallowed = None if subject is not None else _swallowing_clause(token)
+    content = _shift(_content(token, lemma, skip=swallowed), offset)
     if content is None and lemma not in SPEECH_LEMMAS:
         return None
-    subject = _subject(token) or _inverted_subject(token)
+    if swallowed is not None:
+        subject = next(c for c in swallowed.children if c.dep_ == "nsubj")
+        source = list(token.doc[swallowed.left_edge.i:token.i - 1])
+        return _Raw(cue=(offset + token.idx, offset + token.idx + len(token.text)),
+                    cue_lemma=lemma, source=_offsets(source, offset), source_head=subject,
+                    content=content, addressee=None, offset=offset)
     if subject is not None:
         subject = _past_dateline(subject)
     if subject is None:
@@ -543,9 +550,10 @@ def _verb_cue(token: Token, offset: int) -> _Raw | None:
                 addressee=addressee, offset=offset)
 
 
-def _content(cue: Token, lemma: str) -> tuple[int, int] | None:
-    """The character span (in the sentence) of what the cue attributes."""
-    children = list(cue.children)
+def _content(cue: Token, lemma: str, skip: Token | None = None) -> tuple[int, int] | None:
+    """The character span (in the sentence) of what the cue attributes; `skip` is a clause
+    that is no part of it."""
+    children = [c for c in cue.children if c != skip]
     # "Most households want the wall higher; 35 percent say …": a clause before a
     # semicolon is not what the second speaker says, whatever the parse.
     clauses = [c for c in children if c.dep_ == "ccomp" and not (
@@ -736,6 +744,25 @@ def _subject(cue: Token) -> Token | None:
             continue
         climbs = token.dep_ in ("conj", "xcomp") or (token.dep_ == "advcl" and token.tag_ == "VBG")
         token = token.head if climbs else None
+    return None
+
+
+def _swallowing_clause(cue: Token) -> Token | None:
+    """The clause the parser made of a speaker's long phrase: in "Dana Holm, a Carrowmere
+    pilot leading the protest, said the quay was unsafe" it may read "pilot" as a verb,
+    with Holm its subject, and leave the cue without one. Such a clause opens the sentence,
+    ends at the comma before the cue and has a name or noun for its subject."""
+    doc = cue.doc
+    if cue.i < 3 or doc[cue.i - 1].text != "," or cue.lemma_.lower() not in CUE_LEMMAS:
+        return None
+    first = next((t.i for t in doc if not (t.is_space or t.is_punct)), None)
+    for clause in cue.children:
+        if (clause.dep_ == "ccomp" and clause.left_edge.i == first
+                and clause.right_edge.i >= cue.i - 2 and any(
+                    c.dep_ == "nsubj" and c.pos_ in ("PROPN", "NOUN") and c.left_edge.i == first
+                    for c in clause.children)
+                and any(c.dep_ == "ccomp" and c.i > cue.i for c in cue.children)):
+            return clause
     return None
 
 

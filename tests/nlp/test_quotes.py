@@ -277,6 +277,18 @@ def test_a_gerund_subject_the_parse_hangs_on_the_cue(quotes_of: Extract) -> None
     assert quote.content == "taxing diesel encourages cleaner boats and savings"
 
 
+def test_a_speaker_phrase_the_parse_reads_as_a_clause(quotes_of: Extract) -> None:
+    # The parser makes "whose … uses tide data …" a clause of "said", with no subject.
+    text = ("Ms. Okafor, whose newest firm, Tidewise, uses tide data to help ferries plan "
+            "crossings, said the harbour was a port very much in the spirit of the age.")
+    quote = only(quotes_of(text))
+    assert quote.cue == "said"
+    assert quote.speaker_text == ("Ms. Okafor, whose newest firm, Tidewise, uses tide data to "
+                                  "help ferries plan crossings")
+    assert quote.content == "the harbour was a port very much in the spirit of the age"
+    assert_offsets(text, quote)
+
+
 def test_a_headline_colon_attributes_to_the_name_before_it(quotes_of: Extract) -> None:
     text = "Mayor Ruth Okafor: Tram line will open before the spring\nThe city council met."
     quote = only(quotes_of(text))
