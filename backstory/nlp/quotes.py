@@ -646,6 +646,10 @@ def _content(cue: Token, lemma: str, skip: Token | None = None) -> tuple[int, in
             # "a poll showed Lee with a narrow lead", "the study found no such effect"
             return _trimmed([t for t in cue.subtree if t.i >= objects[0].left_edge.i],
                             infinitive=False)
+    if lemma in CUE_LEMMAS and cue.dep_ != "parataxis" and _closes_inverted(cue):
+        # "The plant is hanging on, but imports hurt it, said its chief": whatever the
+        # parser made of it, what is said is all the sentence says before the cue.
+        return _trimmed(list(cue.doc[:cue.i - 1]), infinitive=False)
     if lemma in CUE_LEMMAS and (cue.dep_ == "parataxis"
                                 or (cue.dep_ == "advcl" and _as_reported(cue))):
         # "The road, Lee said, will reopen"; "As the Times reported, the mayor will
@@ -668,6 +672,20 @@ def _quoted_name(doc: Doc, start: int) -> tuple[int, int] | None:
     if end is None or not any(token.is_alpha for token in doc[at + 1:end]):
         return None
     return at, end
+
+
+def _closes_inverted(cue: Token) -> bool:
+    """Whether a cue closes its sentence after a comma, its speaker after it and nothing
+    said after it ("…, said Dana Holm, the harbour chief."), the words before it not a
+    quotation (which is read from the marks)."""
+    doc = cue.doc
+    if cue.i < 2 or doc[cue.i - 1].text != "," or is_quote_mark(doc[cue.i - 2].text):
+        return False
+    if _quoted(doc[cue.i - 1]) or any(c.dep_ in _OBJECTS for c in cue.children if c.i > cue.i):
+        return False
+    words = [t for t in doc if not (t.is_punct or t.is_space)]
+    return (bool(words) and cue.right_edge.i >= words[-1].i
+            and any(c.dep_ == "nsubj" and c.i > cue.i for c in cue.children))
 
 
 def _as_reported(cue: Token) -> bool:
@@ -729,6 +747,9 @@ def _subject(cue: Token) -> Token | None:
             # '“The wall held,” said Mayor Lee': the parser may take the quotation's own
             # subject for the cue's too; the speaker is the one outside the marks.
             subjects = [child for child in subjects if not _quoted(child)] or subjects
+            if token is cue and _closes_inverted(cue):
+                # "The plant is hanging on, said its chief": the one after the cue.
+                subjects = [child for child in subjects if child.i > cue.i] or subjects
         if subjects:
             # "Lee was asked about the levy and said …": a passive verb's subject is the
             # subject of the cue conjoined to it, unless that verb is a cue itself ("aides

@@ -289,6 +289,21 @@ def test_a_speaker_phrase_the_parse_reads_as_a_clause(quotes_of: Extract) -> Non
     assert_offsets(text, quote)
 
 
+def test_a_cue_closing_the_sentence_attributes_all_before_it(quotes_of: Extract) -> None:
+    text = ("Pair a levy with a \"council that never listens\" and islanders get angry, said "
+            "Ruth Okafor, head of the ferry users' group.")
+    quote = only(quotes_of(text))
+    assert quote.speaker_text == "Ruth Okafor, head of the ferry users' group"
+    assert quote.content == ('Pair a levy with a "council that never listens" and islanders '
+                             "get angry")
+    text = ("The old quay is holding up, but it is under heavy strain from winter storms, said "
+            "the harbour's chief engineer, Dana Holm.")
+    quote = only(quotes_of(text))
+    assert quote.speaker_text == "the harbour's chief engineer, Dana Holm"
+    assert quote.content == ("The old quay is holding up, but it is under heavy strain from "
+                             "winter storms")
+
+
 def test_a_headline_colon_attributes_to_the_name_before_it(quotes_of: Extract) -> None:
     text = "Mayor Ruth Okafor: Tram line will open before the spring\nThe city council met."
     quote = only(quotes_of(text))
