@@ -509,7 +509,7 @@ def _verb_cue(token: Token, offset: int) -> _Raw | None:
         # "voters who support Lee", "groups backing the levy", "voters who believe …":
         # who they are, not what they said.
         return None
-    subject = _subject(token) or _inverted_subject(token)
+    subject = _subject(token) or _inverted_subject(token) or _as_reported_by(token)
     swallowed = None if subject is not None else _swallowing_clause(token)
     content = _shift(_content(token, lemma, skip=swallowed), offset)
     if content is None and lemma not in SPEECH_LEMMAS:
@@ -677,7 +677,8 @@ def _quoted_name(doc: Doc, start: int) -> tuple[int, int] | None:
 def _closes_inverted(cue: Token) -> bool:
     """Whether a cue closes its sentence after a comma, its speaker after it and nothing
     said after it ("…, said Dana Holm, the harbour chief."), the words before it not a
-    quotation (which is read from the marks)."""
+    quotation (which is read from the marks). ("…, the Post reported." is not read so: its
+    form is also "Asked about it, Lee replied:" before a quotation.)"""
     doc = cue.doc
     if cue.i < 2 or doc[cue.i - 1].text != "," or is_quote_mark(doc[cue.i - 2].text):
         return False
@@ -785,6 +786,15 @@ def _swallowing_clause(cue: Token) -> Token | None:
                 and any(c.dep_ == "ccomp" and c.i > cue.i for c in cue.children)):
             return clause
     return None
+
+
+def _as_reported_by(cue: Token) -> Token | None:
+    """The source in "As reported by the Post, the mayor will resign": who the agent of
+    "as" and a cue names."""
+    if not any(c.dep_ == "mark" and c.lower_ == "as" for c in cue.children):
+        return None
+    return next((o for c in cue.children if c.dep_ == "agent" for o in c.children
+                 if o.dep_ == "pobj"), None)
 
 
 def _inverted_subject(cue: Token) -> Token | None:

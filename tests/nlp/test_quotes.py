@@ -304,6 +304,13 @@ def test_a_cue_closing_the_sentence_attributes_all_before_it(quotes_of: Extract)
                              "winter storms")
 
 
+def test_as_reported_by_names_the_source(quotes_of: Extract) -> None:
+    text = "As reported by the Carrowmere Ledger, the harbour council spent $2 million on a study."
+    quote = only(quotes_of(text))
+    assert (quote.speaker_text, quote.cue) == ("the Carrowmere Ledger", "reported")
+    assert quote.content == "the harbour council spent $2 million on a study"
+
+
 def test_a_headline_colon_attributes_to_the_name_before_it(quotes_of: Extract) -> None:
     text = "Mayor Ruth Okafor: Tram line will open before the spring\nThe city council met."
     quote = only(quotes_of(text))
