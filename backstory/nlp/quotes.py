@@ -790,7 +790,9 @@ def _swallowing_clause(cue: Token) -> Token | None:
 
 def _as_reported_by(cue: Token) -> Token | None:
     """The source in "As reported by the Post, the mayor will resign": who the agent of
-    "as" and a cue names."""
+    "as" and a cue of speech names (not "as indicated by the drop", "as shown by …")."""
+    if cue.lemma_.lower() not in _SAYING | RELAY_LEMMAS | {"note", "describe", "recall"}:
+        return None
     if not any(c.dep_ == "mark" and c.lower_ == "as" for c in cue.children):
         return None
     return next((o for c in cue.children if c.dep_ == "agent" for o in c.children
@@ -1027,6 +1029,12 @@ class _Context:
         """Content span widened to whole quotations; direct when it is (mostly) quoted."""
         if raw.content is None:
             return self._beside(raw)
+        if _inside(raw.cue, raw.content) and (beside := self._beside(raw, whole=True)):
+            # '“It will hold,” Lee said as the tide rose': the parse took in the clauses
+            # on both sides of the cue; what Lee said is the quotation beside it, if that is
+            # all on its side (in 'the mayor “looked tired,” Lee said' the quoted words are
+            # only part of what Lee said).
+            return beside
         start, end = self._without_cue(raw, raw.content)
         quoted = [seg for seg in self.segments if _overlaps(seg, (start, end))
                   and not _overlaps(seg, raw.cue)
@@ -1051,14 +1059,19 @@ class _Context:
             start, end = _within_marks(self.text, start, end)
         return self._stripped(start, end, direct=True)
 
-    def _beside(self, raw: _Raw) -> tuple[int, int, bool] | None:
-        """ "“…,” he said" or "he said: “…”" when the parse did not link the quotation."""
+    def _beside(self, raw: _Raw, *, whole: bool = False) -> tuple[int, int, bool] | None:
+        """ "“…,” he said" or "he said: “…”" when the parse did not link the quotation;
+        `whole`: the quotation must be all that is said on its side of the cue (opening the
+        sentence, or ending the clause the parse gave)."""
         if raw.source is None:
             return None
         before, after = min(raw.source[0], raw.cue[0]), max(raw.source[1], raw.cue[1])
         for start, end in self.segments:
-            if ((end <= before and not self.text[end:before].strip(_BETWEEN))
-                    or (start >= after and not self.text[after:start].strip(_BETWEEN))):
+            if ((end <= before and not self.text[end:before].strip(_BETWEEN)
+                 and not (whole and self.text[raw.offset:start].strip(_BETWEEN)))
+                    or (start >= after and not self.text[after:start].strip(_BETWEEN)
+                        and not (whole and raw.content is not None
+                                 and self.text[end:raw.content[1]].strip(_BETWEEN + ".")))):
                 return self._stripped(*_within_marks(self.text, start, end), direct=True)
         return None
 

@@ -309,6 +309,25 @@ def test_as_reported_by_names_the_source(quotes_of: Extract) -> None:
     quote = only(quotes_of(text))
     assert (quote.speaker_text, quote.cue) == ("the Carrowmere Ledger", "reported")
     assert quote.content == "the harbour council spent $2 million on a study"
+    text = "The sell-off was steep, as indicated by the $1,000 drop in an hour."
+    assert quotes_of(text) == []
+
+
+def test_the_quotation_beside_the_cue_beats_the_clauses_around_it(quotes_of: Extract) -> None:
+    # The parse hangs the clause after the cue on it too; what was said is the quotation.
+    cases = {
+        "“The old quay will outlast us all,” Holm said as a few young crews worked out on "
+        "the slipway.": "The old quay will outlast us all",
+        '"Too much noise," she said, blaming some of it on the ferry timetable.': "Too much noise",
+        "“Being a pilot, that’s my job,” Harwick said in May on the podcast “Tide Talk.”":
+            "Being a pilot, that’s my job",
+    }
+    for text, said in cases.items():
+        quote = only(quotes_of(text))
+        assert (quote.content, quote.direct) == (said, True), text
+    # Quoted words that are only part of the clause keep the clause.
+    text = "The new wall “looked far too low,” Holm said."
+    assert only(quotes_of(text)).content == "The new wall “looked far too low,”"
 
 
 def test_a_headline_colon_attributes_to_the_name_before_it(quotes_of: Extract) -> None:
