@@ -697,8 +697,10 @@ def _as_reported(cue: Token) -> bool:
     if not any(c.dep_ == "mark" and c.lower_ == "as" for c in cue.children):
         return False
     after = cue.doc[cue.i + 1] if cue.i + 1 < len(cue.doc) else None
+    # "As Lee told the Post, …": the one told is no object of what is said.
+    told = cue.lemma_.lower() in ADDRESSEE_LEMMAS
     if (after is not None and after.lower_ == "that") or any(
-            c.dep_ in _OBJECTS or c.lower_ == "that"
+            (c.dep_ in _OBJECTS and not (told and c.dep_ == "dobj")) or c.lower_ == "that"
             or (c.dep_ == "prep" and c.lower_ in _TOPIC_PREPS) for c in cue.children):
         return False  # "As she said that, …", "As voters responded to the plan, …"
     head, doc = cue.head, cue.doc

@@ -309,6 +309,10 @@ def test_as_reported_by_names_the_source(quotes_of: Extract) -> None:
     quote = only(quotes_of(text))
     assert (quote.speaker_text, quote.cue) == ("the Carrowmere Ledger", "reported")
     assert quote.content == "the harbour council spent $2 million on a study"
+    text = "As Okafor told the Ledger, tax relief is given in exchange for creating jobs."
+    quote = only(quotes_of(text))
+    assert (quote.speaker_text, quote.cue) == ("Okafor", "told")
+    assert quote.content == "tax relief is given in exchange for creating jobs"
     text = "The sell-off was steep, as indicated by the $1,000 drop in an hour."
     assert quotes_of(text) == []
 
