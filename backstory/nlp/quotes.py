@@ -104,6 +104,7 @@ _BARE_OBJECTS = frozenset({"that", "this", "it", "so"})  # "the poll found that"
 _WH_OBJECTS = RELATIVE_PRONOUNS | {"what", "whatever"}
 _DEMONSTRATIVES = frozenset({"that", "this"})
 _SAYING = frozenset({"say", "tell", "add", "write"})  # cues of plain speech
+_FINITE = frozenset({"VBZ", "VBD", "VBP", "MD"})
 _TOPIC_PREPS = frozenset({"to", "at", "about", "of", "for", "with"})
 
 
@@ -569,6 +570,20 @@ def _content(cue: Token, lemma: str, skip: Token | None = None) -> tuple[int, in
             while tokens and (tokens[-1].dep_ == "cc" or tokens[-1].is_punct):
                 tokens.pop()
         return _trimmed(tokens, infinitive=False)
+    if lemma == "say" and cue.i + 1 < len(cue.doc):
+        # "Okafor says the rise in fares that the council decries also hurts her": the
+        # parser may take the reported clause's subject for the cue's object and hang its
+        # verb elsewhere; what is said is all that follows the cue.
+        objects = [c for c in children if c.dep_ == "dobj" and c.i > cue.i
+                   and c.pos_ in ("NOUN", "PROPN") and c.left_edge.i == cue.i + 1]
+        # a verb joined to the cue without a subject of its own is the speaker's next act
+        acts = {t.i for c in children if c.dep_ == "conj" and c.pos_ == "VERB"
+                and not any(s.dep_ in _SUBJECTS for s in c.children) for t in c.subtree}
+        said = [t for t in cue.subtree if t.i > cue.i and t.i not in acts]
+        while said and (said[-1].dep_ == "cc" or said[-1].is_punct):
+            said.pop()
+        if objects and any(t.tag_ in _FINITE for t in said):  # not "said thanks"
+            return _trimmed(said, infinitive=False)
     if lemma in _SAYING:
         # "Lee said keeping the ferry would cost more": the parser may take a gerund
         # subject for the cue's own complement, with the clause's verb hung on it.

@@ -334,6 +334,15 @@ def test_the_quotation_beside_the_cue_beats_the_clauses_around_it(quotes_of: Ext
     assert only(quotes_of(text)).content == "The new wall “looked far too low,”"
 
 
+def test_a_reported_subject_the_parse_takes_for_an_object(quotes_of: Extract) -> None:
+    text = ("Okafor says the increase in tolls and fares that the council decries also makes "
+            "her election even less likely.")
+    quote = only(quotes_of(text))
+    assert (quote.speaker_text, quote.cue) == ("Okafor", "says")
+    assert quote.content == ("the increase in tolls and fares that the council decries also "
+                             "makes her election even less likely")
+
+
 def test_a_headline_colon_attributes_to_the_name_before_it(quotes_of: Extract) -> None:
     text = "Mayor Ruth Okafor: Tram line will open before the spring\nThe city council met."
     quote = only(quotes_of(text))
