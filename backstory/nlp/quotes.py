@@ -708,7 +708,8 @@ def _as_reported(cue: Token) -> bool:
     """Whether a cue stands in "As the Times reported, …" or "…, as the Times reported."
     for the whole clause it hangs on: "as" marks it, it has no object of its own (in "As
     she said that, …" it is a time), the clause is finite, and the cue's clause opens the
-    sentence or closes it after a comma (elsewhere "as many hoped" compares a phrase)."""
+    sentence (or a clause joined by "and" or "but") or closes it after a comma (elsewhere
+    "as many hoped" compares a phrase)."""
     if not any(c.dep_ == "mark" and c.lower_ == "as" for c in cue.children):
         return False
     after = cue.doc[cue.i + 1] if cue.i + 1 < len(cue.doc) else None
@@ -723,7 +724,12 @@ def _as_reported(cue: Token) -> bool:
         return False
     words = [t for t in doc if not t.is_punct and not t.is_space]
     first, last = cue.left_edge.i, cue.right_edge.i
-    if first == words[0].i:
+    # "But as Lee noted, …", "…, and as Lee noted, …": a conjunction before it changes
+    # nothing of what it stands for.
+    opening = [t for t in words if t.i < first]
+    if all(t.dep_ == "cc" for t in opening) or (
+            opening and opening[-1].dep_ == "cc" and doc[opening[-1].i - 1].text == ","
+            and last + 1 < len(doc) and doc[last + 1].text == ","):
         return True
     return (first > 0 and doc[first - 1].text == "," and last >= words[-1].i)
 

@@ -304,6 +304,13 @@ def test_a_cue_closing_the_sentence_attributes_all_before_it(quotes_of: Extract)
                              "winter storms")
 
 
+def test_as_a_reporter_noted_after_a_conjunction(quotes_of: Extract) -> None:
+    text = "But as a Ledger reporter noted, he didn't even fill the hall to the back row."
+    quote = only(quotes_of(text))
+    assert (quote.speaker_text, quote.cue) == ("a Ledger reporter", "noted")
+    assert quote.content == "he didn't even fill the hall to the back row"
+
+
 def test_as_reported_by_names_the_source(quotes_of: Extract) -> None:
     text = "As reported by the Carrowmere Ledger, the harbour council spent $2 million on a study."
     quote = only(quotes_of(text))
