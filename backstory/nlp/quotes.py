@@ -105,6 +105,7 @@ _WH_OBJECTS = RELATIVE_PRONOUNS | {"what", "whatever"}
 _DEMONSTRATIVES = frozenset({"that", "this"})
 _SAYING = frozenset({"say", "tell", "add", "write"})  # cues of plain speech
 _FINITE = frozenset({"VBZ", "VBD", "VBP", "MD"})
+_CUE_MODIFIERS = frozenset({"prep", "npadvmod", "advmod", "dative", "agent", "prt"})
 _TOPIC_PREPS = frozenset({"to", "at", "about", "of", "for", "with"})
 
 
@@ -561,6 +562,7 @@ def _content(cue: Token, lemma: str, skip: Token | None = None) -> tuple[int, in
         c.i < cue.i and any(t.text == ";" for t in cue.doc[c.right_edge.i + 1:cue.i]))]
     if clauses:
         tokens = [t for clause in clauses for t in clause.subtree]
+        tokens = _with_lost_subject(cue, clauses[-1]) + tokens
         # "Lee said the wall held and said it would …": the second cue is Lee's own, not
         # part of what the first one says.
         seconds = [c.left_edge.i for clause in clauses for c in clause.children
@@ -790,6 +792,29 @@ def _subject(cue: Token) -> Token | None:
         climbs = token.dep_ in ("conj", "xcomp") or (token.dep_ == "advcl" and token.tag_ == "VBG")
         token = token.head if climbs else None
     return None
+
+
+def _with_lost_subject(cue: Token, clause: Token) -> list[Token]:
+    """The words between a cue and a reported clause without a subject, when the parser
+    hung that subject on the cue: in "Okafor said just because harm was not obvious did
+    not mean it was not there" or "admitted the bond between them does not reflect …" they
+    are what the clause is about. Empty when the clause has its subject, or the words are
+    the one told ("told reporters …"), the cue's own modifiers or hold a comma."""
+    if clause.i < cue.i or any(c.dep_ in _SUBJECTS for c in clause.children):
+        return []
+    gap = list(cue.doc[cue.i + 1:clause.left_edge.i])
+    if not gap or any(t.text in ",;:" or t.head.i not in (cue.i, *(g.i for g in gap))
+                      for t in gap):
+        return []
+    if cue.lemma_.lower() in ADDRESSEE_LEMMAS or not any(
+            t.pos_ in ("NOUN", "PROPN", "PRON") and t.lower_ not in _BARE_OBJECTS for t in gap):
+        return []
+    if gap[-1].pos_ == "NOUN" and clause.left_edge.lower_ == "that":
+        return []  # "tweeted his call that …": the clause completes the noun
+    first = next((t for t in gap if t.head.i == cue.i and t.left_edge.i == gap[0].i), None)
+    if first is None or first.dep_ in _CUE_MODIFIERS:
+        return []  # "said in a statement that …", "said Sunday that …": the cue's own
+    return gap
 
 
 def _swallowing_clause(cue: Token) -> Token | None:

@@ -350,6 +350,19 @@ def test_a_reported_subject_the_parse_takes_for_an_object(quotes_of: Extract) ->
                              "makes her election even less likely")
 
 
+def test_a_reported_clause_keeps_the_subject_the_parse_hung_on_the_cue(
+        quotes_of: Extract) -> None:
+    cases = {
+        "Judge Ruth Okafor said just because harm was not obvious did not mean it was not "
+        "there.": "just because harm was not obvious did not mean it was not there",
+        "The friends admitted the bond between the two of them most likely does not reflect "
+        "most ferry users.": "the bond between the two of them most likely does not reflect "
+                            "most ferry users",
+    }
+    for text, said in cases.items():
+        assert only(quotes_of(text)).content == said, text
+
+
 def test_a_headline_colon_attributes_to_the_name_before_it(quotes_of: Extract) -> None:
     text = "Mayor Ruth Okafor: Tram line will open before the spring\nThe city council met."
     quote = only(quotes_of(text))
