@@ -85,7 +85,7 @@ _BETWEEN = " ,:—–-"
 _AS_FRAMING = re.compile(r".*\bas\s*$", re.IGNORECASE | re.DOTALL)
 _VERB_CUES = CUE_LEMMAS | XCOMP_LEMMAS | AS_LEMMAS | NAMING_LEMMAS | STANCE_LEMMAS
 # What a stance is about: "accused the mayor of lying", "criticized the ruling on water rights"
-_STANCE_PREPS = frozenset({"of", "for", "on", "over", "about"})
+_STANCE_PREPS = frozenset({"of", "for", "on", "over", "about", "as"})
 # Clauses the parser may hang on a speaker that are not part of the speaker's name.
 _CLAUSES = frozenset({"ccomp", "advcl", "parataxis"})
 # A headline's attribution: "Lee: Port strike will end by Friday". At most this many words

@@ -363,6 +363,11 @@ def test_a_reported_clause_keeps_the_subject_the_parse_hung_on_the_cue(
         assert only(quotes_of(text)).content == said, text
 
 
+def test_a_stance_keeps_what_the_object_is_taken_as(quotes_of: Extract) -> None:
+    quote = only(quotes_of("Okafor praised the ferry crews as the best on the coast."))
+    assert (quote.cue, quote.content) == ("praised", "the ferry crews as the best on the coast")
+
+
 def test_a_headline_colon_attributes_to_the_name_before_it(quotes_of: Extract) -> None:
     text = "Mayor Ruth Okafor: Tram line will open before the spring\nThe city council met."
     quote = only(quotes_of(text))
