@@ -487,7 +487,48 @@ def _clause_beside(token: Token, phrase: set[int]) -> tuple[int, int] | None:
             # the clause, verb and subject, is whole before the cue; what follows is added.
             after = []
     content = (after if not _words(before) else before if not _words(after) else None)
-    return None if content is None else _trimmed(content, infinitive=False)
+    if content is None:
+        return None
+    return _trimmed(_without_lead_in(head, content), infinitive=False)
+
+
+# Words that lead into a clause from the one before it, not part of what a source vouches
+# for: "Meanwhile, her ratings fell, according to the poll"; "Despite the attacks, …".
+_CONNECTIVES = frozenset({
+    "still", "meanwhile", "however", "nevertheless", "nonetheless", "yet", "so", "also",
+    "indeed", "instead", "moreover", "furthermore", "thus", "therefore", "besides", "anyway",
+    "regardless"})
+_CONCESSIVE = frozenset({"despite", "though", "although"})
+_FIXED_LEAD_INS = frozenset({("in", "fact"), ("in", "all"), ("in", "short")})
+
+
+def _without_lead_in(head: Token, tokens: list[Token]) -> list[Token]:
+    """A clause without the connective that leads into it before its subject ("Still,
+    her ratings fell", "Despite the attacks, Lee leads"), which links it to what came
+    before; a phrase of time or place ("In 2014, …") stays."""
+    subject = next((c for c in head.children if c.dep_ in _SUBJECTS), None)
+    if subject is None:
+        return tokens
+    start = subject.left_edge.i
+    lead = [t for t in tokens if t.i < start]
+    if not lead or subject.doc[start - 1].text != ",":
+        return tokens
+    parts = [c for c in head.children if c.i < start and lead[0].i <= c.left_edge.i]
+    for part in parts:
+        words = [t for t in part.subtree if not t.is_punct]
+        if part.is_punct or part.dep_ == "cc":
+            continue
+        if (part.dep_ == "advmod" and len(words) == 1 and part.lower_ in _CONNECTIVES) or (
+                part.dep_ == "prep" and part.lower_ in _CONCESSIVE) or (
+                part.dep_ == "advcl" and any(c.dep_ == "mark" and c.lower_ in _CONCESSIVE
+                                             for c in part.children)) or (
+                len(words) == 2 and (words[0].lower_, words[1].lower_) in _FIXED_LEAD_INS):
+            continue
+        return tokens
+    covered = {t.i for part in parts for t in part.subtree}
+    if any(t.i not in covered and not t.is_punct for t in lead):
+        return tokens
+    return [t for t in tokens if t.i >= start]
 
 
 def _verb_cue(token: Token, offset: int) -> _Raw | None:

@@ -368,6 +368,14 @@ def test_a_stance_keeps_what_the_object_is_taken_as(quotes_of: Extract) -> None:
     assert (quote.cue, quote.content) == ("praised", "the ferry crews as the best on the coast")
 
 
+def test_according_to_leaves_out_a_connective_but_not_a_time(quotes_of: Extract) -> None:
+    quote = only(quotes_of("Meanwhile, ferry fares have risen by a third, according to the "
+                           "harbour board."))
+    assert quote.content == "ferry fares have risen by a third"
+    quote = only(quotes_of("In 2024, ferry fares rose by a third, according to the harbour board."))
+    assert quote.content == "In 2024, ferry fares rose by a third"
+
+
 def test_a_headline_colon_attributes_to_the_name_before_it(quotes_of: Extract) -> None:
     text = "Mayor Ruth Okafor: Tram line will open before the spring\nThe city council met."
     quote = only(quotes_of(text))
