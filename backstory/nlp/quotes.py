@@ -510,6 +510,9 @@ def _without_lead_in(head: Token, tokens: list[Token]) -> list[Token]:
     if subject is None:
         return tokens
     start = subject.left_edge.i
+    while tokens and (tokens[0].dep_ == "cc" or (
+            tokens[0].is_punct and not is_quote_mark(tokens[0].text))):
+        tokens = tokens[1:]  # "But her lead held, according to …"
     lead = [t for t in tokens if t.i < start]
     if not lead or subject.doc[start - 1].text != ",":
         return tokens
@@ -713,6 +716,8 @@ def _content(cue: Token, lemma: str, skip: Token | None = None) -> tuple[int, in
         # "The road, Lee said, will reopen"; "As the Times reported, the mayor will
         # resign": what is said is the clause the cue hangs on, less the cue's own words.
         own = {t.i for t in cue.subtree}
+        # "And as the Times reported, …": the "And" links the writer's sentences.
+        own |= {t.i for t in cue.head.children if t.dep_ == "cc" and t.i < cue.left_edge.i}
         return _trimmed([t for t in cue.head.subtree if t.i not in own], infinitive=False)
     return None
 
@@ -770,6 +775,8 @@ def _as_reported(cue: Token) -> bool:
     # "But as Lee noted, …", "…, and as Lee noted, …": a conjunction before it changes
     # nothing of what it stands for.
     opening = [t for t in words if t.i < first]
+    if any(t.text == ":" for t in doc[cue.i:last + 2]):
+        return False  # "As Lee told the Post: “…”" introduces a quotation
     if all(t.dep_ == "cc" for t in opening) or (
             opening and opening[-1].dep_ == "cc" and doc[opening[-1].i - 1].text == ","
             and last + 1 < len(doc) and doc[last + 1].text == ","):
@@ -1000,7 +1007,9 @@ def _droppable(token: Token, *, infinitive: bool) -> bool:
         return not is_quote_mark(token.text)
     if token.dep_ == "mark" and token.lower_ == "that":
         return True
-    return token.dep_ == "cc" or (infinitive and token.lower_ == "to" and token.dep_ == "aux")
+    # "But the wall held, Lee said": the "But" that opens the sentence is Lee's too.
+    return (token.dep_ == "cc" and token.i > 0) or (
+        infinitive and token.lower_ == "to" and token.dep_ == "aux")
 
 
 def _words(tokens: list[Token]) -> bool:
@@ -1155,6 +1164,9 @@ class _Context:
         if raw.source is None:
             return None
         before, after = min(raw.source[0], raw.cue[0]), max(raw.source[1], raw.cue[1])
+        if raw.addressee is not None:  # "told the Post: “…”"
+            last = raw.addressee.right_edge
+            after = max(after, raw.offset + last.idx + len(last.text))
         for start, end in self.segments:
             if ((end <= before and not self.text[end:before].strip(_BETWEEN)
                  and not (whole and self.text[raw.offset:start].strip(_BETWEEN)))

@@ -368,6 +368,23 @@ def test_a_stance_keeps_what_the_object_is_taken_as(quotes_of: Extract) -> None:
     assert (quote.cue, quote.content) == ("praised", "the ferry crews as the best on the coast")
 
 
+def test_a_but_opening_the_sentence_is_the_speakers(quotes_of: Extract) -> None:
+    assert only(quotes_of("But the levy is still too high, Okafor said.")).content == (
+        "But the levy is still too high")
+    # A source phrase vouches for the clause, not for how the writer links it.
+    assert only(quotes_of("But ferry fares rose by a third, according to the harbour "
+                          "board.")).content == "ferry fares rose by a third"
+
+
+def test_the_one_told_stands_between_the_cue_and_the_quotation(quotes_of: Extract) -> None:
+    text = ('And as Dana Holm, the harbour chief, told the Carrowmere Ledger: "These tolls, if '
+            'nothing else, raise an awful lot of questions."')
+    quote = only(quotes_of(text))
+    assert (quote.speaker_text, quote.cue, quote.direct) == (
+        "Dana Holm, the harbour chief", "told", True)
+    assert quote.content == "These tolls, if nothing else, raise an awful lot of questions."
+
+
 def test_according_to_leaves_out_a_connective_but_not_a_time(quotes_of: Extract) -> None:
     quote = only(quotes_of("Meanwhile, ferry fares have risen by a third, according to the "
                            "harbour board."))
