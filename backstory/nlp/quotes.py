@@ -984,8 +984,10 @@ def _trimmed(tokens: list[Token], *, infinitive: bool) -> tuple[int, int] | None
             break
     while tokens and _droppable(tokens[0], infinitive=infinitive):
         tokens.pop(0)
-    while tokens and (tokens[-1].is_space or (tokens[-1].is_punct
-                                              and not is_quote_mark(tokens[-1].text))):
+    # a coordinator left dangling when what it joined is not part of what was said
+    # ("said the ferry was late, and …" with the rest the speaker's next act)
+    while tokens and (tokens[-1].is_space or tokens[-1].dep_ == "cc" or (
+            tokens[-1].is_punct and not is_quote_mark(tokens[-1].text))):
         tokens.pop()
     closing = tokens[-1].i + 1 if tokens else 0
     if _unclosed(tokens) and closing < len(tokens[0].doc) and tokens[0].doc[closing].text == ")":

@@ -393,6 +393,16 @@ def test_according_to_leaves_out_a_connective_but_not_a_time(quotes_of: Extract)
     assert quote.content == "In 2024, ferry fares rose by a third"
 
 
+def test_a_dangling_coordinator_is_no_part_of_a_span(parser: Language) -> None:
+    # When what "but" or "and" joined is cut off (the speaker's next act, a clause of the
+    # writer's), the coordinator goes too.
+    from backstory.nlp.quotes import _trimmed
+    doc = parser("Okafor said she had met with Holm twice but")
+    span = _trimmed(list(doc[2:]), infinitive=False)
+    assert span is not None
+    assert doc.text[span[0]:span[1]] == "she had met with Holm twice"
+
+
 def test_a_headline_colon_attributes_to_the_name_before_it(quotes_of: Extract) -> None:
     text = "Mayor Ruth Okafor: Tram line will open before the spring\nThe city council met."
     quote = only(quotes_of(text))
