@@ -617,7 +617,7 @@ def _content(cue: Token, lemma: str, skip: Token | None = None) -> tuple[int, in
                 tokens.pop()
         return _trimmed(tokens, infinitive=False)
     if lemma == "say" and cue.i + 1 < len(cue.doc):
-        # "Okafor says the rise in fares that the council decries also hurts her": the
+        # "Okafor says the rise in dues that the pilots oppose also hurts her": the
         # parser may take the reported clause's subject for the cue's object and hang its
         # verb elsewhere; what is said is all that follows the cue.
         objects = [c for c in children if c.dep_ == "dobj" and c.i > cue.i
@@ -708,7 +708,7 @@ def _content(cue: Token, lemma: str, skip: Token | None = None) -> tuple[int, in
             return _trimmed([t for t in cue.subtree if t.i >= objects[0].left_edge.i],
                             infinitive=False)
     if lemma in CUE_LEMMAS and cue.dep_ != "parataxis" and _closes_inverted(cue):
-        # "The plant is hanging on, but imports hurt it, said its chief": whatever the
+        # "The pier still stands, but gales batter it, said its engineer": whatever the
         # parser made of it, what is said is all the sentence says before the cue.
         return _trimmed(list(cue.doc[:cue.i - 1]), infinitive=False)
     if lemma in CUE_LEMMAS and (cue.dep_ == "parataxis"
@@ -822,7 +822,7 @@ def _subject(cue: Token) -> Token | None:
             # subject for the cue's too; the speaker is the one outside the marks.
             subjects = [child for child in subjects if not _quoted(child)] or subjects
             if token is cue and _closes_inverted(cue):
-                # "The plant is hanging on, said its chief": the one after the cue.
+                # "The pier still stands, said its engineer": the one after the cue.
                 subjects = [child for child in subjects if child.i > cue.i] or subjects
         if subjects:
             # "Lee was asked about the levy and said …": a passive verb's subject is the
@@ -844,10 +844,10 @@ def _subject(cue: Token) -> Token | None:
 
 def _with_lost_subject(cue: Token, clause: Token) -> list[Token]:
     """The words between a cue and a reported clause without a subject, when the parser
-    hung that subject on the cue: in "Okafor said just because harm was not obvious did
-    not mean it was not there" or "admitted the bond between them does not reflect …" they
-    are what the clause is about. Empty when the clause has its subject, or the words are
-    the one told ("told reporters …"), the cue's own modifiers or hold a comma."""
+    hung that subject on the cue: in "The skippers admitted the old feud over mooring fees
+    most likely does not bother passengers" they are what the clause is about. Empty when
+    the clause has its subject, or the words are the one told ("told reporters …"), the
+    cue's own modifiers or hold a comma."""
     if clause.i < cue.i or any(c.dep_ in _SUBJECTS for c in clause.children):
         return []
     gap = list(cue.doc[cue.i + 1:clause.left_edge.i])

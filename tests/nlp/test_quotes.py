@@ -278,37 +278,37 @@ def test_a_gerund_subject_the_parse_hangs_on_the_cue(quotes_of: Extract) -> None
 
 
 def test_a_speaker_phrase_the_parse_reads_as_a_clause(quotes_of: Extract) -> None:
-    # The parser makes "whose … uses tide data …" a clause of "said", with no subject.
-    text = ("Ms. Okafor, whose newest firm, Tidewise, uses tide data to help ferries plan "
-            "crossings, said the harbour was a port very much in the spirit of the age.")
+    # The parser makes "whose … uses old rope …" a clause of "said", with no subject.
+    text = ("Mr. Harwick, whose newest shop, Netline, uses old rope to help crews mend nets, "
+            "said the harbour needed a new slipway.")
     quote = only(quotes_of(text))
     assert quote.cue == "said"
-    assert quote.speaker_text == ("Ms. Okafor, whose newest firm, Tidewise, uses tide data to "
-                                  "help ferries plan crossings")
-    assert quote.content == "the harbour was a port very much in the spirit of the age"
+    assert quote.speaker_text == ("Mr. Harwick, whose newest shop, Netline, uses old rope to "
+                                  "help crews mend nets")
+    assert quote.content == "the harbour needed a new slipway"
     assert_offsets(text, quote)
 
 
 def test_a_cue_closing_the_sentence_attributes_all_before_it(quotes_of: Extract) -> None:
-    text = ("Pair a levy with a \"council that never listens\" and islanders get angry, said "
-            "Ruth Okafor, head of the ferry users' group.")
+    text = ("Mix cheap fuel with a \"harbour that never sleeps\" and the bay fills with boats, "
+            "said Ruth Okafor, who chairs the pilots' guild.")
     quote = only(quotes_of(text))
-    assert quote.speaker_text == "Ruth Okafor, head of the ferry users' group"
-    assert quote.content == ('Pair a levy with a "council that never listens" and islanders '
-                             "get angry")
-    text = ("The old quay is holding up, but it is under heavy strain from winter storms, said "
-            "the harbour's chief engineer, Dana Holm.")
+    assert quote.speaker_text == "Ruth Okafor, who chairs the pilots' guild"
+    assert quote.content == ('Mix cheap fuel with a "harbour that never sleeps" and the bay '
+                             "fills with boats")
+    text = ("The old pier is still standing, but it is under constant strain from winter gales, "
+            "said the port's senior engineer, Dana Holm.")
     quote = only(quotes_of(text))
-    assert quote.speaker_text == "the harbour's chief engineer, Dana Holm"
-    assert quote.content == ("The old quay is holding up, but it is under heavy strain from "
-                             "winter storms")
+    assert quote.speaker_text == "the port's senior engineer, Dana Holm"
+    assert quote.content == ("The old pier is still standing, but it is under constant strain "
+                             "from winter gales")
 
 
 def test_as_a_reporter_noted_after_a_conjunction(quotes_of: Extract) -> None:
-    text = "But as a Ledger reporter noted, he didn't even fill the hall to the back row."
+    text = "But as one Ledger columnist noted, she never once mentioned the fares in her speech."
     quote = only(quotes_of(text))
-    assert (quote.speaker_text, quote.cue) == ("a Ledger reporter", "noted")
-    assert quote.content == "he didn't even fill the hall to the back row"
+    assert (quote.speaker_text, quote.cue) == ("one Ledger columnist", "noted")
+    assert quote.content == "she never once mentioned the fares in her speech"
 
 
 def test_as_reported_by_names_the_source(quotes_of: Extract) -> None:
@@ -316,22 +316,21 @@ def test_as_reported_by_names_the_source(quotes_of: Extract) -> None:
     quote = only(quotes_of(text))
     assert (quote.speaker_text, quote.cue) == ("the Carrowmere Ledger", "reported")
     assert quote.content == "the harbour council spent $2 million on a study"
-    text = "As Okafor told the Ledger, tax relief is given in exchange for creating jobs."
+    text = "As Okafor told the Ledger, the ferry subsidy is paid in return for keeping the route."
     quote = only(quotes_of(text))
     assert (quote.speaker_text, quote.cue) == ("Okafor", "told")
-    assert quote.content == "tax relief is given in exchange for creating jobs"
-    text = "The sell-off was steep, as indicated by the $1,000 drop in an hour."
+    assert quote.content == "the ferry subsidy is paid in return for keeping the route"
+    text = "The tide was unusually high, as indicated by the water on the quay at dawn."
     assert quotes_of(text) == []
 
 
 def test_the_quotation_beside_the_cue_beats_the_clauses_around_it(quotes_of: Extract) -> None:
     # The parse hangs the clause after the cue on it too; what was said is the quotation.
     cases = {
-        "“The old quay will outlast us all,” Holm said as a few young crews worked out on "
-        "the slipway.": "The old quay will outlast us all",
-        '"Too much noise," she said, blaming some of it on the ferry timetable.': "Too much noise",
-        "“Being a pilot, that’s my job,” Harwick said in May on the podcast “Tide Talk.”":
-            "Being a pilot, that’s my job",
+        '"Far too many cars," she said, blaming most of them on the summer timetable.':
+            "Far too many cars",
+        "“The slipway will see us all out,” Holm said as two young crews hauled a dinghy up "
+        "the ramp.": "The slipway will see us all out",
     }
     for text, said in cases.items():
         quote = only(quotes_of(text))
@@ -342,25 +341,20 @@ def test_the_quotation_beside_the_cue_beats_the_clauses_around_it(quotes_of: Ext
 
 
 def test_a_reported_subject_the_parse_takes_for_an_object(quotes_of: Extract) -> None:
-    text = ("Okafor says the increase in tolls and fares that the council decries also makes "
-            "her election even less likely.")
+    text = ("Okafor says the rise in harbour dues that the pilots oppose also hurts her chances "
+            "in the vote.")
     quote = only(quotes_of(text))
     assert (quote.speaker_text, quote.cue) == ("Okafor", "says")
-    assert quote.content == ("the increase in tolls and fares that the council decries also "
-                             "makes her election even less likely")
+    assert quote.content == ("the rise in harbour dues that the pilots oppose also hurts her "
+                             "chances in the vote")
 
 
 def test_a_reported_clause_keeps_the_subject_the_parse_hung_on_the_cue(
         quotes_of: Extract) -> None:
-    cases = {
-        "Judge Ruth Okafor said just because harm was not obvious did not mean it was not "
-        "there.": "just because harm was not obvious did not mean it was not there",
-        "The friends admitted the bond between the two of them most likely does not reflect "
-        "most ferry users.": "the bond between the two of them most likely does not reflect "
-                            "most ferry users",
-    }
-    for text, said in cases.items():
-        assert only(quotes_of(text)).content == said, text
+    text = ("The skippers admitted the old feud over mooring fees most likely does not bother "
+            "passengers.")
+    assert only(quotes_of(text)).content == (
+        "the old feud over mooring fees most likely does not bother passengers")
 
 
 def test_a_stance_keeps_what_the_object_is_taken_as(quotes_of: Extract) -> None:
@@ -377,12 +371,12 @@ def test_a_but_opening_the_sentence_is_the_speakers(quotes_of: Extract) -> None:
 
 
 def test_the_one_told_stands_between_the_cue_and_the_quotation(quotes_of: Extract) -> None:
-    text = ('And as Dana Holm, the harbour chief, told the Carrowmere Ledger: "These tolls, if '
-            'nothing else, raise an awful lot of questions."')
+    text = ('And as Dana Holm, the harbour chief, told the Carrowmere Ledger: "The new tolls '
+            'leave a great many questions open."')
     quote = only(quotes_of(text))
     assert (quote.speaker_text, quote.cue, quote.direct) == (
         "Dana Holm, the harbour chief", "told", True)
-    assert quote.content == "These tolls, if nothing else, raise an awful lot of questions."
+    assert quote.content == "The new tolls leave a great many questions open."
 
 
 def test_according_to_leaves_out_a_connective_but_not_a_time(quotes_of: Extract) -> None:
@@ -397,10 +391,10 @@ def test_a_dangling_coordinator_is_no_part_of_a_span(parser: Language) -> None:
     # When what "but" or "and" joined is cut off (the speaker's next act, a clause of the
     # writer's), the coordinator goes too.
     from backstory.nlp.quotes import _trimmed
-    doc = parser("Okafor said she had met with Holm twice but")
+    doc = parser("Okafor said she had met the harbour master twice but")
     span = _trimmed(list(doc[2:]), infinitive=False)
     assert span is not None
-    assert doc.text[span[0]:span[1]] == "she had met with Holm twice"
+    assert doc.text[span[0]:span[1]] == "she had met the harbour master twice"
 
 
 def test_a_headline_colon_attributes_to_the_name_before_it(quotes_of: Extract) -> None:
@@ -443,7 +437,7 @@ def test_a_headline_surname_the_ner_leaves_unmarked_is_still_read(quotes_of: Ext
 
 
 def test_a_roundup_heading_of_a_few_words_is_no_attribution(quotes_of: Extract) -> None:
-    text = ("Dana Okafor: Just hold on\n\n"
+    text = ("Dana Okafor: Holding steady now\n\n"
             "Harbour councillor Dana Okafor trails in the polls before the vote.")
     assert [q for q in quotes_of(text) if q.cue == ":"] == []
 
@@ -470,7 +464,7 @@ def test_a_quoted_name_in_a_relative_clause_is_the_speakers(quotes_of: Extract) 
     assert quote.content == "a waste of everyone's time."
     # Without marks, the name says who they are, not what anyone said.
     assert quotes_of("Residents who call themselves river keepers met on Friday.") == []
-    assert quotes_of('Customers who had so called "sensitive" records stolen were told.') == []
+    assert quotes_of('Customers who had so called "private" letters opened were told.') == []
 
 
 def test_called_with_a_name_for_the_object(quotes_of: Extract) -> None:
