@@ -626,8 +626,6 @@ def _content(cue: Token, lemma: str, skip: Token | None = None) -> tuple[int, in
         acts = {t.i for c in children if c.dep_ == "conj" and c.pos_ == "VERB"
                 and not any(s.dep_ in _SUBJECTS for s in c.children) for t in c.subtree}
         said = [t for t in cue.subtree if t.i > cue.i and t.i not in acts]
-        while said and (said[-1].dep_ == "cc" or said[-1].is_punct):
-            said.pop()
         if objects and any(t.tag_ in _FINITE for t in said):  # not "said thanks"
             return _trimmed(said, infinitive=False)
     if lemma in _SAYING:
