@@ -106,6 +106,8 @@ _DEMONSTRATIVES = frozenset({"that", "this"})
 _SAYING = frozenset({"say", "tell", "add", "write"})  # cues of plain speech
 _FINITE = frozenset({"VBZ", "VBD", "VBP", "MD"})
 _CUE_MODIFIERS = frozenset({"prep", "npadvmod", "advmod", "dative", "agent", "prt"})
+# cues of speech whose agent is a source: "as reported by the Post", "as noted by Lee"
+_REPORTED_BY_LEMMAS = _SAYING | RELAY_LEMMAS | {"note", "describe", "recall"}
 _TOPIC_PREPS = frozenset({"to", "at", "about", "of", "for", "with"})
 
 
@@ -622,12 +624,13 @@ def _content(cue: Token, lemma: str, skip: Token | None = None) -> tuple[int, in
         # verb elsewhere; what is said is all that follows the cue.
         objects = [c for c in children if c.dep_ == "dobj" and c.i > cue.i
                    and c.pos_ in ("NOUN", "PROPN") and c.left_edge.i == cue.i + 1]
-        # a verb joined to the cue without a subject of its own is the speaker's next act
-        acts = {t.i for c in children if c.dep_ == "conj" and c.pos_ == "VERB"
-                and not any(s.dep_ in _SUBJECTS for s in c.children) for t in c.subtree}
-        said = [t for t in cue.subtree if t.i > cue.i and t.i not in acts]
-        if objects and any(t.tag_ in _FINITE for t in said):  # not "said thanks"
-            return _trimmed(said, infinitive=False)
+        if objects:
+            # a verb joined to the cue without a subject of its own is the speaker's next act
+            acts = {t.i for c in children if c.dep_ == "conj" and c.pos_ == "VERB"
+                    and not any(s.dep_ in _SUBJECTS for s in c.children) for t in c.subtree}
+            said = [t for t in cue.subtree if t.i > cue.i and t.i not in acts]
+            if any(t.tag_ in _FINITE for t in said):  # not "said thanks"
+                return _trimmed(said, infinitive=False)
     if lemma in _SAYING:
         # "Lee said keeping the ferry would cost more": the parser may take a gerund
         # subject for the cue's own complement, with the clause's verb hung on it.
@@ -849,8 +852,8 @@ def _with_lost_subject(cue: Token, clause: Token) -> list[Token]:
     if clause.i < cue.i or any(c.dep_ in _SUBJECTS for c in clause.children):
         return []
     gap = list(cue.doc[cue.i + 1:clause.left_edge.i])
-    if not gap or any(t.text in ",;:" or t.head.i not in (cue.i, *(g.i for g in gap))
-                      for t in gap):
+    hangs_on = {cue.i, *(t.i for t in gap)}  # the gap hangs on the cue, nowhere else
+    if not gap or any(t.text in ",;:" or t.head.i not in hangs_on for t in gap):
         return []
     if cue.lemma_.lower() in ADDRESSEE_LEMMAS or not any(
             t.pos_ in ("NOUN", "PROPN", "PRON") and t.lower_ not in _BARE_OBJECTS for t in gap):
@@ -885,7 +888,7 @@ def _swallowing_clause(cue: Token) -> Token | None:
 def _as_reported_by(cue: Token) -> Token | None:
     """The source in "As reported by the Post, the mayor will resign": who the agent of
     "as" and a cue of speech names (not "as indicated by the drop", "as shown by …")."""
-    if cue.lemma_.lower() not in _SAYING | RELAY_LEMMAS | {"note", "describe", "recall"}:
+    if cue.lemma_.lower() not in _REPORTED_BY_LEMMAS:
         return None
     if not any(c.dep_ == "mark" and c.lower_ == "as" for c in cue.children):
         return None

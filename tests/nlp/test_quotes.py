@@ -417,23 +417,21 @@ def test_a_transcript_speaker_in_capitals_is_a_person_the_article_names(
     assert quote.content == "Will the tram line open before the spring"
 
 
-def test_a_headline_name_the_ner_misses_is_a_person_the_article_names(
-        quotes_of: Extract) -> None:
-    text = ("Okafor: Harbour levy plans can still change.\n\n"
-            "Harbour councillor Dana Okafor says the levy is open to change.")
-    headline = quotes_of(text)[0]
-    assert (headline.speaker, headline.cue) == ("Dana Okafor", ":")
-    assert headline.content == "Harbour levy plans can still change"
-
-
-def test_a_headline_surname_the_ner_leaves_unmarked_is_still_read(quotes_of: Extract) -> None:
+@pytest.mark.parametrize(("text", "said"), [
+    ("Okafor: Harbour levy plans can still change.\n\n"
+     "Harbour councillor Dana Okafor says the levy is open to change.",
+     "Harbour levy plans can still change"),
     # The NER marks nothing in this headline, so the sentence was not even parsed; the
     # surname is Dana Okafor's, whom the article names below.
-    text = ("Okafor: 'We Will Not Back Down On The Levy.'\n\n"
-            "Harbour councillor Dana Okafor spoke after the vote.")
+    ("Okafor: 'We Will Not Back Down On The Levy.'\n\n"
+     "Harbour councillor Dana Okafor spoke after the vote.",
+     "We Will Not Back Down On The Levy"),
+])
+def test_a_headline_name_the_ner_misses_is_a_person_the_article_names(
+        quotes_of: Extract, text: str, said: str) -> None:
     headline = quotes_of(text)[0]
     assert (headline.speaker, headline.cue) == ("Dana Okafor", ":")
-    assert headline.content == "We Will Not Back Down On The Levy"
+    assert headline.content == said
 
 
 def test_a_roundup_heading_of_a_few_words_is_no_attribution(quotes_of: Extract) -> None:
