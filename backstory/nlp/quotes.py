@@ -609,6 +609,12 @@ def _content(cue: Token, lemma: str, skip: Token | None = None) -> tuple[int, in
     if clauses:
         tokens = [t for clause in clauses for t in clause.subtree]
         tokens = _with_lost_subject(cue, clauses[-1]) + tokens
+        # "said the quay needed repairs, but that the council would not pay": the parser
+        # joins a second that-clause to the cue; it is said all the same.
+        more = [c for c in children if c.dep_ == "conj" and c.i > clauses[-1].i
+                and any(m.dep_ == "mark" and m.lower_ == "that" for m in c.children)]
+        if more:
+            tokens = list(cue.doc[tokens[0].i:more[0].right_edge.i + 1])
         # "Lee said the wall held and said it would …": the second cue is Lee's own, not
         # part of what the first one says.
         seconds = [c.left_edge.i for clause in clauses for c in clause.children

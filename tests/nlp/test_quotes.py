@@ -930,3 +930,16 @@ def test_according_to_closing_a_sentence_stands_for_all_its_joined_clauses(
     quote = only(quotes_of(text))
     assert quote.content == content
     assert_offsets(text, quote)
+
+
+@pytest.mark.parametrize(("text", "content"), [
+    ("Harwick said the quay needed repairs, but that the council would not pay for them.",
+     "the quay needed repairs, but that the council would not pay for them"),
+    ("Okafor claimed she was the only one blamed for the delay, and that her dismissal "
+     "was unfair.",
+     "she was the only one blamed for the delay, and that her dismissal was unfair"),
+])
+def test_a_second_that_clause_is_said_too(quotes_of: Extract, text: str, content: str) -> None:
+    quote = only(quotes_of(text))
+    assert quote.content == content
+    assert_offsets(text, quote)
