@@ -105,6 +105,8 @@ _WH_OBJECTS = RELATIVE_PRONOUNS | {"what", "whatever"}
 _DEMONSTRATIVES = frozenset({"that", "this"})
 _SAYING = frozenset({"say", "tell", "add", "write"})  # cues of plain speech
 _FINITE = frozenset({"VBZ", "VBD", "VBP", "MD"})
+# How a closing noun phrase after a comma hangs on what was said when it glosses it.
+_GLOSSES = frozenset({"appos", "npadvmod", "dobj", "attr"})
 _CUE_MODIFIERS = frozenset({"prep", "npadvmod", "advmod", "dative", "agent", "prt"})
 # cues of speech whose agent is a source: "as reported by the Post", "as noted by Lee"
 _REPORTED_BY_LEMMAS = _SAYING | RELAY_LEMMAS | {"note", "describe", "recall"}
@@ -982,8 +984,10 @@ def _breaks_off(token: Token) -> bool:
     return bool(token.whitespace_) and (token.i == 0 or bool(token.nbor(-1).whitespace_))
 
 
-def _trimmed(tokens: list[Token], *, infinitive: bool) -> tuple[int, int] | None:
-    """Token span with edge punctuation, a leading "that" or an infinitive "to" removed."""
+def _trimmed(tokens: list[Token], *, infinitive: bool, speaker: bool = False
+             ) -> tuple[int, int] | None:
+    """Token span with edge punctuation, a leading "that" or an infinitive "to" removed,
+    and for what was said, the writer's closing remark."""
     tokens = sorted(tokens, key=lambda t: t.i)
     for k, token in enumerate(tokens[:-1]):
         if token.text == "," and tokens[k + 1].lower_ in CIRCUMSTANCE_WORDS:
@@ -991,6 +995,8 @@ def _trimmed(tokens: list[Token], *, infinitive: bool) -> tuple[int, int] | None
             break
     while tokens and _droppable(tokens[0], infinitive=infinitive):
         tokens.pop(0)
+    if not speaker:
+        tokens = _without_remark(tokens)
     # a coordinator left dangling when what it joined is not part of what was said
     # ("said the ferry was late, and …" with the rest the speaker's next act)
     while tokens and (tokens[-1].is_space or tokens[-1].dep_ == "cc" or (
@@ -1002,6 +1008,22 @@ def _trimmed(tokens: list[Token], *, infinitive: bool) -> tuple[int, int] | None
     if not _words(tokens):
         return None
     return tokens[0].idx, tokens[-1].idx + len(tokens[-1].text)
+
+
+def _without_remark(tokens: list[Token]) -> list[Token]:
+    """The tokens without an indefinite noun phrase that closes them after a comma, outside
+    any quotation: the writer's gloss on what was said or on its last name ("said the
+    levy would pass, a blow to the ferry lobby"; "…, a former harbour master")."""
+    if not tokens or _quoted(tokens[-1]):
+        return tokens
+    comma = next((k for k in range(len(tokens) - 2, 0, -1)
+                  if tokens[k].text == "," and tokens[k + 1].lower_ in ("a", "an")), None)
+    if comma is None:
+        return tokens
+    noun = tokens[comma + 1].head
+    if noun.dep_ not in _GLOSSES or noun.right_edge.i < tokens[-1].i:
+        return tokens
+    return tokens[:comma]
 
 
 def _unclosed(tokens: list[Token]) -> bool:
@@ -1031,7 +1053,7 @@ def _offsets(tokens: list[Token], offset: int) -> tuple[int, int] | None:
     if not words:
         return None
     inside = [t for t in tokens if words[0].i <= t.i <= words[-1].i]
-    return _shift(_trimmed(inside, infinitive=False), offset)
+    return _shift(_trimmed(inside, infinitive=False, speaker=True), offset)
 
 
 def _shift(span: tuple[int, int] | None, offset: int) -> tuple[int, int] | None:

@@ -943,3 +943,20 @@ def test_a_second_that_clause_is_said_too(quotes_of: Extract, text: str, content
     quote = only(quotes_of(text))
     assert quote.content == content
     assert_offsets(text, quote)
+
+
+@pytest.mark.parametrize(("text", "content"), [
+    ("Harwick said the levy would pass this winter, a blow to the ferry lobby.",
+     "the levy would pass this winter"),
+    ("Okafor said she had met the new pilot, a former harbour master from Carrowmere.",
+     "she had met the new pilot"),
+    # a list goes on, and quoted words are the speaker's own
+    ("Harwick said islanders could cross by ferry, a bridge or a tunnel.",
+     "islanders could cross by ferry, a bridge or a tunnel"),
+    ('Okafor said the levy was "a toll on islanders, a tax on the quay."',
+     'the levy was "a toll on islanders, a tax on the quay."'),
+])
+def test_a_closing_gloss_is_the_writers(quotes_of: Extract, text: str, content: str) -> None:
+    quote = only(quotes_of(text))
+    assert quote.content == content
+    assert_offsets(text, quote)
