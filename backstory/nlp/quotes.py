@@ -107,6 +107,7 @@ _SAYING = frozenset({"say", "tell", "add", "write"})  # cues of plain speech
 _FINITE = frozenset({"VBZ", "VBD", "VBP", "MD"})
 # How a closing noun phrase after a comma hangs on what was said when it glosses it.
 _GLOSSES = frozenset({"appos", "npadvmod", "dobj", "attr"})
+_RELATIVES = ("which", "who", "where")
 _CUE_MODIFIERS = frozenset({"prep", "npadvmod", "advmod", "dative", "agent", "prt"})
 # cues of speech whose agent is a source: "as reported by the Post", "as noted by Lee"
 _REPORTED_BY_LEMMAS = _SAYING | RELAY_LEMMAS | {"note", "describe", "recall"}
@@ -1011,19 +1012,26 @@ def _trimmed(tokens: list[Token], *, infinitive: bool, speaker: bool = False
 
 
 def _without_remark(tokens: list[Token]) -> list[Token]:
-    """The tokens without an indefinite noun phrase that closes them after a comma, outside
-    any quotation: the writer's gloss on what was said or on its last name ("said the
-    levy would pass, a blow to the ferry lobby"; "…, a former harbour master")."""
+    """The tokens without the writer's remark that closes them after a comma, outside any
+    quotation: an indefinite noun phrase glossing what was said or its last name ("said the
+    levy would pass, a blow to the ferry lobby"; "…, a former harbour master"), or a
+    relative clause on it ("…, which opened in 1990")."""
     if not tokens or _quoted(tokens[-1]):
         return tokens
-    comma = next((k for k in range(len(tokens) - 2, 0, -1)
-                  if tokens[k].text == "," and tokens[k + 1].lower_ in ("a", "an")), None)
+    comma = next((k for k in range(len(tokens) - 2, 0, -1) if tokens[k].text == ","
+                  and tokens[k + 1].lower_ in ("a", "an", *_RELATIVES)), None)
     if comma is None:
         return tokens
-    noun = tokens[comma + 1].head
-    if noun.dep_ not in _GLOSSES or noun.right_edge.i < tokens[-1].i:
-        return tokens
-    return tokens[:comma]
+    opening = tokens[comma + 1]
+    if opening.lower_ in _RELATIVES:
+        remark = next((a for a in opening.ancestors if a.dep_ == "relcl"), None)
+        if remark is None or remark.left_edge != opening:
+            return tokens
+    else:
+        remark = opening.head
+        if remark.dep_ not in _GLOSSES:
+            return tokens
+    return tokens[:comma] if remark.right_edge.i >= tokens[-1].i else tokens
 
 
 def _unclosed(tokens: list[Token]) -> bool:

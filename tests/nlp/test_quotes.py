@@ -950,6 +950,11 @@ def test_a_second_that_clause_is_said_too(quotes_of: Extract, text: str, content
      "the levy would pass this winter"),
     ("Okafor said she had met the new pilot, a former harbour master from Carrowmere.",
      "she had met the new pilot"),
+    ("Harwick said the ferry would stop at Carrowmere, which opened a new quay in 1990.",
+     "the ferry would stop at Carrowmere"),
+    # a clause that says which one is part of what was said
+    ("Harwick said the ferry that sank in 1990 was never raised.",
+     "the ferry that sank in 1990 was never raised"),
     # a list goes on, and quoted words are the speaker's own
     ("Harwick said islanders could cross by ferry, a bridge or a tunnel.",
      "islanders could cross by ferry, a bridge or a tunnel"),
