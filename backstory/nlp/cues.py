@@ -6,6 +6,8 @@ sentence; surface forms (`CUE_FORMS`) are matched on unparsed text to decide wha
 
 from __future__ import annotations
 
+import re
+
 __all__ = [
     "ADDRESSEE_LEMMAS",
     "APOSTROPHE_MARK",
@@ -162,10 +164,13 @@ _IRREGULAR: dict[str, tuple[str, ...]] = {
     "say": ("said",), "tell": ("told",), "write": ("wrote", "written"),
     "think": ("thought",), "know": ("knew", "known"), "feel": ("felt",),
     "find": ("found",), "show": ("shown",), "understand": ("understood",),
-    "admit": ("admitted", "admitting"), "plan": ("planned", "planning"),
+    "seek": ("sought",), "admit": ("admitted", "admitting"),
     "prefer": ("preferred", "preferring"), "quip": ("quipped", "quipping"),
     "learn": ("learnt",), "email": ("emailed", "e-mailed"),
 }
+# A word of one syllable ending in one vowel and one consonant doubles it: "planned",
+# "slamming", "dubbed".
+_DOUBLING = re.compile(r"^[^aeiou]*[aeiou][^aeiouwxy]$")
 
 
 def _forms(lemma: str) -> set[str]:
@@ -178,6 +183,8 @@ def _forms(lemma: str) -> set[str]:
         forms |= {lemma[:-1] + "ies", lemma[:-1] + "ied", lemma + "ing"}
     elif lemma.endswith(("s", "sh", "ch", "x")):
         forms |= {lemma + "es", lemma + "ed", lemma + "ing"}
+    elif _DOUBLING.match(lemma):
+        forms |= {lemma + "s", lemma + lemma[-1] + "ed", lemma + lemma[-1] + "ing"}
     else:
         forms |= {lemma + "s", lemma + "ed", lemma + "ing"}
     return forms

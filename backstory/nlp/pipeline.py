@@ -64,6 +64,12 @@ _PARSE_BATCH = 128
 _MIN_FOR_WORKERS = 64
 _CHUNK = 16  # articles sent to a worker at a time
 _SENTENCE_ENDS = frozenset({".", "!", "?"})
+# Abbreviated titles that spaCy's tokenizer splits from their full stop ("Capt", "."), so
+# that the sentencizer ends a sentence inside "Capt. Ilse Marrow"; "Mr.", "Sen.", "Gen."
+# and the like are its exceptions already.
+_TITLE_ABBREVIATIONS = (
+    "Lt", "Col", "Capt", "Cmdr", "Cdr", "Maj", "Sgt", "Cpl", "Pvt", "Brig", "Lieut", "Sens",
+    "Reps", "Govs", "Gens", "Hon", "Pres", "Supt", "Det", "Insp", "Amb", "Atty", "Ft", "Sr")
 # Marks that may open a quotation, as the keys of the doc's ORTH array.
 _OPENING_MARKS = [get_string_id(mark) for mark in ("\u201c", '"', APOSTROPHE_MARK)]
 
@@ -162,6 +168,11 @@ class Analyzer:
     def nlp(self) -> Language:
         return _shared_pipeline(self._model_name)[0]
 
+    @property
+    def parser(self) -> Language:
+        """The pipeline that parses the sentences quotes, claims and events are read from."""
+        return _shared_parser(self._model_name)
+
     def analyze(self, articles: Sequence[Article]) -> list[Analysis]:
         """Analyze a batch of articles; results come back in the same order."""
         nlp, lock = _shared_pipeline(self._model_name)
@@ -237,6 +248,8 @@ def _merge(chunk: list[tuple[Article | None, C]], analyses_of_articles: list[Ana
 @functools.cache
 def _shared_pipeline(model: str) -> tuple[Language, threading.Lock]:
     nlp = _load(model, exclude=_EXCLUDE)
+    for title in _TITLE_ABBREVIATIONS:  # "Capt. Ilse Marrow" is one sentence
+        nlp.tokenizer.add_special_case(f"{title}.", [{ORTH: f"{title}."}])
     nlp.add_pipe("sentencizer", first=True)
     nlp.add_pipe("paragraph_boundaries", after="sentencizer")
     nlp.add_pipe("titled_people", last=True)

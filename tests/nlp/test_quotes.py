@@ -8,6 +8,7 @@ import pytest
 import spacy
 from spacy.language import Language
 
+from backstory.errors import AnalysisError
 from backstory.models import Article, Quote
 from backstory.nlp.pipeline import Analyzer
 from backstory.nlp.quotes import extract_quotes, needs_parse, sentences_to_parse
@@ -18,9 +19,10 @@ Extract = Callable[[str], list[Quote]]
 
 @pytest.fixture(scope="module")
 def parser() -> Language:
+    """The product's sentence parser (its tokenizer and light lemmas), as analysis uses it."""
     try:
-        return spacy.load(MODEL, exclude=["ner"])
-    except OSError:
+        return Analyzer(MODEL).parser
+    except AnalysisError:
         pytest.skip(f"the spaCy model {MODEL} is not installed")
 
 
@@ -964,4 +966,23 @@ def test_a_second_that_clause_is_said_too(quotes_of: Extract, text: str, content
 def test_a_closing_gloss_is_the_writers(quotes_of: Extract, text: str, content: str) -> None:
     quote = only(quotes_of(text))
     assert quote.content == content
+    assert_offsets(text, quote)
+
+
+@pytest.mark.parametrize(("text", "cue", "content"), [
+    ("Okafor sought to calm the islanders after the vote.", "sought",
+     "calm the islanders after the vote"),
+    ("Harwick slammed the levy as a tax on tourists.", "slammed",
+     "the levy as a tax on tourists"),
+    ('Okafor dubbed the plan "the ferry grab."', "dubbed", 'the plan "the ferry grab."'),
+])
+def test_cues_of_irregular_form(quotes_of: Extract, text: str, cue: str, content: str) -> None:
+    quote = only(quotes_of(text))
+    assert (quote.cue, quote.content) == (cue, content)
+
+
+def test_an_abbreviated_title_does_not_end_the_sentence(quotes_of: Extract) -> None:
+    text = "Harwick urged the council to remove Capt. Ilse Marrow from the quay."
+    quote = only(quotes_of(text))
+    assert quote.content == "the council to remove Capt. Ilse Marrow from the quay"
     assert_offsets(text, quote)
