@@ -16,13 +16,14 @@ from collections import deque
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
 from multiprocessing.pool import AsyncResult
-from typing import Any, TypeVar
+from typing import Any, TypeVar, cast
 
 import numpy
 import spacy
 from spacy.attrs import IS_ALPHA, IS_LOWER, IS_SPACE, ORTH, SENT_START
 from spacy.language import Language
 from spacy.strings import get_string_id
+from spacy.tokenizer import Tokenizer
 from spacy.tokens import Doc, Span
 from spacy.vocab import Vocab
 from thinc.api import NumpyOps
@@ -248,8 +249,9 @@ def _merge(chunk: list[tuple[Article | None, C]], analyses_of_articles: list[Ana
 @functools.cache
 def _shared_pipeline(model: str) -> tuple[Language, threading.Lock]:
     nlp = _load(model, exclude=_EXCLUDE)
+    tokenizer = cast(Tokenizer, nlp.tokenizer)
     for title in _TITLE_ABBREVIATIONS:  # "Capt. Ilse Marrow" is one sentence
-        nlp.tokenizer.add_special_case(f"{title}.", [{ORTH: f"{title}."}])
+        tokenizer.add_special_case(f"{title}.", [{ORTH: f"{title}."}])
     nlp.add_pipe("sentencizer", first=True)
     nlp.add_pipe("paragraph_boundaries", after="sentencizer")
     nlp.add_pipe("titled_people", last=True)
