@@ -607,6 +607,8 @@ def _content(cue: Token, lemma: str, skip: Token | None = None) -> tuple[int, in
     children = [c for c in cue.children if c != skip]
     # "Most households want the wall higher; 35 percent say …": a clause before a
     # semicolon is not what the second speaker says, whatever the parse.
+    if lemma in NAMING_LEMMAS and (named := _named(cue, children)) is not None:
+        return named
     clauses = [c for c in children if c.dep_ == "ccomp" and not (
         c.i < cue.i and any(t.text == ";" for t in cue.doc[c.right_edge.i + 1:cue.i]))]
     if clauses:
@@ -685,7 +687,7 @@ def _content(cue: Token, lemma: str, skip: Token | None = None) -> tuple[int, in
     if lemma in NAMING_LEMMAS:
         objects = [c for c in children if c.dep_ == "dobj"]
         names = [c for c in children if c.dep_ == "oprd"]
-        if objects and names:
+        if objects and names:  # "what Lee called a disgrace"
             return _trimmed([*objects[0].subtree, *names[0].subtree], infinitive=False)
         objects = [c for c in objects if c.i > cue.i]  # not "which" in "which Lee called"
         # 'called the plan “a disgrace”', 'called that "beyond absurd"': the parser often
@@ -730,6 +732,26 @@ def _content(cue: Token, lemma: str, skip: Token | None = None) -> tuple[int, in
         own |= {t.i for t in cue.head.children if t.dep_ == "cc" and t.i < cue.left_edge.i}
         return _trimmed([t for t in cue.head.subtree if t.i not in own], infinitive=False)
     return None
+
+
+def _named(cue: Token, children: list[Token]) -> tuple[int, int] | None:
+    """What a naming verb names and what it calls it: "called the board’s decision
+    “arbitrary.”", "called what she saw “a disgrace”" (the parser may split the object or
+    make it a clause, and may hang the name's words on the verb one by one)."""
+    objects = [c for c in children if c.dep_ in ("dobj", "ccomp") and c.i > cue.i]
+    names = [c for c in children if c.dep_ == "oprd" and objects and c.i > objects[0].i]
+    if not names:
+        return None
+    doc = cue.doc
+    end = max(name.right_edge.i for name in names)
+    tokens = list(doc[objects[0].left_edge.i:end + 1])
+    marks = [t for t in tokens if is_quote_mark(t.text)]
+    if len(marks) % 2:  # the name's closing mark, after its full stop
+        close = next((i for i in range(end + 1, min(end + 3, len(doc)))
+                      if is_quote_mark(doc[i].text)), None)
+        if close is not None:
+            tokens = list(doc[objects[0].left_edge.i:close + 1])
+    return _trimmed(tokens, infinitive=False)
 
 
 def _quoted_name(doc: Doc, start: int) -> tuple[int, int] | None:

@@ -986,3 +986,19 @@ def test_an_abbreviated_title_does_not_end_the_sentence(quotes_of: Extract) -> N
     quote = only(quotes_of(text))
     assert quote.content == "the council to remove Capt. Ilse Marrow from the quay"
     assert_offsets(text, quote)
+
+
+@pytest.mark.parametrize(("text", "content"), [
+    # the parser makes what is named a clause, and the name a word of the verb's
+    ("Holm called what the crews did on Friday ''reckless.''",
+     "what the crews did on Friday ''reckless.''"),
+    ("The mayor later called what she witnessed at the ferry terminal ''appalling.''",
+     "what she witnessed at the ferry terminal ''appalling.''"),
+    # … or hangs the name's last word on the verb
+    ("Okafor called himself pro-harbour.", "himself pro-harbour"),
+])
+def test_a_naming_verb_names_its_whole_object(quotes_of: Extract, text: str,
+                                              content: str) -> None:
+    quote = only(quotes_of(text))
+    assert quote.content == content
+    assert_offsets(text, quote)
