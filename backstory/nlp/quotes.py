@@ -665,10 +665,16 @@ def _content(cue: Token, lemma: str, skip: Token | None = None) -> tuple[int, in
                 objects += [o for c in children if c.dep_ == "prep" and c.i == cue.i + 1
                             and c.lower_ in ("on", "upon") for o in c.children
                             if o.dep_ == "pobj" and o.i < infinitives[0].i]
+            infinitive = infinitives[0]
+            # "urged the party to unite and tried to …": a verb joined to the infinitive
+            # in a form it cannot take is the speaker's next act, not part of the urging.
+            acts = {t.i for c in infinitive.children if c.dep_ == "conj" and c.pos_ == "VERB"
+                    and _acts_apart(c, infinitive, cue)
+                    for t in c.doc[c.left_edge.i:c.right_edge.i + 1]}
+            said = [t for t in infinitive.subtree if t.i not in acts]
             if objects and lemma not in ADDRESSEE_LEMMAS:
-                return _trimmed([*objects[0].subtree, *infinitives[0].subtree],
-                                infinitive=True)
-            return _trimmed(list(infinitives[0].subtree), infinitive=True)
+                return _trimmed([*objects[0].subtree, *said], infinitive=True)
+            return _trimmed(said, infinitive=True)
     if lemma in AS_LEMMAS:
         # "described the talks as “candid”": what is described is part of the content.
         objects = [c for c in children if c.dep_ == "dobj"]
@@ -732,6 +738,16 @@ def _content(cue: Token, lemma: str, skip: Token | None = None) -> tuple[int, in
         own |= {t.i for t in cue.head.children if t.dep_ == "cc" and t.i < cue.left_edge.i}
         return _trimmed([t for t in cue.head.subtree if t.i not in own], infinitive=False)
     return None
+
+
+def _acts_apart(verb: Token, infinitive: Token, cue: Token) -> bool:
+    """Whether a verb joined to an infinitive is in a form the infinitive cannot take, so
+    the speaker's own next act: past or present tense ("and tried", "and has gone"), or
+    the cue's "-ing" ("urging … and promising"), with no subject of its own."""
+    if any(c.dep_ in _SUBJECTS for c in verb.children) or verb.tag_ == infinitive.tag_:
+        return False
+    tensed = [verb, *(c for c in verb.children if c.dep_ in ("aux", "auxpass"))]
+    return any(t.tag_ in ("VBD", "VBZ") for t in tensed) or verb.tag_ == cue.tag_ == "VBG"
 
 
 def _named(cue: Token, children: list[Token]) -> tuple[int, int] | None:

@@ -1002,3 +1002,17 @@ def test_a_naming_verb_names_its_whole_object(quotes_of: Extract, text: str,
     quote = only(quotes_of(text))
     assert quote.content == content
     assert_offsets(text, quote)
+
+
+@pytest.mark.parametrize(("text", "content"), [
+    ("Okafor urged the council to close the quay and tried to calm the crews.",
+     "the council to close the quay"),
+    ("Holm is urging voters to back the levy and promising to cut fares.",
+     "voters to back the levy"),
+    # a second infinitive is urged too
+    ("Okafor urged the council to close the quay and open the pier.",
+     "the council to close the quay and open the pier"),
+])
+def test_the_speakers_next_act_is_no_part_of_an_infinitive(
+        quotes_of: Extract, text: str, content: str) -> None:
+    assert quotes_of(text)[0].content == content
