@@ -108,6 +108,8 @@ _FINITE = frozenset({"VBZ", "VBD", "VBP", "MD"})
 # How a closing noun phrase after a comma hangs on what was said when it glosses it.
 _GLOSSES = frozenset({"appos", "npadvmod", "dobj", "attr"})
 _RELATIVES = ("which", "who", "where")
+# What may stand between a cue and the "that" of its clause: "told friends that …".
+_CUE_OWN = frozenset({"dobj", "dative", "prep", "npadvmod", "advmod"})
 _CUE_MODIFIERS = frozenset({"prep", "npadvmod", "advmod", "dative", "agent", "prt"})
 # cues of speech whose agent is a source: "as reported by the Post", "as noted by Lee"
 _REPORTED_BY_LEMMAS = _SAYING | RELAY_LEMMAS | {"note", "describe", "recall"}
@@ -611,6 +613,10 @@ def _content(cue: Token, lemma: str, skip: Token | None = None) -> tuple[int, in
         return named
     clauses = [c for c in children if c.dep_ == "ccomp" and not (
         c.i < cue.i and any(t.text == ";" for t in cue.doc[c.right_edge.i + 1:cue.i]))]
+    if any(_that_clause(cue, c) for c in clauses):
+        # "…, Okafor told friends that the board knew": a clause before the cue is not
+        # said when one after it is introduced by "that".
+        clauses = [c for c in clauses if c.i > cue.i]
     if clauses:
         tokens = [t for clause in clauses for t in clause.subtree]
         tokens = _with_lost_subject(cue, clauses[-1]) + tokens
@@ -738,6 +744,20 @@ def _content(cue: Token, lemma: str, skip: Token | None = None) -> tuple[int, in
         own |= {t.i for t in cue.head.children if t.dep_ == "cc" and t.i < cue.left_edge.i}
         return _trimmed([t for t in cue.head.subtree if t.i not in own], infinitive=False)
     return None
+
+
+def _that_clause(cue: Token, clause: Token) -> bool:
+    """Whether a clause opens with "that" after the cue, with only the cue's own object,
+    time or phrase between ("told friends that …", "said in an interview that …")."""
+    mark, doc = clause.left_edge, cue.doc
+    if mark.dep_ != "mark" or mark.lower_ != "that" or mark.head != clause or mark.i < cue.i:
+        return False
+    # not '“…,” Lee said, that …' nor '“…,” Lee told the crowd that …' (a quotation, a
+    # cue set off by commas: what the parse calls a clause is seldom one there)
+    if doc[cue.i + 1].text == "," or any(is_quote_mark(t.text) for t in doc[:cue.i]):
+        return False
+    own = {t.i for c in cue.children if c.i < mark.i and c.dep_ in _CUE_OWN for t in c.subtree}
+    return all(t.is_punct or t.i in own for t in doc[cue.i + 1:mark.i])
 
 
 def _acts_apart(verb: Token, infinitive: Token, cue: Token) -> bool:

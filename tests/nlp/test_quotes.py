@@ -1016,3 +1016,13 @@ def test_a_naming_verb_names_its_whole_object(quotes_of: Extract, text: str,
 def test_the_speakers_next_act_is_no_part_of_an_infinitive(
         quotes_of: Extract, text: str, content: str) -> None:
     assert quotes_of(text)[0].content == content
+
+
+def test_a_clause_before_the_cue_is_not_said_when_one_after_it_opens_with_that(
+        quotes_of: Extract) -> None:
+    # The parser reads the dateline's dash as a clause of "told", before the cue.
+    text = ("CARROWMERE ― Late on Friday, as the crews were leaving, Okafor told reporters "
+            "that the quay would reopen.")
+    quote = only(quotes_of(text))
+    assert quote.content == "the quay would reopen"
+    assert_offsets(text, quote)
