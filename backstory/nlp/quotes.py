@@ -108,6 +108,7 @@ _FINITE = frozenset({"VBZ", "VBD", "VBP", "MD"})
 # How a closing noun phrase after a comma hangs on what was said when it glosses it.
 _GLOSSES = frozenset({"appos", "npadvmod", "dobj", "attr"})
 _RELATIVES = ("which", "who", "where")
+_CONTRASTS = frozenset({"while", "whereas", "though", "although"})
 # What may stand between a cue and the "that" of its clause: "told friends that …".
 _CUE_OWN = frozenset({"dobj", "dative", "prep", "npadvmod", "advmod"})
 _CUE_MODIFIERS = frozenset({"prep", "npadvmod", "advmod", "dative", "agent", "prt"})
@@ -629,7 +630,7 @@ def _content(cue: Token, lemma: str, skip: Token | None = None) -> tuple[int, in
         # "Lee said the wall held and said it would …": the second cue is Lee's own, not
         # part of what the first one says.
         seconds = [c.left_edge.i for clause in clauses for c in clause.children
-                   if _second_cue(c) == cue]
+                   if _second_cue(c) == cue or _other_speaker(c)]
         if seconds:
             tokens = [t for t in tokens if t.i < min(seconds)]
             while tokens and (tokens[-1].dep_ == "cc" or tokens[-1].is_punct):
@@ -850,6 +851,19 @@ def _as_reported(cue: Token) -> bool:
             and last + 1 < len(doc) and doc[last + 1].text == ","):
         return True
     return (first > 0 and doc[first - 1].text == "," and last >= words[-1].i)
+
+
+def _other_speaker(token: Token) -> bool:
+    """Whether a clause joined to what was said is another speaker's statement: "74
+    percent said they back the levy, while 22 percent said they might not"."""
+    if token.dep_ == "conj":
+        joined = any(c.dep_ == "cc" for c in token.head.children if c.i < token.i)
+    else:
+        joined = token.dep_ == "advcl" and any(
+            c.dep_ == "mark" and c.lower_ in _CONTRASTS for c in token.children)
+    return (joined and token.pos_ == "VERB" and token.lemma_.lower() in SPEECH_LEMMAS
+            and any(c.dep_ == "nsubj" for c in token.children)
+            and any(c.dep_ in ("ccomp", "dobj") for c in token.children if c.i > token.i))
 
 
 def _second_cue(token: Token) -> Token | None:

@@ -1026,3 +1026,15 @@ def test_a_clause_before_the_cue_is_not_said_when_one_after_it_opens_with_that(
     quote = only(quotes_of(text))
     assert quote.content == "the quay would reopen"
     assert_offsets(text, quote)
+
+
+@pytest.mark.parametrize(("text", "first", "second"), [
+    ("Six in 10 islanders said the ferry was too slow, while one in five said it was fine.",
+     "the ferry was too slow", "it was fine"),
+    ("61 percent said they would vote for the levy, while 30 percent said they might change "
+     "their mind.",
+     "they would vote for the levy", "they might change their mind"),
+])
+def test_another_speakers_statement_is_no_part_of_what_was_said(
+        quotes_of: Extract, text: str, first: str, second: str) -> None:
+    assert [quote.content for quote in quotes_of(text)] == [first, second]
