@@ -613,7 +613,7 @@ def _content(cue: Token, lemma: str, skip: Token | None = None) -> tuple[int, in
     if lemma in NAMING_LEMMAS and (named := _named(cue, children)) is not None:
         return named
     clauses = [c for c in children if c.dep_ == "ccomp" and not (
-        c.i < cue.i and any(t.text == ";" for t in cue.doc[c.right_edge.i + 1:cue.i]))]
+        c.i < cue.i and any(t.text in (";", ":") for t in cue.doc[c.i + 1:cue.i]))]
     if any(_that_clause(cue, c) for c in clauses):
         # "…, Okafor told friends that the board knew": a clause before the cue is not
         # said when one after it is introduced by "that".
@@ -631,6 +631,9 @@ def _content(cue: Token, lemma: str, skip: Token | None = None) -> tuple[int, in
         # part of what the first one says.
         seconds = [c.left_edge.i for clause in clauses for c in clause.children
                    if _second_cue(c) == cue or _other_speaker(c)]
+        # "… in May and Holm says …": the parser took the next speaker for a noun here
+        seconds += [t.i for t in tokens if t.i + 1 < len(cue.doc)
+                    and _hidden_subject(cue.doc[t.i + 1]) == t]
         if seconds:
             tokens = [t for t in tokens if t.i < min(seconds)]
             while tokens and (tokens[-1].dep_ == "cc" or tokens[-1].is_punct):
@@ -895,6 +898,8 @@ def _second_cue(token: Token) -> Token | None:
 def _subject(cue: Token) -> Token | None:
     if (first := _second_cue(cue)) is not None:
         return _subject(first)
+    if (hidden := _hidden_subject(cue)) is not None:
+        return hidden
     token: Token | None = cue
     # "… and added", "…, saying": the subject belongs to the verb they hang from.
     while token is not None:
@@ -921,6 +926,22 @@ def _subject(cue: Token) -> Token | None:
             continue
         climbs = token.dep_ in ("conj", "xcomp") or (token.dep_ == "advcl" and token.tag_ == "VBG")
         token = token.head if climbs else None
+    return None
+
+
+def _hidden_subject(verb: Token) -> Token | None:
+    """The name just before a cue that has no subject, which the parser joined to the noun
+    before it: "fares would rise in May and Holm says …" ("May and Holm")."""
+    if (verb.i < 2 or verb.pos_ != "VERB" or verb.lemma_.lower() not in _VERB_CUES
+            or verb.lower_ in BESIDE_ONLY_FORMS  # "… and the US continued to loom"
+            or any(c.dep_ in _SUBJECTS for c in verb.children)
+            or not any(c.dep_ in _OBJECTS and c.i > verb.i for c in verb.children)):
+        return None
+    name = verb.doc[verb.i - 1]
+    if (name.dep_ == "conj" and name.pos_ in ("PROPN", "PRON") and name.head.i < name.i
+            and name.head.dep_ in ("pobj", "dobj", "npadvmod")
+            and any(c.dep_ == "cc" for c in name.head.children)):
+        return name
     return None
 
 

@@ -1038,3 +1038,23 @@ def test_a_clause_before_the_cue_is_not_said_when_one_after_it_opens_with_that(
 def test_another_speakers_statement_is_no_part_of_what_was_said(
         quotes_of: Extract, text: str, first: str, second: str) -> None:
     assert [quote.content for quote in quotes_of(text)] == [first, second]
+
+
+@pytest.mark.parametrize(("text", "content"), [
+    ("The levy vote angered the whole island: islanders said they would stop taking the "
+     "ferry.", "they would stop taking the ferry"),
+    ("Nobody expected the quay to close so soon: the crews said they had no warning.",
+     "they had no warning"),
+])
+def test_a_clause_before_a_colon_is_not_what_the_speaker_after_it_says(
+        quotes_of: Extract, text: str, content: str) -> None:
+    quote = only(quotes_of(text))
+    assert quote.content == content
+    assert_offsets(text, quote)
+
+
+def test_a_speaker_the_parser_joined_to_the_noun_before_the_cue(quotes_of: Extract) -> None:
+    text = "Okafor said fares would rise in May and Holm says some islanders will move away."
+    first, second = quotes_of(text)
+    assert (first.speaker_text, first.content) == ("Okafor", "fares would rise in May")
+    assert (second.speaker_text, second.content) == ("Holm", "some islanders will move away")
