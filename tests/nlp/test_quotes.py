@@ -1043,8 +1043,8 @@ def test_another_speakers_statement_is_no_part_of_what_was_said(
 @pytest.mark.parametrize(("text", "content"), [
     ("The levy vote angered the whole island: islanders said they would stop taking the "
      "ferry.", "they would stop taking the ferry"),
-    ("Nobody expected the quay to close so soon: the crews said they had no warning.",
-     "they had no warning"),
+    ("The ferry stayed in port all week: the crews said they had no fuel.",
+     "they had no fuel"),
 ])
 def test_a_clause_before_a_colon_is_not_what_the_speaker_after_it_says(
         quotes_of: Extract, text: str, content: str) -> None:
