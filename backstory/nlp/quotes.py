@@ -109,6 +109,8 @@ _FINITE = frozenset({"VBZ", "VBD", "VBP", "MD"})
 _GLOSSES = frozenset({"appos", "npadvmod", "dobj", "attr"})
 _RELATIVES = ("which", "who", "where")
 _CONTRASTS = frozenset({"while", "whereas", "though", "although"})
+# What opens the second half of "not … but …" when it is no clause of its own.
+_INSTEAD = frozenset({"to", "because", "also", "rather", "instead", "a", "an", "as"})
 # What may stand between a cue and the "that" of its clause: "told friends that …".
 _CUE_OWN = frozenset({"dobj", "dative", "prep", "npadvmod", "advmod"})
 _CUE_MODIFIERS = frozenset({"prep", "npadvmod", "advmod", "dative", "agent", "prt"})
@@ -638,7 +640,7 @@ def _content(cue: Token, lemma: str, skip: Token | None = None) -> tuple[int, in
             tokens = [t for t in tokens if t.i < min(seconds)]
             while tokens and (tokens[-1].dep_ == "cc" or tokens[-1].is_punct):
                 tokens.pop()
-        return _trimmed(tokens, infinitive=False)
+        return _trimmed(tokens + _but_instead(tokens), infinitive=False)
     if lemma == "say" and cue.i + 1 < len(cue.doc):
         # "Okafor says the rise in dues that the pilots oppose also hurts her": the
         # parser may take the reported clause's subject for the cue's object and hang its
@@ -748,6 +750,24 @@ def _content(cue: Token, lemma: str, skip: Token | None = None) -> tuple[int, in
         own |= {t.i for t in cue.head.children if t.dep_ == "cc" and t.i < cue.left_edge.i}
         return _trimmed([t for t in cue.head.subtree if t.i not in own], infinitive=False)
     return None
+
+
+def _but_instead(tokens: list[Token]) -> list[Token]:
+    """What "but" sets against a denial the parse cut off from it: in "the goal was not to
+    win the vote but to keep the ferry" or "not only to talk but also to listen" the part
+    after "but" completes what was said."""
+    if not tokens or not any(t.dep_ == "neg" for t in tokens):
+        return []
+    doc, end = tokens[0].doc, max(t.i for t in tokens) + 1
+    while end < len(doc) and (doc[end].is_punct and doc[end].text != "."):
+        end += 1
+    if end + 1 >= len(doc) or doc[end].lower_ != "but" or doc[end + 1].lower_ not in _INSTEAD:
+        return []
+    rest = doc[end + 1]
+    if rest.pos_ == "ADV" and end + 2 < len(doc):  # "but also to …", "but rather as …"
+        rest = doc[end + 2]
+    last = max(t.i for t in rest.head.subtree) if rest.head.i > end else rest.right_edge.i
+    return list(doc[tokens[-1].i + 1:last + 1])
 
 
 def _that_clause(cue: Token, clause: Token) -> bool:

@@ -1058,3 +1058,16 @@ def test_a_speaker_the_parser_joined_to_the_noun_before_the_cue(quotes_of: Extra
     first, second = quotes_of(text)
     assert (first.speaker_text, first.content) == ("Okafor", "fares would rise in May")
     assert (second.speaker_text, second.content) == ("Holm", "some islanders will move away")
+
+
+@pytest.mark.parametrize(("text", "content"), [
+    ('Harwick said she was "not only here to run the quay" but also to back the ferry crews.',
+     'she was "not only here to run the quay" but also to back the ferry crews'),
+    ('Okafor said she was raising the levy not because of “some feud with the board,” but '
+     'because the quay needed repairs.',
+     'she was raising the levy not because of “some feud with the board,” but because the '
+     'quay needed repairs'),
+])
+def test_a_denial_keeps_what_but_sets_against_it(quotes_of: Extract, text: str,
+                                                  content: str) -> None:
+    assert only(quotes_of(text)).content == content
