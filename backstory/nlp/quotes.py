@@ -597,6 +597,9 @@ def _verb_cue(token: Token, offset: int) -> _Raw | None:
     if not token.left_edge.i <= subject.i <= token.right_edge.i:
         # "The letter, announcing that …": the speaker ends before the cue's own words.
         source = [t for t in source if not token.left_edge.i <= t.i <= token.right_edge.i]
+    if subject.i < token.i:
+        # a speaker before the cue ends there, whatever the parse hangs on it after the cue
+        source = [t for t in source if t.i < token.i]
     addressee = None
     if lemma in ADDRESSEE_LEMMAS:
         addressee = next((c for c in token.children if c.dep_ in ("dobj", "dative")), None)
@@ -1102,7 +1105,7 @@ def _trimmed(tokens: list[Token], *, infinitive: bool, speaker: bool = False
              ) -> tuple[int, int] | None:
     """Token span with edge punctuation, a leading "that" or an infinitive "to" removed,
     and for what was said, the writer's closing remark."""
-    tokens = sorted(tokens, key=lambda t: t.i)
+    tokens = _whole_words(sorted(tokens, key=lambda t: t.i))
     for k, token in enumerate(tokens[:-1]):
         if token.text == "," and tokens[k + 1].lower_ in CIRCUMSTANCE_WORDS:
             tokens = tokens[:k]
@@ -1122,6 +1125,21 @@ def _trimmed(tokens: list[Token], *, infinitive: bool, speaker: bool = False
     if not _words(tokens):
         return None
     return tokens[0].idx, tokens[-1].idx + len(tokens[-1].text)
+
+
+def _whole_words(tokens: list[Token]) -> list[Token]:
+    """The tokens with a hyphenated word they end in the middle of made whole: the parser
+    may read "the re-election of Lee" as three objects, "re", "-" and "election of Lee"."""
+    if not tokens:
+        return tokens
+    doc, end = tokens[0].doc, tokens[-1].i
+    while (end + 2 < len(doc) and not doc[end].whitespace_ and doc[end + 1].text == "-"
+           and not doc[end + 1].whitespace_ and doc[end + 2].is_alpha):
+        word = doc[end + 2]
+        more = [t for t in word.subtree if t.i >= word.i]
+        tokens = [*tokens, doc[end + 1], *more]
+        end = max(t.i for t in more)
+    return sorted(set(tokens), key=lambda t: t.i)
 
 
 def _without_remark(tokens: list[Token]) -> list[Token]:

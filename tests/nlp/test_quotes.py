@@ -1071,3 +1071,22 @@ def test_a_speaker_the_parser_joined_to_the_noun_before_the_cue(quotes_of: Extra
 def test_a_denial_keeps_what_but_sets_against_it(quotes_of: Extract, text: str,
                                                   content: str) -> None:
     assert only(quotes_of(text)).content == content
+
+
+def test_a_speaker_before_the_cue_ends_there(quotes_of: Extract) -> None:
+    # The parser hangs the words between the dashes, and all after them, on "Okafor".
+    text = ("Okafor has repeatedly pledged to ban all lorries — 40 tonnes of steel each — "
+            "from entering the old quay.")
+    assert only(quotes_of(text)).speaker_text == "Okafor"
+
+
+@pytest.mark.parametrize(("text", "speaker", "content"), [
+    ("Okafor on Friday endorsed the re-election of Harbour Master Dana Holm.", "Okafor",
+     "the re-election of Harbour Master Dana Holm"),
+    ("The ferry's co-owner said the quay would reopen.", "The ferry's co-owner",
+     "the quay would reopen"),
+])
+def test_a_hyphenated_word_is_never_cut(quotes_of: Extract, text: str, speaker: str,
+                                        content: str) -> None:
+    quote = only(quotes_of(text))
+    assert (quote.speaker_text, quote.content) == (speaker, content)
