@@ -47,6 +47,13 @@ def only(quotes: list[Quote]) -> Quote:
     return quotes[0]
 
 
+def content_of(quotes_of: Extract, text: str) -> str:
+    """The content of the one quote in `text`, its offsets checked."""
+    quote = only(quotes_of(text))
+    assert_offsets(text, quote)
+    return quote.content
+
+
 def assert_offsets(text: str, quote: Quote) -> None:
     assert text[quote.start:quote.end] == quote.content
     assert quote.cue_start is not None and quote.cue_end is not None
@@ -929,9 +936,7 @@ def test_who_is_called_on_to_act_is_part_of_the_call(quotes_of: Extract) -> None
 ])
 def test_according_to_closing_a_sentence_stands_for_all_its_joined_clauses(
         quotes_of: Extract, text: str, content: str) -> None:
-    quote = only(quotes_of(text))
-    assert quote.content == content
-    assert_offsets(text, quote)
+    assert content_of(quotes_of, text) == content
 
 
 @pytest.mark.parametrize(("text", "content"), [
@@ -942,9 +947,7 @@ def test_according_to_closing_a_sentence_stands_for_all_its_joined_clauses(
      "she was the only one blamed for the delay, and that her dismissal was unfair"),
 ])
 def test_a_second_that_clause_is_said_too(quotes_of: Extract, text: str, content: str) -> None:
-    quote = only(quotes_of(text))
-    assert quote.content == content
-    assert_offsets(text, quote)
+    assert content_of(quotes_of, text) == content
 
 
 @pytest.mark.parametrize(("text", "content"), [
@@ -964,9 +967,7 @@ def test_a_second_that_clause_is_said_too(quotes_of: Extract, text: str, content
      'the levy was "a toll on islanders, a tax on the quay."'),
 ])
 def test_a_closing_gloss_is_the_writers(quotes_of: Extract, text: str, content: str) -> None:
-    quote = only(quotes_of(text))
-    assert quote.content == content
-    assert_offsets(text, quote)
+    assert content_of(quotes_of, text) == content
 
 
 @pytest.mark.parametrize(("text", "cue", "content"), [
@@ -999,9 +1000,7 @@ def test_an_abbreviated_title_does_not_end_the_sentence(quotes_of: Extract) -> N
 ])
 def test_a_naming_verb_names_its_whole_object(quotes_of: Extract, text: str,
                                               content: str) -> None:
-    quote = only(quotes_of(text))
-    assert quote.content == content
-    assert_offsets(text, quote)
+    assert content_of(quotes_of, text) == content
 
 
 @pytest.mark.parametrize(("text", "content"), [
@@ -1048,9 +1047,7 @@ def test_another_speakers_statement_is_no_part_of_what_was_said(
 ])
 def test_a_clause_before_a_colon_is_not_what_the_speaker_after_it_says(
         quotes_of: Extract, text: str, content: str) -> None:
-    quote = only(quotes_of(text))
-    assert quote.content == content
-    assert_offsets(text, quote)
+    assert content_of(quotes_of, text) == content
 
 
 def test_a_speaker_the_parser_joined_to_the_noun_before_the_cue(quotes_of: Extract) -> None:
