@@ -630,7 +630,7 @@ def _content(cue: Token, lemma: str, skip: Token | None = None) -> tuple[int, in
         # joins a second that-clause to the cue; it is said all the same.
         more = [c for c in children if c.dep_ == "conj" and c.i > clauses[-1].i
                 and any(m.dep_ == "mark" and m.lower_ == "that" for m in c.children)]
-        if more:
+        if more and clauses[0].i > cue.i:
             tokens = list(cue.doc[tokens[0].i:more[0].right_edge.i + 1])
         # "Lee said the wall held and said it would …": the second cue is Lee's own, not
         # part of what the first one says.
@@ -879,14 +879,17 @@ def _as_reported(cue: Token) -> bool:
     return (first > 0 and doc[first - 1].text == "," and last >= words[-1].i)
 
 
+def _coordinated(token: Token) -> bool:
+    """Whether a token is the second of two joined by a conjunction ("… and said …")."""
+    return token.dep_ == "conj" and any(
+        c.dep_ == "cc" for c in token.head.children if c.i < token.i)
+
+
 def _other_speaker(token: Token) -> bool:
     """Whether a clause joined to what was said is another speaker's statement: "74
     percent said they back the levy, while 22 percent said they might not"."""
-    if token.dep_ == "conj":
-        joined = any(c.dep_ == "cc" for c in token.head.children if c.i < token.i)
-    else:
-        joined = token.dep_ == "advcl" and any(
-            c.dep_ == "mark" and c.lower_ in _CONTRASTS for c in token.children)
+    joined = _coordinated(token) or (token.dep_ == "advcl" and any(
+        c.dep_ == "mark" and c.lower_ in _CONTRASTS for c in token.children))
     return (joined and token.pos_ == "VERB" and token.lemma_.lower() in SPEECH_LEMMAS
             and any(c.dep_ == "nsubj" for c in token.children)
             and any(c.dep_ in ("ccomp", "dobj") for c in token.children if c.i > token.i))
@@ -899,11 +902,8 @@ def _second_cue(token: Token) -> Token | None:
     when the verb has a subject of its own or nothing said of its own."""
     if token.pos_ != "VERB" or token.lemma_.lower() not in SPEECH_LEMMAS:
         return None
-    if token.dep_ == "conj":
-        joined = any(c.dep_ == "cc" for c in token.head.children if c.i < token.i)
-    else:
-        joined = (token.dep_ == "advcl" and token.tag_ == "VBG"
-                  and token.doc[token.i - 1].text == ",")
+    joined = _coordinated(token) or (token.dep_ == "advcl" and token.tag_ == "VBG"
+                                     and token.doc[token.i - 1].text == ",")
     if not joined or any(c.dep_ in _SUBJECTS for c in token.children):
         return None
     if not any(c.dep_ == "ccomp" for c in token.children):
