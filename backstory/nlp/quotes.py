@@ -643,6 +643,15 @@ def _content(cue: Token, lemma: str, skip: Token | None = None) -> tuple[int, in
             tokens = [t for t in tokens if t.i < min(seconds)]
             while tokens and (tokens[-1].dep_ == "cc" or tokens[-1].is_punct):
                 tokens.pop()
+        if lemma in FINDING_LEMMAS and not seconds and clauses[0].i > cue.i and any(
+                c.dep_ == "nsubj" and c.lemma_.lower() in EVIDENCE_NOUNS for c in children):
+            # "a poll showed Lee leading Holm, 45 percent to 18 percent, among islanders":
+            # the parser hangs the figures on the verb; they are what the poll found.
+            cited = {t.i for c in children if c.lower_ == "according" or c.dep_ in ("cc", "conj")
+                     for t in c.subtree}
+            tokens = [t for t in cue.subtree if t.i >= tokens[0].i and t.i not in cited]
+            while tokens and tokens[-1].is_punct and not is_quote_mark(tokens[-1].text):
+                tokens.pop()  # the sentence's full stop, which hangs on the verb
         return _trimmed(tokens + _but_instead(tokens), infinitive=False)
     if lemma == "say" and cue.i + 1 < len(cue.doc):
         # "Okafor says the rise in dues that the pilots oppose also hurts her": the

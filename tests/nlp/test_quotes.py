@@ -1092,3 +1092,11 @@ def test_a_hyphenated_word_is_never_cut(quotes_of: Extract, text: str, speaker: 
                                         content: str) -> None:
     quote = only(quotes_of(text))
     assert (quote.speaker_text, quote.content) == (speaker, content)
+
+
+def test_what_a_poll_found_keeps_the_figures_the_parse_hangs_on_the_verb(
+        quotes_of: Extract) -> None:
+    text = ("A new Ledger poll showed Okafor leading Holm nationally, 45 percent to 18 percent, "
+            "among island voters.")
+    assert content_of(quotes_of, text) == (
+        "Okafor leading Holm nationally, 45 percent to 18 percent, among island voters")
