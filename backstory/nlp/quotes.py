@@ -613,10 +613,11 @@ def _content(cue: Token, lemma: str, skip: Token | None = None) -> tuple[int, in
     """The character span (in the sentence) of what the cue attributes; `skip` is a clause
     that is no part of it."""
     children = [c for c in cue.children if c != skip]
-    # "Most households want the wall higher; 35 percent say …": a clause before a
-    # semicolon is not what the second speaker says, whatever the parse.
     if lemma in NAMING_LEMMAS and (named := _named(cue, children)) is not None:
         return named
+    # "Most households want the wall higher; 35 percent say …", "The ferry stayed in port:
+    # the crews said …": a clause before a semicolon or colon is not what the speaker
+    # after it says, whatever the parse.
     clauses = [c for c in children if c.dep_ == "ccomp" and not (
         c.i < cue.i and any(t.text in (";", ":") for t in cue.doc[c.i + 1:cue.i]))]
     if any(_that_clause(cue, c) for c in clauses):
@@ -643,8 +644,8 @@ def _content(cue: Token, lemma: str, skip: Token | None = None) -> tuple[int, in
             tokens = [t for t in tokens if t.i < min(seconds)]
             while tokens and (tokens[-1].dep_ == "cc" or tokens[-1].is_punct):
                 tokens.pop()
-        if lemma in FINDING_LEMMAS and not seconds and clauses[0].i > cue.i and any(
-                c.dep_ == "nsubj" and c.lemma_.lower() in EVIDENCE_NOUNS for c in children):
+        if (lemma in FINDING_LEMMAS and not seconds and clauses[0].i > cue.i
+                and _found_by_evidence(children)):
             # "a poll showed Lee leading Holm, 45 percent to 18 percent, among islanders":
             # the parser hangs the figures on the verb; they are what the poll found.
             cited = {t.i for c in children if c.lower_ == "according" or c.dep_ in ("cc", "conj")
@@ -744,8 +745,7 @@ def _content(cue: Token, lemma: str, skip: Token | None = None) -> tuple[int, in
                             infinitive=False)
     if lemma in FINDING_LEMMAS:
         objects = [c for c in children if c.dep_ == "dobj" and c.lower_ not in _BARE_OBJECTS]
-        found_by = [c for c in children if c.dep_ == "nsubj" and c.lemma_.lower() in EVIDENCE_NOUNS]
-        if objects and found_by:
+        if objects and _found_by_evidence(children):
             # "a poll showed Lee with a narrow lead", "the study found no such effect"
             return _trimmed([t for t in cue.subtree if t.i >= objects[0].left_edge.i],
                             infinitive=False)
@@ -814,16 +814,13 @@ def _named(cue: Token, children: list[Token]) -> tuple[int, int] | None:
     names = [c for c in children if c.dep_ == "oprd" and objects and c.i > objects[0].i]
     if not names:
         return None
-    doc = cue.doc
+    doc, first = cue.doc, objects[0].left_edge.i
     end = max(name.right_edge.i for name in names)
-    tokens = list(doc[objects[0].left_edge.i:end + 1])
-    marks = [t for t in tokens if is_quote_mark(t.text)]
-    if len(marks) % 2:  # the name's closing mark, after its full stop
-        close = next((i for i in range(end + 1, min(end + 3, len(doc)))
-                      if is_quote_mark(doc[i].text)), None)
-        if close is not None:
-            tokens = list(doc[objects[0].left_edge.i:close + 1])
-    return _trimmed(tokens, infinitive=False)
+    if sum(is_quote_mark(t.text) for t in doc[first:end + 1]) % 2:
+        # the name's closing mark, after its full stop
+        end = next((i for i in range(end + 1, min(end + 3, len(doc)))
+                    if is_quote_mark(doc[i].text)), end)
+    return _trimmed(list(doc[first:end + 1]), infinitive=False)
 
 
 def _quoted_name(doc: Doc, start: int) -> tuple[int, int] | None:
@@ -856,13 +853,23 @@ def _closes_inverted(cue: Token) -> bool:
             and any(c.dep_ == "nsubj" and c.i > cue.i for c in cue.children))
 
 
+def _marked_as(cue: Token) -> bool:
+    """Whether "as" introduces the cue's clause ("As the Times reported, …")."""
+    return any(c.dep_ == "mark" and c.lower_ == "as" for c in cue.children)
+
+
+def _found_by_evidence(children: list[Token]) -> bool:
+    """Whether a poll, study or record is the subject among a cue's children."""
+    return any(c.dep_ == "nsubj" and c.lemma_.lower() in EVIDENCE_NOUNS for c in children)
+
+
 def _as_reported(cue: Token) -> bool:
     """Whether a cue stands in "As the Times reported, …" or "…, as the Times reported."
     for the whole clause it hangs on: "as" marks it, it has no object of its own (in "As
     she said that, …" it is a time), the clause is finite, and the cue's clause opens the
     sentence (or a clause joined by "and" or "but") or closes it after a comma (elsewhere
     "as many hoped" compares a phrase)."""
-    if not any(c.dep_ == "mark" and c.lower_ == "as" for c in cue.children):
+    if not _marked_as(cue):
         return False
     after = cue.doc[cue.i + 1] if cue.i + 1 < len(cue.doc) else None
     # "As Lee told the Post, …": the one told is no object of what is said.
@@ -1024,7 +1031,7 @@ def _as_reported_by(cue: Token) -> Token | None:
     "as" and a cue of speech names (not "as indicated by the drop", "as shown by …")."""
     if cue.lemma_.lower() not in _REPORTED_BY_LEMMAS:
         return None
-    if not any(c.dep_ == "mark" and c.lower_ == "as" for c in cue.children):
+    if not _marked_as(cue):
         return None
     return next((o for c in cue.children if c.dep_ == "agent" for o in c.children
                  if o.dep_ == "pobj"), None)
