@@ -177,7 +177,7 @@ class Analyzer:
     def analyze(self, articles: Sequence[Article]) -> list[Analysis]:
         """Analyze a batch of articles; results come back in the same order."""
         nlp, lock = _shared_pipeline(self._model_name)
-        parser = _shared_parser(self._model_name)
+        parser = self.parser
         with lock:
             drafts = [_Draft.of(article, doc) for article, doc in zip(
                 articles, nlp.pipe((a.text for a in articles), batch_size=_BATCH),
